@@ -1,0 +1,93 @@
+import { closeSync } from 'node:fs';
+import { EVIDENCE_LINES } from '../core/decide.js';
+import { forEachCandidateLine, matchLine } from '../core/match.js';
+import type { FileCursor, Pending } from '../core/state.js';
+import { createDateReader } from '../core/timestamp.js';
+import type { Jail } from '../config/types.js';
+import { discoverLogs } from '../io/discover.js';
+import { openLog, readCompleteLines } from '../io/reader.js';
+
+export type FileReport = {
+  readonly path: string;
+  readonly startOffset: number;
+  readonly endOffset: number;
+  readonly linesRead: number;
+  readonly rotated: readonly string[];
+};
+
+export type Note = { readonly level: 'warning' | 'info'; readonly text: string };
+
+export type SourcesRead = {
+  readonly files: readonly FileReport[];
+  readonly cursors: Record<string, FileCursor>;
+  readonly incoming: Map<string, Map<string, { times: number[]; evidence: string[] }>>;
+  readonly notes: readonly Note[];
+};
+
+type Tally = Map<string, { times: number[]; evidence: string[] }>;
+
+function record(tally: Tally, ip: string, time: number, line: string): void {
+  let entry = tally.get(ip);
+  if (!entry) tally.set(ip, (entry = { times: [], evidence: [] }));
+  entry.times.push(time);
+  // Evidence is re-decoded as UTF-8, which also copies it out of the big chunk string.
+  entry.evidence.push(Buffer.from(line, 'latin1').toString('utf8'));
+  if (entry.evidence.length > EVIDENCE_LINES) entry.evidence.shift();
+}
+
+function describe(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EACCES') return 'permission denied: run logban as root or make the log readable';
+  if (code === 'ENOTFILE' || code === 'EISDIR') return 'not a regular file: point logpath at the log file';
+  if (code === 'ELOOP') return 'symlink loop: fix the link';
+  return (e as Error).message;
+}
+
+// Reads every jail's logs from the saved offsets; one pass per file serves all jails that watch it.
+export async function readSources(jails: readonly Jail[], saved: Readonly<Record<string, FileCursor>>, now: number): Promise<SourcesRead> {
+  const notes: Note[] = [];
+  const byFile = new Map<string, Jail[]>();
+  for (const jail of jails) {
+    const found = await discoverLogs(jail.logpath);
+    if (found.files.length === 0) notes.push({ level: 'warning', text: `jail ${jail.name}: no log file found (${jail.logpath.join(', ')})` });
+    else for (const m of found.missing) notes.push({ level: 'info', text: `jail ${jail.name}: ${m} not found` });
+    for (const f of found.files) byFile.set(f, [...(byFile.get(f) ?? []), jail]);
+  }
+  const incoming = new Map(jails.map((j) => [j.name, new Map()] as [string, Tally]));
+  const files: FileReport[] = [];
+  const cursors: Record<string, FileCursor> = {};
+  for (const [path, fileJails] of byFile) {
+    let opened: ReturnType<typeof openLog>;
+    try {
+      opened = openLog(path);
+    } catch (e) {
+      notes.push({ level: 'warning', text: `${path}: ${describe(e)}` });
+      continue;
+    }
+    const { fd, id } = opened;
+    try {
+      const cursor = saved[path];
+      const same = cursor !== undefined && cursor.dev === id.dev && cursor.ino === id.ino && id.size >= cursor.offset;
+      if (cursor && !same) notes.push({ level: 'info', text: `${path}: rotated or truncated since the last run; read from the start` });
+      const start = same ? cursor.offset : 0;
+      const dates = createDateReader(now);
+      const out = readCompleteLines(fd, start, id.size, (text) => {
+        for (const jail of fileJails) {
+          const tally = incoming.get(jail.name)!;
+          forEachCandidateLine(text, jail.matcher.prefilter, (line) => {
+            const v = matchLine(line, jail.matcher);
+            if (v.kind === 'match') record(tally, v.ip, dates.read(line)?.time ?? now, line);
+          });
+        }
+      });
+      if (out.longLines > 0) notes.push({ level: 'info', text: `${path}: skipped ${out.longLines} line(s) longer than 1 MiB` });
+      files.push({ path, startOffset: start, endOffset: out.endOffset, linesRead: out.lines, rotated: [] });
+      cursors[path] = { offset: out.endOffset, dev: id.dev, ino: id.ino };
+    } catch (e) {
+      notes.push({ level: 'warning', text: `${path}: ${describe(e)}` });
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return { files, cursors, incoming, notes };
+}

@@ -1,0 +1,75 @@
+import { decide } from '../core/decide.js';
+import { compileIpMatcher } from '../core/ip.js';
+import type { Argv } from '../core/iptables-plan.js';
+import type { Ban, State } from '../core/state.js';
+import type { Config } from '../config/types.js';
+import type { Firewall } from '../io/firewall/types.js';
+import type { StateStore } from '../io/state-store.js';
+import { readSources, type FileReport, type Note } from './read-sources.js';
+
+export type ScanOptions = { readonly dryRun: boolean; readonly maxBans: number; readonly now: number };
+
+export type ScanDeps = {
+  readonly config: Config;
+  readonly store: StateStore;
+  readonly firewall: Firewall;
+  readonly hostAddresses: readonly string[];
+};
+
+export type ScanResult = {
+  readonly dryRun: boolean;
+  readonly now: number;
+  readonly files: readonly FileReport[];
+  readonly newBans: readonly Ban[];
+  readonly unbans: readonly { ip: string; jail: string; reason: string }[];
+  readonly activeBans: number;
+  readonly deferred: number;
+  readonly commands: readonly Argv[];
+  readonly notes: readonly Note[];
+};
+
+function ignorePredicate(config: Config, host: readonly string[]): (jail: string, ip: string) => boolean {
+  const own = new Set(host);
+  const perJail = new Map(config.jails.map((j) => {
+    const m = compileIpMatcher(j.ignoreip);
+    if (!m.ok) throw new Error(`ignoreip of jail ${j.name}: ${m.error}`);
+    return [j.name, m.value] as const;
+  }));
+  return (jail, ip) => own.has(ip) || (perJail.get(jail)?.(ip) ?? false);
+}
+
+function sameCursors(a: State['files'], b: State['files']): boolean {
+  const keys = Object.keys(b);
+  return keys.every((k) => a[k]?.offset === b[k]!.offset && a[k]?.ino === b[k]!.ino && a[k]?.dev === b[k]!.dev);
+}
+
+// One cron run: read → match → window → decide → firewall → commit. The state is written only
+// after the firewall step succeeded, so a failed or killed run is simply redone by the next one.
+export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanResult> {
+  const { config, store, firewall } = deps;
+  const state = store.load();
+  const read = await readSources(config.jails, state.files, opts.now);
+  const decision = decide({
+    now: opts.now,
+    jails: config.jails,
+    state,
+    incoming: read.incoming,
+    maxBans: opts.maxBans,
+    isIgnored: ignorePredicate(config, deps.hostAddresses),
+  });
+  const changed = decision.newBans.length > 0 || decision.unbans.length > 0;
+  const commands = changed ? await firewall.apply(decision.bans, state.bans) : [];
+  const files = { ...state.files, ...read.cursors };
+  if (!opts.dryRun && (changed || !sameCursors(state.files, read.cursors))) {
+    store.save({ version: 1, files, windows: decision.windows, bans: decision.bans });
+  }
+  const notes = [...read.notes];
+  for (const tmp of opts.dryRun ? [] : store.leftovers()) {
+    notes.push({ level: 'warning', text: `${tmp}: a temp file left by a killed run; the state in ${store.path} was kept, remove it` });
+  }
+  if (decision.deferred > 0) notes.push({ level: 'warning', text: `${decision.deferred} IP(s) over the threshold wait for the next run (--max-bans ${opts.maxBans})` });
+  return {
+    dryRun: opts.dryRun, now: opts.now, files: read.files, newBans: decision.newBans, unbans: decision.unbans,
+    activeBans: decision.bans.length, deferred: decision.deferred, commands, notes,
+  };
+}

@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { parseIsoInstant } from '../core/timestamp.js';
+import { DEFAULT_STATE_DIR } from '../config/defaults.js';
+import { UsageError } from '../app/errors.js';
+import { systemClock, fixedClock, type Clock } from '../io/clock.js';
+
+export type CommonOptions = { config?: string; stateDir?: string; now?: string; json?: boolean };
+
+// The options every command takes (DESIGN's CLI contract).
+export function withCommon(cmd: Command): Command {
+  return cmd
+    .option('--config <file>', 'config file (default: $LOGBAN_CONFIG, /etc/logban/logban.toml, else built-in defaults)')
+    .option('--state-dir <dir>', 'state directory (default: $LOGBAN_STATE_DIR or /var/lib/logban)')
+    .option('--now <iso>', 'fix the clock, e.g. 2026-11-21T10:00:00Z (tests, replaying old logs)');
+}
+
+export function stateDirOf(o: CommonOptions): string {
+  return o.stateDir ?? process.env['LOGBAN_STATE_DIR'] ?? DEFAULT_STATE_DIR;
+}
+
+export function clockOf(o: CommonOptions): Clock {
+  if (o.now === undefined) return systemClock;
+  const t = parseIsoInstant(o.now);
+  if (t === null) throw new UsageError(`--now ${o.now}: not an ISO 8601 time; use e.g. 2026-11-21T10:00:00Z`);
+  return fixedClock(t);
+}
+
+export function positiveInt(name: string) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${name} ${value}: expected a whole number of at least 1`);
+    return Number(value);
+  };
+}
+
+export function writeOut(text: string): void {
+  process.stdout.write(text);
+}

@@ -1,0 +1,44 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError, UsageError } from '../app/errors.js';
+import { FirewallError } from '../io/firewall/types.js';
+import { LockHeld } from '../io/lock.js';
+import { StateError } from '../io/state-store.js';
+import { registerScan } from './scan.js';
+
+export const EXIT = { ok: 0, failure: 1, usage: 2, locked: 75 } as const;
+
+function exitCodeFor(e: unknown): number {
+  if (e instanceof UsageError || e instanceof ConfigError) return EXIT.usage;
+  if (e instanceof LockHeld) return EXIT.locked;
+  return EXIT.failure;
+}
+
+function messageFor(e: unknown): string {
+  if (e instanceof StateError || e instanceof FirewallError || e instanceof ConfigError || e instanceof UsageError || e instanceof LockHeld) {
+    return e.message;
+  }
+  const err = e as NodeJS.ErrnoException;
+  if (err.code && err.path) return `${err.path}: ${err.message} (check the path and permissions)`;
+  return `unexpected failure: ${err.stack ?? String(e)}`;
+}
+
+// The only top-level catch: every failure becomes one line on stderr and an exit code.
+async function main(argv: string[]): Promise<void> {
+  const program = new Command('logban')
+    .description('Scan logs since the last run and ban brute-force IPs with the firewall (run it from cron)')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') });
+  registerScan(program);
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    process.stderr.write(`logban: ${messageFor(e)}\n`);
+    process.exitCode = exitCodeFor(e);
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,77 @@
+import type { Ban, Pending, State } from './state.js';
+import { evaluateWindow, mergeSorted, type Policy } from './window.js';
+
+export const EVIDENCE_LINES = 5;
+
+export type JailPolicy = Policy & { readonly name: string };
+
+/** New failures of one run: jail → ip → times (any order) and the last few lines. */
+export type Incoming = ReadonlyMap<string, ReadonlyMap<string, Pending>>;
+
+export type Unban = { readonly ip: string; readonly jail: string; readonly reason: string };
+
+export type Decision = {
+  readonly newBans: readonly Ban[];
+  readonly unbans: readonly Unban[];
+  /** Bans in force after this run (kept and new). */
+  readonly bans: readonly Ban[];
+  readonly windows: State['windows'];
+  /** IPs that crossed the threshold but wait for the next run because of the per-run cap. */
+  readonly deferred: number;
+};
+
+export type DecideInput = {
+  readonly now: number;
+  readonly jails: readonly JailPolicy[];
+  readonly state: State;
+  readonly incoming: Incoming;
+  readonly isIgnored: (jail: string, ip: string) => boolean;
+  readonly maxBans: number;
+};
+
+function liftExpired(input: DecideInput): { kept: Ban[]; unbans: Unban[] } {
+  const jailNames = new Set(input.jails.map((j) => j.name));
+  const kept: Ban[] = [];
+  const unbans: Unban[] = [];
+  for (const ban of input.state.bans) {
+    if (ban.expiresAt !== null && ban.expiresAt <= input.now) unbans.push({ ip: ban.ip, jail: ban.jail, reason: 'expired' });
+    else if (!jailNames.has(ban.jail)) unbans.push({ ip: ban.ip, jail: ban.jail, reason: 'jail removed from config' });
+    else kept.push(ban);
+  }
+  return { kept, unbans };
+}
+
+// Pure: from the saved state and one run's failures, which IPs to ban, which to lift, what stays pending.
+export function decide(input: DecideInput): Decision {
+  const { now, jails, state, incoming, isIgnored } = input;
+  const { kept, unbans } = liftExpired(input);
+  const banned = new Set(kept.map((b) => `${b.jail} ${b.ip}`));
+  const candidates: { ban: Ban; pending: Pending }[] = [];
+  const windows: Record<string, Record<string, Pending>> = {};
+  for (const jail of jails) {
+    const out: Record<string, Pending> = {};
+    const prior = state.windows[jail.name] ?? {};
+    const fresh = incoming.get(jail.name) ?? new Map<string, Pending>();
+    for (const ip of new Set([...Object.keys(prior), ...fresh.keys()])) {
+      if (isIgnored(jail.name, ip) || banned.has(`${jail.name} ${ip}`)) continue;
+      const old = prior[ip];
+      const add = fresh.get(ip);
+      const times = mergeSorted(old?.times ?? [], add?.times ?? []);
+      const evidence = [...(old?.evidence ?? []), ...(add?.evidence ?? [])].slice(-EVIDENCE_LINES);
+      const { trigger, pending } = evaluateWindow(times, jail, now);
+      if (trigger) {
+        const { at: _at, ...seen } = trigger;
+        const ban: Ban = { ip, jail: jail.name, bannedAt: now, ...seen, evidence };
+        candidates.push({ ban, pending: { times, evidence } });
+      } else if (pending.length > 0) {
+        out[ip] = { times: pending, evidence: evidence.slice(-Math.min(EVIDENCE_LINES, pending.length)) };
+      }
+    }
+    windows[jail.name] = out;
+  }
+  // Over the cap, the most recent attackers go first; the rest keep their failures for the next run.
+  candidates.sort((a, b) => b.ban.lastSeen - a.ban.lastSeen);
+  const newBans = candidates.slice(0, input.maxBans).map((c) => c.ban);
+  for (const c of candidates.slice(input.maxBans)) windows[c.ban.jail]![c.ban.ip] = c.pending;
+  return { newBans, unbans, bans: [...kept, ...newBans], windows, deferred: Math.max(0, candidates.length - input.maxBans) };
+}

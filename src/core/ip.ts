@@ -1,0 +1,75 @@
+import { BlockList, isIP } from 'node:net';
+import { err, ok, type Result } from './result.js';
+
+export type Family = 4 | 6;
+
+function expandIpv6(text: string): number[] | null {
+  let head = text;
+  let v4Tail: number[] = [];
+  const lastColon = text.lastIndexOf(':');
+  if (text.includes('.', lastColon)) {
+    const v4 = text.slice(lastColon + 1).split('.').map(Number);
+    v4Tail = [((v4[0] ?? 0) << 8) | (v4[1] ?? 0), ((v4[2] ?? 0) << 8) | (v4[3] ?? 0)];
+    head = text.slice(0, lastColon + 1) + '0';
+  }
+  const halves = head.split('::');
+  const parse = (part: string): number[] => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)));
+  const left = parse(halves[0] ?? '');
+  const right = halves.length > 1 ? parse(halves[1] ?? '') : [];
+  if (v4Tail.length) (right.length ? right : left).pop();
+  const groups = [...left, ...new Array(8 - left.length - right.length - v4Tail.length).fill(0), ...right, ...v4Tail];
+  return groups.length === 8 ? groups : null;
+}
+
+function compressIpv6(groups: readonly number[]): string {
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+}
+
+// The one spelling of an address used in state, reports and firewall rules (RFC 5952; mapped IPv4 as IPv4).
+export function canonicalIp(text: string): string | null {
+  const family = isIP(text);
+  if (family === 4) return text.split('.').map(Number).join('.');
+  if (family !== 6 || text.includes('%')) return null;
+  const groups = expandIpv6(text.toLowerCase());
+  if (!groups) return null;
+  const mapped = groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff;
+  if (mapped) {
+    const [hi = 0, lo = 0] = groups.slice(6);
+    return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
+  }
+  return compressIpv6(groups);
+}
+
+export function ipFamily(canonical: string): Family {
+  return canonical.includes(':') ? 6 : 4;
+}
+
+export type IpMatcher = (canonical: string) => boolean;
+
+// ignoreip entries: single addresses or CIDR blocks, IPv4 or IPv6.
+export function compileIpMatcher(entries: readonly string[]): Result<IpMatcher> {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [addr = '', bits, extra] = entry.trim().split('/');
+    const ip = canonicalIp(addr);
+    if (!ip || extra !== undefined) return err(`"${entry}" is not an IP address or CIDR block`);
+    const family = ipFamily(ip);
+    const type = family === 4 ? 'ipv4' : 'ipv6';
+    if (bits === undefined) { list.addAddress(ip, type); continue; }
+    const prefix = Number(bits);
+    if (!/^\d+$/.test(bits) || prefix > (family === 4 ? 32 : 128)) return err(`"${entry}" has a bad prefix length`);
+    list.addSubnet(ip, prefix, type);
+  }
+  return ok((ip: string) => list.check(ip, ipFamily(ip) === 4 ? 'ipv4' : 'ipv6'));
+}

@@ -1,0 +1,64 @@
+import { canonicalIp } from './ip.js';
+
+export type Matcher = {
+  /** Literals of which a line must contain one; null means every line is tried. */
+  readonly prefilter: readonly string[] | null;
+  readonly patterns: readonly RegExp[];
+  readonly ignore: readonly RegExp[];
+};
+
+export type LineVerdict =
+  | { readonly kind: 'match'; readonly ip: string; readonly pattern: number }
+  | { readonly kind: 'ignored' }
+  | { readonly kind: 'miss' };
+
+const MISS: LineVerdict = { kind: 'miss' };
+const IGNORED: LineVerdict = { kind: 'ignored' };
+
+// One line against one jail's patterns; the first pattern that yields a valid IP wins.
+export function matchLine(line: string, matcher: Matcher): LineVerdict {
+  const { prefilter, patterns, ignore } = matcher;
+  if (prefilter && !prefilter.some((word) => line.includes(word))) return MISS;
+  for (let i = 0; i < patterns.length; i++) {
+    const host = patterns[i]!.exec(line)?.groups?.['host'];
+    const ip = host === undefined ? null : canonicalIp(host);
+    if (ip === null) continue;
+    return ignore.some((re) => re.test(line)) ? IGNORED : { kind: 'match', ip, pattern: i };
+  }
+  return MISS;
+}
+
+// Calls `visit` with each line of `text` that could match: with a prefilter only the lines
+// around a literal hit are cut out, so most lines of a big log cost one indexOf, not a slice.
+export function forEachCandidateLine(text: string, prefilter: readonly string[] | null, visit: (line: string) => void): void {
+  if (prefilter === null) {
+    let start = 0;
+    while (start < text.length) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      visit(stripCr(text.slice(start, end)));
+      start = end + 1;
+    }
+    return;
+  }
+  const starts = new Set<number>();
+  for (const word of prefilter) {
+    for (let at = text.indexOf(word); at >= 0; ) {
+      const start = text.lastIndexOf('\n', at) + 1;
+      let end = text.indexOf('\n', at);
+      if (end < 0) end = text.length;
+      starts.add(start);
+      at = text.indexOf(word, end);
+    }
+  }
+  const ordered = starts.size > 1 ? [...starts].sort((a, b) => a - b) : [...starts];
+  for (const start of ordered) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    visit(stripCr(text.slice(start, end)));
+  }
+}
+
+function stripCr(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}

@@ -1,0 +1,72 @@
+import { canonicalIp } from './ip.js';
+import { err, ok, type Result } from './result.js';
+
+// Where the last run stopped in one log file, and which file that was.
+export type FileCursor = { readonly offset: number; readonly dev: number; readonly ino: number };
+
+// Failures of one IP in one jail that have not (yet) led to a ban; times in epoch seconds.
+export type Pending = { readonly times: readonly number[]; readonly evidence: readonly string[] };
+
+export type Ban = {
+  readonly ip: string;
+  readonly jail: string;
+  readonly bannedAt: number;
+  /** null: permanent. */
+  readonly expiresAt: number | null;
+  readonly failures: number;
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+  readonly evidence: readonly string[];
+};
+
+export type State = {
+  readonly version: 1;
+  readonly files: Readonly<Record<string, FileCursor>>;
+  readonly windows: Readonly<Record<string, Readonly<Record<string, Pending>>>>;
+  readonly bans: readonly Ban[];
+};
+
+export const EMPTY_STATE: State = { version: 1, files: {}, windows: {}, bans: [] };
+
+export type StateProblem = { readonly message: string; readonly line?: number };
+
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStrList = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+
+function lineOf(text: string, position: number): number {
+  return text.slice(0, position).split('\n').length;
+}
+
+function checkBan(b: unknown): b is Ban {
+  return isObj(b) && typeof b['ip'] === 'string' && canonicalIp(b['ip']) === b['ip'] && typeof b['jail'] === 'string'
+    && isNum(b['bannedAt']) && (b['expiresAt'] === null || isNum(b['expiresAt'])) && isNum(b['failures'])
+    && isNum(b['firstSeen']) && isNum(b['lastSeen']) && isStrList(b['evidence']);
+}
+
+// A state file that does not parse or has the wrong shape is refused, never reset.
+export function parseState(text: string): Result<State, StateProblem> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    const message = (e as Error).message;
+    const pos = /position (\d+)/.exec(message);
+    return err({ message: `not valid JSON (${message})`, ...(pos ? { line: lineOf(text, Number(pos[1])) } : {}) });
+  }
+  if (!isObj(data) || data['version'] !== 1) return err({ message: 'not a logban state file (version 1 expected)' });
+  const { files, windows, bans } = data;
+  if (!isObj(files) || !Object.values(files).every((c) => isObj(c) && isNum(c['offset']) && c['offset'] >= 0 && isNum(c['dev']) && isNum(c['ino']))) {
+    return err({ message: '"files" is damaged' });
+  }
+  const pendingOk = (p: unknown) => isObj(p) && Array.isArray(p['times']) && p['times'].every(isNum) && isStrList(p['evidence']);
+  if (!isObj(windows) || !Object.values(windows).every((w) => isObj(w) && Object.values(w).every(pendingOk))) {
+    return err({ message: '"windows" is damaged' });
+  }
+  if (!Array.isArray(bans) || !bans.every(checkBan)) return err({ message: '"bans" is damaged' });
+  return ok(data as State);
+}
+
+export function serializeState(state: State): string {
+  return `${JSON.stringify(state, null, 1)}\n`;
+}

@@ -1,0 +1,32 @@
+import { statSync } from 'node:fs';
+
+export type Discovery = { readonly files: readonly string[]; readonly missing: readonly string[] };
+
+const GLOB_CHARS = /[*?[\]{}]/;
+
+// Expands logpath entries; fast-glob is loaded only when an entry really is a glob.
+export async function discoverLogs(patterns: readonly string[]): Promise<Discovery> {
+  const files = new Set<string>();
+  const missing: string[] = [];
+  for (const pattern of patterns) {
+    if (!GLOB_CHARS.test(pattern)) {
+      if (existsAsFile(pattern)) files.add(pattern);
+      else missing.push(pattern);
+      continue;
+    }
+    const mod = await import('fast-glob');
+    const fg = (mod as unknown as { default?: typeof mod }).default ?? mod;
+    const found = await fg(pattern, { onlyFiles: true, absolute: true, followSymbolicLinks: true, suppressErrors: true });
+    if (found.length === 0) missing.push(pattern);
+    for (const f of found.sort()) files.add(f);
+  }
+  return { files: [...files], missing };
+}
+
+export function existsAsFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
