@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { decide, type DecideInput } from '../../src/core/decide.js';
+import { EMPTY_STATE, type Ban, type State } from '../../src/core/state.js';
+
+const sshd = { name: 'sshd', findtime: 600, maxretry: 3, bantime: 3600 };
+const incoming = (entries: Record<string, number[]>) =>
+  new Map([['sshd', new Map(Object.entries(entries).map(([ip, times]) => [ip, { times, evidence: times.map((t) => `line at ${t}`) }]))]]);
+const input = (over: Partial<DecideInput>): DecideInput => ({
+  now: 1000, jails: [sshd], state: EMPTY_STATE, incoming: new Map(), isIgnored: () => false, maxBans: 100, ...over,
+});
+const ban = (ip: string, expiresAt: number | null, jail = 'sshd'): Ban => ({
+  ip, jail, bannedAt: 0, expiresAt, failures: 3, firstSeen: 0, lastSeen: 0, evidence: [],
+});
+
+describe('decide', () => {
+  it('two failures in one run plus one in the next ban (the window straddles runs)', () => {
+    const first = decide(input({ now: 500, incoming: incoming({ '203.0.113.5': [400, 450] }) }));
+    expect(first.newBans).toEqual([]);
+    const state: State = { ...EMPTY_STATE, windows: first.windows };
+    const second = decide(input({ now: 700, state, incoming: incoming({ '203.0.113.5': [650] }) }));
+    expect(second.newBans.map((b) => [b.ip, b.failures, b.firstSeen, b.lastSeen, b.expiresAt])).toEqual([['203.0.113.5', 3, 400, 650, 4250]]);
+    expect(second.newBans[0]!.evidence).toEqual(['line at 400', 'line at 450', 'line at 650']);
+    expect(second.windows['sshd']).toEqual({});
+  });
+
+  it('never bans an ignored IP and forgets its failures', () => {
+    const d = decide(input({ incoming: incoming({ '192.168.0.9': [900, 910, 920] }), isIgnored: (_j, ip) => ip.startsWith('192.168.') }));
+    expect(d.newBans).toEqual([]);
+    expect(d.windows['sshd']).toEqual({});
+  });
+
+  it('lifts expired bans and bans of removed jails, keeps the others', () => {
+    const state: State = { ...EMPTY_STATE, bans: [ban('198.51.100.1', 900), ban('198.51.100.2', 2000), ban('198.51.100.3', null), ban('198.51.100.4', null, 'gone')] };
+    const d = decide(input({ state }));
+    expect(d.unbans).toEqual([
+      { ip: '198.51.100.1', jail: 'sshd', reason: 'expired' },
+      { ip: '198.51.100.4', jail: 'gone', reason: 'jail removed from config' },
+    ]);
+    expect(d.bans.map((b) => b.ip)).toEqual(['198.51.100.2', '198.51.100.3']);
+  });
+
+  it('does not ban twice an IP that is already banned', () => {
+    const state: State = { ...EMPTY_STATE, bans: [ban('203.0.113.5', 5000)] };
+    const d = decide(input({ state, incoming: incoming({ '203.0.113.5': [900, 910, 920] }) }));
+    expect(d.newBans).toEqual([]);
+    expect(d.bans).toHaveLength(1);
+  });
+
+  it('caps new bans per run; the rest keep their failures for the next run', () => {
+    const d = decide(input({ maxBans: 1, incoming: incoming({ '203.0.113.5': [900, 910, 920], '203.0.113.6': [800, 810, 820] }) }));
+    expect(d.newBans.map((b) => b.ip)).toEqual(['203.0.113.5']);
+    expect(d.deferred).toBe(1);
+    const next = decide(input({ now: 1100, state: { ...EMPTY_STATE, windows: d.windows, bans: d.bans } }));
+    expect(next.newBans.map((b) => b.ip)).toEqual(['203.0.113.6']);
+  });
+});
