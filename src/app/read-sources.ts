@@ -50,7 +50,7 @@ export async function readSources(jails: readonly Jail[], saved: Readonly<Record
   for (const jail of jails) {
     const found = await discoverLogs(jail.logpath);
     if (found.files.length === 0) notes.push({ level: 'warning', text: `jail ${jail.name}: no log file found (${jail.logpath.join(', ')})` });
-    else for (const m of found.missing) notes.push({ level: 'info', text: `jail ${jail.name}: ${m} not found` });
+    else for (const m of found.missing) notes.push({ level: 'info', text: `jail ${jail.name}: ${m}` });
     for (const f of found.files) byFile.set(f, [...(byFile.get(f) ?? []), jail]);
   }
   const incoming = new Map(jails.map((j) => [j.name, new Map()] as [string, Tally]));

@@ -1,0 +1,401 @@
+#!/usr/bin/env node
+// logban speed benchmark: `npm run bench [-- --size 100M --runs 5 --out bench/results.md --keep]`.
+// A script, never a timed test: it prints a Markdown table and writes it to --out with the machine.
+// Each measurement is a named argv run N times (plus one untimed warm-up that also reads peak RSS
+// through /usr/bin/time when present); wall time is taken around spawnSync, median and min shown.
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync, readdirSync, rmdirSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const DATA = 'bench/data';
+const LOG = `${DATA}/auth.log`;
+const META = `${DATA}/auth.log.meta.json`;
+const CONFIG = `${DATA}/bench.toml`;
+const NOW = '2026-11-21T12:00:00Z';
+const GENERATOR_VERSION = 1;
+const SEED = 0x10_6b_a2;
+const TIME = ['/usr/bin/time'].find((p) => existsSync(p)) ?? null;
+// Logs carry no zone; the children read them in UTC so the run does not depend on the machine's TZ.
+const ENV = { ...process.env, TZ: 'UTC', NO_COLOR: '1' };
+
+// ---------------------------------------------------------------- flags
+
+function parseSize(text) {
+  const m = /^(\d+(?:\.\d+)?)\s*([KMG]?)(?:i?B)?$/i.exec(text);
+  if (!m) throw new Error(`--size ${text}: expected e.g. 100M, 512K, 1G`);
+  const mult = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2].toUpperCase()];
+  return Math.floor(Number(m[1]) * mult);
+}
+
+function readFlags() {
+  const { values } = parseArgs({
+    options: {
+      size: { type: 'string', default: '100M' },
+      runs: { type: 'string', default: '5' },
+      out: { type: 'string', default: 'bench/results.md' },
+      keep: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write('usage: node bench/run.mjs [--size 100M] [--runs 5] [--out bench/results.md] [--keep]\n'
+      + '  --size  log size, K/M/G are powers of 1024 (default 100M)\n  --keep  keep bench/data (and reuse it next time)\n');
+    process.exit(0);
+  }
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs ${values.runs}: expected a whole number of at least 1`);
+  return { size: parseSize(values.size), sizeText: values.size, runs, out: values.out, keep: values.keep };
+}
+
+// ---------------------------------------------------------------- data
+
+// mulberry32: small, fast, deterministic (the data must be identical from run to run and machine to machine).
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const BAD_USERS = ['admin', 'oracle', 'test', 'ubuntu', 'git', 'postgres', 'user', 'support', 'guest', 'pi', 'ftpuser', 'mysql', 'hadoop', 'www', 'nagios', 'teamspeak', 'minecraft', 'deployer', 'jenkins', 'ansible'];
+
+// Line bodies (everything after "Mmm dd hh:mm:ss web1 "): ~60 % attack lines from bursts of a few
+// concurrent attackers, the rest normal sshd/CRON noise. Attackers use 10.0.0.0/8 and 2001:db8::/32
+// (never contacted: the bench config uses the "none" firewall backend).
+function createLineSource(seed) {
+  const rand = prng(seed);
+  const int = (n) => Math.floor(rand() * n);
+  const pick = (list) => list[int(list.length)];
+  const hex = () => (1 + int(0xfffe)).toString(16);
+  const attackerIp = () => (rand() < 0.1 ? `2001:db8:${hex()}:${hex()}::${hex()}` : `10.${int(256)}.${int(256)}.${1 + int(254)}`);
+  const port = () => 1024 + int(64511);
+  const pid = () => 1000 + int(4_000_000);
+  const repeatOffenders = Array.from({ length: 2000 }, attackerIp);
+  const b64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const staff = ['deploy', 'backup', 'alice', 'bob'].map((user, i) => ({
+    user, uid: 1000 + i, ip: `172.16.${int(16)}.${1 + int(254)}`,
+    key: `ED25519 SHA256:${Array.from({ length: 43 }, () => b64[int(64)]).join('')}`,
+  }));
+  const slots = Array.from({ length: 6 }, () => ({ left: 0, ip: '', pid: 0, user: '' }));
+
+  function attack() {
+    const s = slots[int(slots.length)];
+    if (s.left === 0) {
+      s.ip = rand() < 0.3 ? pick(repeatOffenders) : attackerIp();
+      s.left = Math.min(200, 1 + Math.floor(-Math.log(1 - rand()) * 8));
+      s.pid = pid();
+      s.user = pick(BAD_USERS);
+    }
+    s.left--;
+    const r = rand();
+    if (r < 0.4) return `sshd[${s.pid}]: Failed password for root from ${s.ip} port ${port()} ssh2`;
+    if (r < 0.7) return `sshd[${s.pid}]: Failed password for invalid user ${s.user} from ${s.ip} port ${port()} ssh2`;
+    return `sshd[${s.pid}]: Invalid user ${s.user} from ${s.ip} port ${port()}`;
+  }
+
+  function noise() {
+    const r = rand();
+    const who = pick(staff);
+    if (r < 0.2) return `sshd[${pid()}]: Accepted publickey for ${who.user} from ${who.ip} port ${port()} ssh2: ${who.key}`;
+    if (r < 0.4) return `sshd[${pid()}]: pam_unix(sshd:session): session opened for user ${who.user}(uid=${who.uid}) by (uid=0)`;
+    if (r < 0.5) return `sshd[${pid()}]: pam_unix(sshd:session): session closed for user ${who.user}`;
+    if (r < 0.62) return `sshd[${pid()}]: Received disconnect from ${who.ip} port ${port()}:11: disconnected by user`;
+    if (r < 0.82) return `CRON[${pid()}]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)`;
+    if (r < 0.9) return `CRON[${pid()}]: (root) CMD (/usr/local/bin/logban scan)`;
+    return `sshd[${pid()}]: Connection closed by ${attackerIp()} port ${port()} [preauth]`;
+  }
+
+  return () => (rand() < 0.6 ? { attack: true, body: attack() } : { attack: false, body: noise() });
+}
+
+function stampOf(seconds) {
+  const d = new Date(seconds * 1000);
+  const two = (n) => String(n).padStart(2, '0');
+  return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+}
+
+// Writes `size` bytes at most (whole lines) spread evenly over the 30 days before NOW.
+function generateLog(path, size) {
+  const host = ' web1 ';
+  const end = Date.parse(NOW) / 1000 - 1;
+  const span = 30 * 86400;
+  // The timestamp has a fixed width, so a sample of bodies tells the average line length.
+  const sample = createLineSource(SEED);
+  let sampleBytes = 0;
+  for (let i = 0; i < 20000; i++) sampleBytes += 15 + host.length + sample().body.length + 1;
+  const estimatedLines = Math.max(1, size / (sampleBytes / 20000));
+
+  const next = createLineSource(SEED);
+  const fd = openSync(path, 'w');
+  const ips = new Set();
+  let bytes = 0, lines = 0, attackLines = 0;
+  let parts = [], partBytes = 0, lastSecond = -1, stamp = '';
+  try {
+    for (;;) {
+      const second = Math.min(end, Math.floor(end - span + (lines * span) / estimatedLines));
+      if (second !== lastSecond) { stamp = stampOf(second); lastSecond = second; }
+      const { attack, body } = next();
+      const line = `${stamp}${host}${body}\n`;
+      if (bytes + line.length > size) break;
+      if (attack) {
+        attackLines++;
+        ips.add(body.slice(body.indexOf(' from ') + 6, body.indexOf(' port ')));
+      }
+      parts.push(line);
+      partBytes += line.length;
+      bytes += line.length;
+      lines++;
+      if (partBytes >= 8 << 20) { writeSync(fd, parts.join(''), null, 'latin1'); parts = []; partBytes = 0; }
+    }
+    if (parts.length) writeSync(fd, parts.join(''), null, 'latin1');
+  } finally {
+    closeSync(fd);
+  }
+  return { version: GENERATOR_VERSION, seed: SEED, size, bytes, lines, attackLines, distinctAttackerIps: ips.size };
+}
+
+function prepareData(size) {
+  mkdirSync(DATA, { recursive: true });
+  let meta = null;
+  try { meta = JSON.parse(readFileSync(META, 'utf8')); } catch { /* no data yet */ }
+  const reusable = meta && meta.version === GENERATOR_VERSION && meta.seed === SEED && meta.size === size
+    && existsSync(LOG) && statSync(LOG).size === meta.bytes;
+  if (reusable) {
+    log(`reusing ${LOG} (${fmtBytes(meta.bytes)}, ${meta.lines.toLocaleString('en')} lines)`);
+  } else {
+    log(`generating ${LOG} (${fmtBytes(size)}) ...`);
+    const t0 = performance.now();
+    meta = generateLog(LOG, size);
+    writeFileSync(META, `${JSON.stringify(meta, null, 2)}\n`);
+    log(`  ${meta.lines.toLocaleString('en')} lines in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  writeFileSync(CONFIG, [
+    '# Generated by bench/run.mjs: the bench jail over the generated sshd log; never touches a firewall.',
+    '[firewall]', 'backend = "none"', '',
+    '[jails.sshd]', `logpath = ['${resolve(ROOT, LOG)}']`, 'rules = ["sshd"]',
+    'findtime = "10m"', 'maxretry = 5', 'bantime = "1h"', '',
+  ].join('\n'));
+  return meta;
+}
+
+// ---------------------------------------------------------------- running
+
+function log(text) { process.stderr.write(`${text}\n`); }
+
+function findTool(name, candidates) {
+  for (const p of candidates) if (existsSync(p)) return p;
+  const r = spawnSync('bash', ['-c', 'command -v "$1"', 'bash', name], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : null;
+}
+
+// One spawn. With `rss` the command runs under /usr/bin/time (untimed warm-up run only, so the
+// wrapper's own fork/exec never lands in the timed figures).
+function runOnce(m, rss) {
+  m.before?.();
+  const rssFile = join(os.tmpdir(), `logban-bench-rss-${process.pid}`);
+  const argv = rss && TIME ? [TIME, '-f', '%M', '-o', rssFile, ...m.argv] : m.argv;
+  const stdin = m.stdin ? openSync(m.stdin, 'r') : 'ignore';
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(argv[0], argv.slice(1), { cwd: ROOT, env: ENV, stdio: [stdin, 'ignore', 'pipe'], maxBuffer: 64 << 20 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (typeof stdin === 'number') closeSync(stdin);
+  const ok = r.error === undefined && (m.okStatus ?? [0]).includes(r.status);
+  if (!ok) {
+    const why = r.error?.message ?? (r.signal ? `killed by ${r.signal}` : `exit ${r.status}`);
+    const detail = String(r.stderr ?? '').trim().split('\n').slice(-1)[0] ?? '';
+    return { error: `${why}${detail ? `: ${detail}` : ''}` };
+  }
+  let rssKb = null;
+  if (rss && TIME) {
+    rssKb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+    rmSync(rssFile, { force: true });
+  }
+  return { seconds, rssKb };
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const h = s.length >> 1; return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2; };
+
+function measure(m, runs) {
+  if (m.missing) return { ...m, skipped: m.missing };
+  log(`${m.name}: warm-up${TIME ? ' + peak RSS' : ''}`);
+  const warm = runOnce(m, true);
+  if (warm.error) { log(`  FAILED: ${warm.error}`); return { ...m, error: warm.error }; }
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const r = runOnce(m, false);
+    if (r.error) { log(`  FAILED: ${r.error}`); return { ...m, error: r.error }; }
+    times.push(r.seconds);
+    log(`  run ${i + 1}/${runs}: ${fmtSeconds(r.seconds)}`);
+  }
+  return { ...m, times, median: median(times), min: Math.min(...times), rssKb: warm.rssKb };
+}
+
+// ---------------------------------------------------------------- formatting
+
+const fmtBytes = (n) => (n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(2)} GiB` : n >= 1024 ** 2 ? `${(n / 1024 ** 2).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`);
+const fmtSeconds = (s) => (s < 1 ? `${(s * 1000).toFixed(1)} ms` : `${s.toFixed(3)} s`);
+const fmtInt = (n) => Math.round(n).toLocaleString('en');
+const shown = (argv) => argv.map((a) => (a === process.execPath ? 'node' : a.startsWith(ROOT) ? relative(ROOT, a) : a))
+  .map((a) => (/[^\w./:=@%+-]/.test(a) ? `'${a}'` : a)).join(' ');
+
+function machine() {
+  const cpuinfo = (() => { try { return readFileSync('/proc/cpuinfo', 'utf8'); } catch { return ''; } })();
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
+  const git = (args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() ?? '';
+  const commit = git(['rev-parse', '--short', 'HEAD']) || 'unknown';
+  const dirty = git(['status', '--porcelain', '--', 'src']) ? ', src has uncommitted changes' : '';
+  return {
+    model, cores: os.availableParallelism(), mem: fmtBytes(os.totalmem()),
+    kernel: `${os.type()} ${os.release()} ${os.arch()}`, node: process.version,
+    logban: `${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version} @ ${commit}${dirty}`,
+  };
+}
+
+function table(results, meta) {
+  const byName = new Map(results.map((r) => [r.name, r]));
+  const rows = [
+    '| Measurement | Command | Median | Min | Ratio | MiB/s | Lines/s |' + (TIME ? ' Peak RSS |' : ''),
+    '|---|---|--:|--:|--:|--:|--:|' + (TIME ? '--:|' : ''),
+  ];
+  for (const r of results) {
+    const cmd = `\`${shown(r.argv ?? []).replaceAll('|', '\\|')}${r.stdin ? ` < ${r.stdin}` : ''}\``;
+    if (r.skipped || r.error) {
+      rows.push(`| ${r.name} | ${r.skipped ? '—' : cmd} | ${r.skipped ?? `FAILED: ${r.error.replaceAll('|', '\\|')}`} | | | | |${TIME ? ' |' : ''}`);
+      continue;
+    }
+    const base = r.ratioTo ? byName.get(r.ratioTo) : undefined;
+    const ratio = base?.median ? `${(r.median / base.median).toFixed(2)}× ${r.ratioTo}` : '';
+    const mibs = r.wholeFile ? (meta.bytes / 1024 ** 2 / r.median).toFixed(0) : '';
+    const lps = r.wholeFile ? fmtInt(meta.lines / r.median) : '';
+    const rss = TIME ? ` ${r.rssKb === null ? '' : `${(r.rssKb / 1024).toFixed(0)} MiB`} |` : '';
+    rows.push(`| ${r.name} | ${cmd} | ${fmtSeconds(r.median)} | ${fmtSeconds(r.min)} | ${ratio} | ${mibs} | ${lps} |${rss}`);
+  }
+  return rows.join('\n');
+}
+
+function targets(results, meta) {
+  const get = (n) => results.find((r) => r.name === n);
+  const [node, noop, cold] = [get(NAMES.node), get(NAMES.noop), get(NAMES.cold)];
+  const out = [];
+  if (node?.median && noop?.median) {
+    const ratio = noop.median / node.median;
+    out.push(`${ratio <= 2 ? 'PASS' : 'FAIL'} — a run with no new log bytes takes at most 2× the wall time of \`node -e 0\`: `
+      + `${fmtSeconds(noop.median)} vs ${fmtSeconds(node.median)} = ${ratio.toFixed(2)}×`);
+  } else out.push(`FAIL — no-op scan ≤ 2× \`node -e 0\`: not measured (${noop?.error ?? node?.error ?? 'missing'})`);
+  if (meta.size !== 100 * 1024 ** 2) out.push(`n/a — first run over a 100 MB sshd log under 2 s: this run used ${fmtBytes(meta.size)}; run with --size 100M`);
+  else if (cold?.median) {
+    const cores = os.availableParallelism();
+    out.push(`${cold.median < 2 ? 'PASS' : 'FAIL'} — a first run over a 100 MB sshd log takes under 2 s on a 2-core machine: `
+      + `${fmtSeconds(cold.median)} (median)${cores === 2 ? '' : `; note: this machine has ${cores} cores, not 2`}`);
+  } else out.push(`FAIL — first run over 100 MB under 2 s: not measured (${cold?.error ?? 'missing'})`);
+  return out;
+}
+
+// ---------------------------------------------------------------- measurements
+
+const NAMES = { node: 'node -e 0', noop: 'logban scan, no new bytes', cold: 'logban scan, first run', grep: 'grep -cE' };
+
+// The list of named measurements. To add a figure, add an entry: argv (no shell unless a pipe is
+// what is measured: ['bash', '-c', 'zcat f.gz | grep -c x']), optional stdin file, before() for
+// untimed per-run setup, okStatus, wholeFile (adds MiB/s and lines/s), ratioTo (another entry's name),
+// missing (a reason to print instead of running).
+function measurements() {
+  const node = process.execPath;
+  const scan = (stateDir, ...extra) => [node, 'bin/logban.js', 'scan', '--config', CONFIG, '--state-dir', stateDir, '--now', NOW, ...extra];
+  const coldDir = `${DATA}/state-cold`;
+  const sshg = findTool('sshg-parser', ['/usr/libexec/sshguard/sshg-parser', '/usr/lib/sshguard/sshg-parser', '/usr/local/libexec/sshguard/sshg-parser']);
+  const f2b = findTool('fail2ban-regex', []);
+  const f2bFilter = existsSync('/etc/fail2ban/filter.d/sshd.conf') ? '/etc/fail2ban/filter.d/sshd.conf' : 'sshd';
+  return [
+    { name: NAMES.node, argv: [node, '-e', '0'] },
+    { name: NAMES.noop, argv: scan(`${DATA}/state-noop`), ratioTo: NAMES.node },
+    {
+      name: NAMES.cold, argv: scan(coldDir, '--json'), wholeFile: true, ratioTo: NAMES.grep,
+      before: () => rmSync(coldDir, { recursive: true, force: true }),
+    },
+    { name: NAMES.grep, argv: ['env', 'LC_ALL=C', 'grep', '-cE', '(Failed password|Invalid user)', LOG], okStatus: [0, 1], wholeFile: true },
+    sshg
+      ? { name: 'sshg-parser (sshguard)', argv: [sshg], stdin: LOG, wholeFile: true, ratioTo: NAMES.grep }
+      : { name: 'sshg-parser (sshguard)', missing: 'not installed' },
+    f2b
+      ? { name: 'fail2ban-regex', argv: [f2b, LOG, f2bFilter], wholeFile: true, ratioTo: NAMES.grep }
+      : { name: 'fail2ban-regex', missing: 'not installed' },
+  ];
+}
+
+// The no-op measurement needs a state dir that has already consumed the whole file.
+function warmNoopState() {
+  const dir = `${DATA}/state-noop`;
+  rmSync(dir, { recursive: true, force: true });
+  const argv = [process.execPath, 'bin/logban.js', 'scan', '--config', CONFIG, '--state-dir', dir, '--now', NOW, '--json'];
+  log('logban: first scan into state-noop (untimed) ...');
+  const r = spawnSync(argv[0], argv.slice(1), { cwd: ROOT, env: ENV, encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (r.status !== 0) return { error: `${r.error?.message ?? `exit ${r.status}`}: ${(r.stderr ?? '').trim().split('\n').pop()}` };
+  try {
+    const j = JSON.parse(r.stdout);
+    return { linesRead: j.files.reduce((n, f) => n + f.linesRead, 0), endOffset: j.files[0]?.endOffset, newBans: j.newBans.length, activeBans: j.activeBans };
+  } catch (e) {
+    return { error: `scan --json printed no JSON object: ${e.message}` };
+  }
+}
+
+function cleanup() {
+  for (const p of [LOG, META, CONFIG, `${DATA}/state-noop`, `${DATA}/state-cold`]) rmSync(p, { recursive: true, force: true });
+  try { if (readdirSync(DATA).length === 0) rmdirSync(DATA); } catch { /* already gone */ }
+}
+
+// ---------------------------------------------------------------- main
+
+function main() {
+  const flags = readFlags();
+  process.chdir(ROOT);
+  if (!existsSync('dist/cli/main.js')) throw new Error('dist/cli/main.js is missing: build first with `npx tsc -p .`');
+  const meta = prepareData(flags.size);
+  const warm = warmNoopState();
+  if (warm.error) log(`  FAILED: ${warm.error}`);
+  const list = measurements().map((m) => (m.name === NAMES.noop && warm.error ? { ...m, missing: `FAILED (warm-up scan): ${warm.error}` } : m));
+  const results = list.map((m) => measure(m, flags.runs));
+  const mc = machine();
+  const attackPct = ((100 * meta.attackLines) / meta.lines).toFixed(1);
+  const doc = [
+    '# logban benchmark', '',
+    `Generated by \`node bench/run.mjs --size ${flags.sizeText} --runs ${flags.runs}\` (\`npm run bench\`); a script, not a test.`, '',
+    `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
+    `- CPU: ${mc.model}, ${mc.cores} cores; RAM ${mc.mem}; ${mc.kernel}`,
+    `- Node ${mc.node}; logban ${mc.logban}`,
+    `- Data: \`${LOG}\`, ${fmtBytes(meta.bytes)} (${fmtInt(meta.bytes)} bytes), ${fmtInt(meta.lines)} lines, `
+      + `${attackPct} % attack lines, ${fmtInt(meta.distinctAttackerIps)} distinct attacker IPs (~10 % IPv6), 30 days ending ${NOW} (seed ${SEED})`,
+    `- logban config: \`${CONFIG}\` (backend none, jail sshd, findtime 10m, maxretry 5, bantime 1h), \`--now ${NOW}\`, TZ=UTC`,
+    warm.error
+      ? `- Warm-up scan FAILED: ${warm.error}`
+      : `- First scan: ${fmtInt(warm.linesRead)} lines read, ${warm.newBans} new bans (bans still in force at --now), end offset ${fmtInt(warm.endOffset ?? 0)}`,
+    `- Method: each command run ${flags.runs}× after 1 untimed warm-up (page cache warm); wall time around spawnSync; `
+      + (TIME ? 'peak RSS from `/usr/bin/time -f %M` on the warm-up run' : 'no RSS column (/usr/bin/time not installed)')
+      + '; the first-run scan gets a fresh empty state dir before every run (outside the timed part), stdout to /dev/null', '',
+    '## Targets (from the issue)', '',
+    ...targets(results, meta).map((t) => `- ${t}`), '',
+    '## Measurements', '',
+    table(results, meta), '',
+  ].join('\n');
+  process.stdout.write(`${doc}\n`);
+  mkdirSync(dirname(resolve(ROOT, flags.out)), { recursive: true });
+  writeFileSync(resolve(ROOT, flags.out), doc);
+  log(`wrote ${flags.out}`);
+  if (!flags.keep) cleanup();
+}
+
+try {
+  main();
+} catch (e) {
+  log(`bench: ${e.message}`);
+  process.exitCode = 1;
+}
