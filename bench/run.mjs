@@ -128,12 +128,6 @@ function generateLog(path, size) {
   const host = ' web1 ';
   const end = Date.parse(NOW) / 1000 - 1;
   const span = 30 * 86400;
-  // The timestamp has a fixed width, so a sample of bodies tells the average line length.
-  const sample = createLineSource(SEED);
-  let sampleBytes = 0;
-  for (let i = 0; i < 20000; i++) sampleBytes += 15 + host.length + sample().body.length + 1;
-  const estimatedLines = Math.max(1, size / (sampleBytes / 20000));
-
   const next = createLineSource(SEED);
   const fd = openSync(path, 'w');
   const ips = new Set();
@@ -141,7 +135,8 @@ function generateLog(path, size) {
   let parts = [], partBytes = 0, lastSecond = -1, stamp = '';
   try {
     for (;;) {
-      const second = Math.min(end, Math.floor(end - span + (lines * span) / estimatedLines));
+      // Time follows the byte position, so the last line lands just before NOW whatever the size.
+      const second = Math.min(end, Math.floor(end - span + (bytes * span) / size));
       if (second !== lastSecond) { stamp = stampOf(second); lastSecond = second; }
       const { attack, body } = next();
       const line = `${stamp}${host}${body}\n`;
@@ -205,7 +200,7 @@ function runOnce(m, rss) {
   const argv = rss && TIME ? [TIME, '-f', '%M', '-o', rssFile, ...m.argv] : m.argv;
   const stdin = m.stdin ? openSync(m.stdin, 'r') : 'ignore';
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(argv[0], argv.slice(1), { cwd: ROOT, env: ENV, stdio: [stdin, 'ignore', 'pipe'], maxBuffer: 64 << 20 });
+  const r = spawnSync(argv[0], argv.slice(1), { cwd: ROOT, env: ENV, stdio: [stdin, m.stdout ?? 'ignore', 'pipe'], maxBuffer: 64 << 20 });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (typeof stdin === 'number') closeSync(stdin);
   const ok = r.error === undefined && (m.okStatus ?? [0]).includes(r.status);
@@ -219,7 +214,7 @@ function runOnce(m, rss) {
     rssKb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
     rmSync(rssFile, { force: true });
   }
-  return { seconds, rssKb };
+  return { seconds, rssKb, stdout: r.stdout ? String(r.stdout) : '' };
 }
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const h = s.length >> 1; return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2; };
@@ -236,7 +231,7 @@ function measure(m, runs) {
     times.push(r.seconds);
     log(`  run ${i + 1}/${runs}: ${fmtSeconds(r.seconds)}`);
   }
-  return { ...m, times, median: median(times), min: Math.min(...times), rssKb: warm.rssKb };
+  return { ...m, times, median: median(times), min: Math.min(...times), rssKb: warm.rssKb, output: warm.stdout.trim() };
 }
 
 // ---------------------------------------------------------------- formatting
@@ -306,7 +301,7 @@ const NAMES = { node: 'node -e 0', noop: 'logban scan, no new bytes', cold: 'log
 
 // The list of named measurements. To add a figure, add an entry: argv (no shell unless a pipe is
 // what is measured: ['bash', '-c', 'zcat f.gz | grep -c x']), optional stdin file, before() for
-// untimed per-run setup, okStatus, wholeFile (adds MiB/s and lines/s), ratioTo (another entry's name),
+// untimed per-run setup, okStatus, stdout ('pipe' to collect it; default /dev/null), wholeFile (adds MiB/s and lines/s), ratioTo (another entry's name),
 // missing (a reason to print instead of running).
 function measurements() {
   const node = process.execPath;
@@ -322,7 +317,11 @@ function measurements() {
       name: NAMES.cold, argv: scan(coldDir, '--json'), wholeFile: true, ratioTo: NAMES.grep,
       before: () => rmSync(coldDir, { recursive: true, force: true }),
     },
-    { name: NAMES.grep, argv: ['env', 'LC_ALL=C', 'grep', '-cE', '(Failed password|Invalid user)', LOG], okStatus: [0, 1], wholeFile: true },
+    // stdout is a pipe: GNU grep stops at the first match when its output is /dev/null.
+    {
+      name: NAMES.grep, argv: ['env', 'LC_ALL=C', 'grep', '-cE', '(Failed password|Invalid user)', LOG],
+      okStatus: [0, 1], stdout: 'pipe', wholeFile: true,
+    },
     sshg
       ? { name: 'sshg-parser (sshguard)', argv: [sshg], stdin: LOG, wholeFile: true, ratioTo: NAMES.grep }
       : { name: 'sshg-parser (sshguard)', missing: 'not installed' },
@@ -377,7 +376,8 @@ function main() {
     `- logban config: \`${CONFIG}\` (backend none, jail sshd, findtime 10m, maxretry 5, bantime 1h), \`--now ${NOW}\`, TZ=UTC`,
     warm.error
       ? `- Warm-up scan FAILED: ${warm.error}`
-      : `- First scan: ${fmtInt(warm.linesRead)} lines read, ${warm.newBans} new bans (bans still in force at --now), end offset ${fmtInt(warm.endOffset ?? 0)}`,
+      : `- First scan: ${fmtInt(warm.linesRead)} lines read, ${warm.newBans} new bans (bans still in force at --now), end offset ${fmtInt(warm.endOffset ?? 0)}`
+        + `; grep counted ${results.find((r) => r.name === NAMES.grep)?.output || '?'} matching lines`,
     `- Method: each command run ${flags.runs}× after 1 untimed warm-up (page cache warm); wall time around spawnSync; `
       + (TIME ? 'peak RSS from `/usr/bin/time -f %M` on the warm-up run' : 'no RSS column (/usr/bin/time not installed)')
       + '; the first-run scan gets a fresh empty state dir before every run (outside the timed part), stdout to /dev/null', '',
