@@ -122,6 +122,16 @@ describe.skipIf(gate.skip)('iptables in network namespaces (' + gate.reason + ')
     const v4 = saveRules(ns, 4);
     expect(v4.filter((l) => /2001:db8/i.test(l))).toEqual([]);
     expect(logbanLines(v4)).toEqual([]);
+
+    // A second IPv6 attacker: the first rule, read back from `ip6tables -S` as /128, is not added again.
+    sb.append('auth.log', failures('2001:db8:0::CAFE', ['09:46:01', '09:46:02', '09:46:03']));
+    const second = scanJson(ns, sb, '2026-11-21T09:50:00Z');
+    expect(second.newBans.map((b) => b.ip)).toEqual(['2001:db8::cafe']);
+    expect(second.commands).toEqual([addArgv('2001:db8::cafe', 'ip6tables')]);
+    const v6After = saveRules(ns, 6);
+    expect(countLine(v6After, drop('2001:db8::bad/128'))).toBe(1);
+    expect(countLine(v6After, drop('2001:db8::cafe/128'))).toBe(1);
+    expect(countLine(v6After, JUMP)).toBe(1);
   }, 30_000);
 
   it('heals a flushed firewall (what a reboot leaves) on the next run that bans', () => {

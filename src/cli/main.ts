@@ -3,7 +3,10 @@ import { ConfigError, UsageError } from '../app/errors.js';
 import { FirewallError } from '../io/firewall/types.js';
 import { LockHeld } from '../io/lock.js';
 import { StateError } from '../io/state-store.js';
+import { registerRestore } from './restore.js';
+import { registerRules } from './rules.js';
 import { registerScan } from './scan.js';
+import { registerStatus } from './status.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, locked: 75 } as const;
 
@@ -29,6 +32,9 @@ async function main(argv: string[]): Promise<void> {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') });
   registerScan(program);
+  registerStatus(program);
+  registerRules(program);
+  registerRestore(program);
   try {
     await program.parseAsync(argv);
   } catch (e) {
