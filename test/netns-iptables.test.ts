@@ -1,8 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeSandbox, rootOrSkip, type ScanJson } from './helpers/cli.js';
-import { countLine, createNetnsPool, nsExec, saveRules, scanIn } from './helpers/netns.js';
+import { makeSandbox, rootOrSkip, runCli, type ScanJson } from './helpers/cli.js';
+import { countLine, createNetnsPool, IP_BIN, nsExec, saveRules, scanIn } from './helpers/netns.js';
 
 // Real iptables/ip6tables in throw-away network namespaces: what logban leaves in the kernel, not what it says.
 const gate = rootOrSkip();
@@ -161,26 +161,56 @@ describe.skipIf(gate.skip)('iptables in network namespaces (' + gate.reason + ')
     expect(countLine(rules, ':logban-sshd - [0:0]')).toBe(1);
   }, 30_000);
 
+  it('restore puts the saved bans back after a flush, and a second restore adds nothing', () => {
+    const ns = pool.add();
+    const sb = sandbox();
+    sb.append('auth.log', failures('203.0.113.50', ['09:41:02', '09:41:05', '09:41:09']));
+    sb.append('auth.log', failures('2001:db8::bad', ['09:41:02', '09:41:05', '09:41:09']));
+    scanJson(ns, sb, NOW);
+    const before4 = saveRules(ns, 4);
+    const before6 = saveRules(ns, 6);
+    for (const bin of ['iptables', 'ip6tables']) {
+      nsExec(ns, [bin, '-w', '-F']);
+      nsExec(ns, [bin, '-w', '-X']);
+    }
+    expect(logbanLines(saveRules(ns, 4))).toEqual([]);
+    const restore = () => runCli(['restore', '--json', '--config', sb.config, '--state-dir', sb.stateDir, '--now', NOW], { prefix: [IP_BIN, 'netns', 'exec', ns] });
+    const first = restore();
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout).commands).toContainEqual(addArgv('203.0.113.50'));
+    expect(saveRules(ns, 4)).toEqual(before4);
+    expect(saveRules(ns, 6)).toEqual(before6);
+    const second = restore();
+    expect(JSON.parse(second.stdout)).toEqual({ activeBans: 2, commands: [] });
+    expect(saveRules(ns, 4)).toEqual(before4);
+    expect(saveRules(ns, 6)).toEqual(before6);
+  }, 30_000);
+
   describe('a ban really stops packets', () => {
     const VICTIM_IP = '192.0.2.1';
     const ATTACKER_IP = '192.0.2.2';
     const PORT = 2222;
+    // Bounds, not waits: a dropped SYN is only seen as silence, the server stops itself, setup gives up.
+    const CONNECT_TIMEOUT_MS = 1_000;
+    const SERVER_LIFETIME_MS = 120_000;
+    const READY_LIMIT_MS = 10_000;
     let victim = '';
     let attacker = '';
 
     // Exits 0 when the server answered "hi", 3 after ~1 s without an answer, 4 on a connection error.
     const CLIENT = `
       const s = require('net').connect({ host: '${VICTIM_IP}', port: ${PORT} });
-      const t = setTimeout(() => { console.log('timeout'); process.exit(3); }, 1000);
+      s.setTimeout(${CONNECT_TIMEOUT_MS});
+      s.on('timeout', () => { console.log('timeout'); process.exit(3); });
       let data = '';
       s.on('data', (d) => { data += d; });
-      s.on('end', () => { clearTimeout(t); console.log(data); process.exit(data === 'hi' ? 0 : 5); });
-      s.on('error', (e) => { clearTimeout(t); console.log('error ' + e.code); process.exit(4); });
+      s.on('end', () => { console.log(data); process.exit(data === 'hi' ? 0 : 5); });
+      s.on('error', (e) => { console.log('error ' + e.code); process.exit(4); });
     `;
     // Stops by itself after two minutes even if nobody kills it.
     const SERVER = `
       require('net').createServer((s) => s.end('hi')).listen(${PORT}, '0.0.0.0', () => console.log('ready'));
-      setTimeout(() => process.exit(0), 120000).unref();
+      setTimeout(() => process.exit(0), ${SERVER_LIFETIME_MS}).unref();
     `;
 
     const connect = () => nsExec(attacker, [process.execPath, '-e', CLIENT], { allowFail: true, timeoutMs: 10_000 });
@@ -196,7 +226,7 @@ describe.skipIf(gate.skip)('iptables in network namespaces (' + gate.reason + ')
       const server = pool.spawnIn(victim, [process.execPath, '-e', SERVER]);
       await new Promise<void>((resolve, reject) => {
         let seen = '';
-        const timer = setTimeout(() => reject(new Error(`server not ready after 10 s: ${seen}`)), 10_000);
+        const timer = setTimeout(() => reject(new Error(`server not ready after 10 s: ${seen}`)), READY_LIMIT_MS);
         server.stdout!.on('data', (d) => {
           seen += String(d);
           if (seen.includes('ready')) {

@@ -14,6 +14,8 @@ export type ScanDeps = {
   readonly store: StateStore;
   readonly firewall: Firewall;
   readonly hostAddresses: readonly string[];
+  /** Identifies the current boot; when it differs from the state's, the firewall is rebuilt. */
+  readonly bootId: string | null;
 };
 
 export type ScanResult = {
@@ -58,10 +60,14 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
     isIgnored: ignorePredicate(config, deps.hostAddresses),
   });
   const changed = decision.newBans.length > 0 || decision.unbans.length > 0;
-  const commands = changed ? await firewall.apply(decision.bans, state.bans) : [];
+  // After a reboot the kernel's rules are gone: the first run of the new boot reconciles even
+  // when nothing else changed, so bans survive a reboot without an extra unit.
+  const rebooted = deps.bootId !== null && state.bootId !== deps.bootId && decision.bans.length > 0;
+  const commands = changed || rebooted ? await firewall.apply(decision.bans, rebooted ? [] : state.bans) : [];
   const files = { ...state.files, ...read.cursors };
-  if (!opts.dryRun && (changed || !sameCursors(state.files, read.cursors))) {
-    store.save({ version: 1, files, windows: decision.windows, bans: decision.bans });
+  const bootId = deps.bootId ?? state.bootId;
+  if (!opts.dryRun && (changed || rebooted || !sameCursors(state.files, read.cursors))) {
+    store.save({ version: 1, files, windows: decision.windows, bans: decision.bans, ...(bootId ? { bootId } : {}) });
   }
   const notes = [...read.notes];
   for (const tmp of opts.dryRun ? [] : store.leftovers()) {

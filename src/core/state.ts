@@ -24,6 +24,8 @@ export type State = {
   readonly files: Readonly<Record<string, FileCursor>>;
   readonly windows: Readonly<Record<string, Readonly<Record<string, Pending>>>>;
   readonly bans: readonly Ban[];
+  /** The kernel boot the bans were last applied in; a new boot means the firewall was emptied. */
+  readonly bootId?: string;
 };
 
 export const EMPTY_STATE: State = { version: 1, files: {}, windows: {}, bans: [] };
@@ -64,6 +66,7 @@ export function parseState(text: string): Result<State, StateProblem> {
     return err({ message: '"windows" is damaged' });
   }
   if (!Array.isArray(bans) || !bans.every(checkBan)) return err({ message: '"bans" is damaged' });
+  if (data['bootId'] !== undefined && typeof data['bootId'] !== 'string') return err({ message: '"bootId" is damaged' });
   return ok(data as State);
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { canonicalIp } from '../core/ip.js';
 
@@ -11,4 +12,13 @@ export function hostAddresses(): string[] {
     }
   }
   return out;
+}
+
+// Linux gives every boot a random id; null where there is none (the firewall is then never assumed empty).
+export function currentBootId(): string | null {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
+  } catch {
+    return null;
+  }
 }

@@ -140,6 +140,20 @@ describe('logban scan, end to end on files', () => {
     expect(sb.json('2026-11-21T11:05:00Z').unbans).toEqual([]);
   });
 
+  it('after a reboot (a new kernel boot id) the first run puts the bans back, once', () => {
+    const sb = makeSandbox(CONFIG);
+    sb.append('auth.log', fail('09:40:00', '203.0.113.9') + fail('09:40:01', '203.0.113.9') + fail('09:40:02', '203.0.113.9'));
+    sb.json(NOW);
+    const path = `${sb.stateDir}/state.json`;
+    const state = JSON.parse(readFileSync(path, 'utf8'));
+    expect(state.bootId).toBe(readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
+    writeFileSync(path, JSON.stringify({ ...state, bootId: 'an-earlier-boot' }));
+    const r = sb.json(NOW);
+    expect(r.newBans).toEqual([]);
+    expect(r.commands).toContainEqual(['iptables', '-w', '-A', 'logban-sshd', '-s', '203.0.113.9', '-j', 'DROP']);
+    expect(sb.json(NOW).commands).toEqual([]);
+  });
+
   it('replaying an old log bans only what would still be in force at --now', () => {
     const sb = makeSandbox(CONFIG);
     sb.append('auth.log', fail('06:00:00', '203.0.113.1') + fail('06:00:01', '203.0.113.1') + fail('06:00:02', '203.0.113.1'));
