@@ -30,9 +30,14 @@ function record(tally: Tally, ip: string, time: number, line: string): void {
   let entry = tally.get(ip);
   if (!entry) tally.set(ip, (entry = { times: [], evidence: [] }));
   entry.times.push(time);
-  // Evidence is re-decoded as UTF-8, which also copies it out of the big chunk string.
-  entry.evidence.push(Buffer.from(line, 'latin1').toString('utf8'));
-  if (entry.evidence.length > EVIDENCE_LINES) entry.evidence.shift();
+  if (entry.evidence.length >= EVIDENCE_LINES) entry.evidence.shift();
+  entry.evidence.push(detach(line));
+}
+
+// A line cut from a 1 MiB chunk would keep the whole chunk alive while it is held as evidence;
+// flattening a concatenation makes V8 copy just the line.
+function detach(line: string): string {
+  return ` ${line}`.slice(1);
 }
 
 function describe(e: unknown): string {
@@ -75,7 +80,7 @@ export async function readSources(jails: readonly Jail[], saved: Readonly<Record
         for (const jail of fileJails) {
           const tally = incoming.get(jail.name)!;
           forEachCandidateLine(text, jail.matcher.prefilter, (line) => {
-            const v = matchLine(line, jail.matcher);
+            const v = matchLine(line, jail.matcher, true);
             if (v.kind === 'match') record(tally, v.ip, dates.read(line)?.time ?? now, line);
           });
         }

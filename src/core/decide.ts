@@ -53,12 +53,14 @@ export function decide(input: DecideInput): Decision {
     const prior = state.windows[jail.name] ?? {};
     const fresh = incoming.get(jail.name) ?? new Map<string, Pending>();
     for (const ip of new Set([...Object.keys(prior), ...fresh.keys()])) {
-      if (isIgnored(jail.name, ip) || banned.has(`${jail.name} ${ip}`)) continue;
+      if (banned.has(`${jail.name} ${ip}`)) continue;
       const old = prior[ip];
       const add = fresh.get(ip);
       const times = mergeSorted(old?.times ?? [], add?.times ?? []);
-      const evidence = [...(old?.evidence ?? []), ...(add?.evidence ?? [])].slice(-EVIDENCE_LINES);
       const { trigger, pending } = evaluateWindow(times, jail, now);
+      // Checked after the window: on a first run over an old log most IPs drop out before this.
+      if ((!trigger && pending.length === 0) || isIgnored(jail.name, ip)) continue;
+      const evidence = [...(old?.evidence ?? []), ...(add?.evidence ?? [])].slice(-EVIDENCE_LINES);
       if (trigger) {
         const { at: _at, ...seen } = trigger;
         const ban: Ban = { ip, jail: jail.name, bannedAt: now, ...seen, evidence };

@@ -36,8 +36,44 @@ function compressIpv6(groups: readonly number[]): string {
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
 }
 
+// Attack logs repeat the same few addresses many times; remembering their spelling saves most of the work.
+const MEMO_LIMIT = 1 << 16;
+const memo = new Map<string, string | null>();
+
 // The one spelling of an address used in state, reports and firewall rules (RFC 5952; mapped IPv4 as IPv4).
 export function canonicalIp(text: string): string | null {
+  if (isPlainIpv4(text)) return text;
+  const known = memo.get(text);
+  if (known !== undefined) return known;
+  const ip = spell(text);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(text, ip);
+  return ip;
+}
+
+// Dotted quad without leading zeros, each part at most 255: already canonical.
+function isPlainIpv4(text: string): boolean {
+  let parts = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0 || value > 255 || (digits > 1 && text.charCodeAt(i - digits) === 48)) return false;
+      parts++;
+      value = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57 && digits < 3) {
+      value = value * 10 + c - 48;
+      digits++;
+    } else {
+      return false;
+    }
+  }
+  return parts === 4;
+}
+
+function spell(text: string): string | null {
   const family = isIP(text);
   if (family === 4) return text.split('.').map(Number).join('.');
   if (family !== 6 || text.includes('%')) return null;

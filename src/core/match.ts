@@ -16,9 +16,10 @@ const MISS: LineVerdict = { kind: 'miss' };
 const IGNORED: LineVerdict = { kind: 'ignored' };
 
 // One line against one jail's patterns; the first pattern that yields a valid IP wins.
-export function matchLine(line: string, matcher: Matcher): LineVerdict {
+// `prefiltered`: the caller already knows the line holds one of the prefilter words.
+export function matchLine(line: string, matcher: Matcher, prefiltered = false): LineVerdict {
   const { prefilter, patterns, ignore } = matcher;
-  if (prefilter && !prefilter.some((word) => line.includes(word))) return MISS;
+  if (prefilter && !prefiltered && !prefilter.some((word) => line.includes(word))) return MISS;
   for (let i = 0; i < patterns.length; i++) {
     const host = patterns[i]!.exec(line)?.groups?.['host'];
     const ip = host === undefined ? null : canonicalIp(host);
@@ -41,21 +42,17 @@ export function forEachCandidateLine(text: string, prefilter: readonly string[] 
     }
     return;
   }
-  const starts = new Set<number>();
-  for (const word of prefilter) {
-    for (let at = text.indexOf(word); at >= 0; ) {
-      const start = text.lastIndexOf('\n', at) + 1;
-      let end = text.indexOf('\n', at);
-      if (end < 0) end = text.length;
-      starts.add(start);
-      at = text.indexOf(word, end);
-    }
-  }
-  const ordered = starts.size > 1 ? [...starts].sort((a, b) => a - b) : [...starts];
-  for (const start of ordered) {
-    let end = text.indexOf('\n', start);
+  // Each literal's hits come in text order; merging them visits every candidate line once, in order.
+  const next = prefilter.map((word) => text.indexOf(word));
+  for (;;) {
+    let at = -1;
+    for (const pos of next) if (pos >= 0 && (at < 0 || pos < at)) at = pos;
+    if (at < 0) return;
+    const start = text.lastIndexOf('\n', at) + 1;
+    let end = text.indexOf('\n', at);
     if (end < 0) end = text.length;
     visit(stripCr(text.slice(start, end)));
+    for (let i = 0; i < next.length; i++) if (next[i]! >= 0 && next[i]! < end) next[i] = text.indexOf(prefilter[i]!, end);
   }
 }
 

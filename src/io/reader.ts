@@ -24,53 +24,49 @@ export function openLog(path: string): { fd: number; id: FileId } {
   }
 }
 
-// Reads [offset, size) in large chunks and hands over complete lines only, as latin1 text (one
-// char per byte, so any bytes decode and offsets stay exact). A partial last line is left for the
-// next run: the returned endOffset is just past the last newline.
+// Reads [offset, size) in large chunks and hands over complete lines only, decoded as UTF-8
+// (chunks end at a newline, so no character is split; invalid bytes become U+FFFD). Offsets are
+// counted in bytes on the buffer. A partial last line is left for the next run: the returned
+// endOffset is just past the last newline. The unfinished tail of a chunk moves to the front of
+// the buffer and the next read lands behind it, so nothing is concatenated.
 export function readCompleteLines(fd: number, offset: number, size: number, onText: (text: string) => void): ReadOutcome {
-  const buf = Buffer.allocUnsafe(CHUNK_BYTES);
-  let carry: Buffer | null = null;
+  const buf = Buffer.allocUnsafe(CHUNK_BYTES + MAX_LINE_BYTES);
+  let filled = 0;
   let skipping = false;
   let pos = offset;
   let endOffset = offset;
   let lines = 0;
   let longLines = 0;
   while (pos < size) {
-    const n = readSync(fd, buf, 0, Math.min(CHUNK_BYTES, size - pos), pos);
+    const n = readSync(fd, buf, filled, Math.min(CHUNK_BYTES, size - pos), pos);
     if (n <= 0) break;
-    const chunkStart = pos;
     pos += n;
-    const lastNl = buf.lastIndexOf(10, n - 1);
+    const total = filled + n;
+    const lastNl = buf.lastIndexOf(10, total - 1);
     if (lastNl < 0) {
-      if (skipping) continue;
-      carry = carry ? Buffer.concat([carry, buf.subarray(0, n)]) : Buffer.from(buf.subarray(0, n));
-      if (carry.length > MAX_LINE_BYTES) { carry = null; skipping = true; }
+      filled = total;
+      if (filled > MAX_LINE_BYTES) { filled = 0; skipping = true; }
       continue;
     }
-    let body = buf.subarray(0, lastNl + 1);
+    let from = 0;
     if (skipping) {
-      const firstNl = buf.indexOf(10);
-      body = buf.subarray(firstNl + 1, lastNl + 1);
+      from = buf.indexOf(10) + 1;
       skipping = false;
       longLines++;
       lines++;
-    } else if (carry) {
-      body = Buffer.concat([carry, body]);
-      carry = null;
     }
-    lines += countNewlines(body);
-    if (body.length > 0) onText(body.toString('latin1'));
-    endOffset = chunkStart + lastNl + 1;
-    if (lastNl + 1 < n) {
-      carry = Buffer.from(buf.subarray(lastNl + 1, n));
-      if (carry.length > MAX_LINE_BYTES) { carry = null; skipping = true; }
-    }
+    lines += countNewlines(buf, from, lastNl + 1);
+    if (lastNl + 1 > from) onText(buf.toString('utf8', from, lastNl + 1));
+    endOffset = pos - (total - lastNl - 1);
+    filled = total - lastNl - 1;
+    if (filled > MAX_LINE_BYTES) { filled = 0; skipping = true; }
+    else if (filled > 0) buf.copy(buf, 0, lastNl + 1, total);
   }
   return { endOffset, lines, longLines };
 }
 
-function countNewlines(buf: Buffer): number {
+function countNewlines(buf: Buffer, from: number, to: number): number {
   let count = 0;
-  for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) count++;
+  for (let i = buf.indexOf(10, from); i >= 0 && i < to; i = buf.indexOf(10, i + 1)) count++;
   return count;
 }

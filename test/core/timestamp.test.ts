@@ -37,6 +37,26 @@ describe('timestamps from log lines', () => {
   });
 });
 
+describe('one reader over many lines of the same minute', () => {
+  it('gives each line its own second, and notices a year written after the time', () => {
+    const r = createDateReader(at('2026-11-21T12:00:00Z'));
+    const times = [
+      'Nov 21 09:41:02 web1 sshd[1]: a',
+      'Nov 21 09:41:59 web1 sshd[1]: b',
+      'Nov 21 09:41:07.250 web1 sshd[1]: c',
+      'Nov 21 09:41:08 2019 web1 sshd[1]: d',
+      'Nov 21 09:41:0x web1 sshd[1]: e',
+      'Nov 21 09:42:00 web1 sshd[1]: f',
+      'Nov 23 11:59:59 web1 sshd[1]: g',
+      'Nov 23 12:00:01 web1 sshd[1]: h',
+    ].map((line) => { const t = r.read(line); return t ? toIso(t.time) : null; });
+    expect(times).toEqual([
+      '2026-11-21T09:41:02Z', '2026-11-21T09:41:59Z', '2026-11-21T09:41:07Z', '2019-11-21T09:41:08Z', null,
+      '2026-11-21T09:42:00Z', '2026-11-23T11:59:59Z', '2025-11-23T12:00:01Z',
+    ]);
+  });
+});
+
 describe('parseIsoInstant', () => {
   it('reads zoned and bare times', () => {
     expect(toIso(at('2026-11-21T10:00:00Z'))).toBe('2026-11-21T10:00:00Z');

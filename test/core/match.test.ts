@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { forEachCandidateLine, matchLine } from '../../src/core/match.js';
+import { compileMatcher } from '../../src/rules/compile.js';
+
+const collect = (text: string, prefilter: string[] | null) => {
+  const seen: string[] = [];
+  forEachCandidateLine(text, prefilter, (line) => seen.push(line));
+  return seen;
+};
+
+describe('forEachCandidateLine', () => {
+  const text = 'a Failed x\nnothing\nInvalid user y Failed z\r\nplain\nlast Invalid user';
+  it.each([
+    [['Failed ', 'Invalid user '], ['a Failed x', 'Invalid user y Failed z']],
+    [['Failed', 'Invalid user'], ['a Failed x', 'Invalid user y Failed z', 'last Invalid user']],
+    [['Invalid user'], ['Invalid user y Failed z', 'last Invalid user']],
+    [['absent'], []],
+    [null, ['a Failed x', 'nothing', 'Invalid user y Failed z', 'plain', 'last Invalid user']],
+  ])('prefilter %j visits each candidate line once, in order', (prefilter, expected) => {
+    expect(collect(text, prefilter)).toEqual(expected);
+  });
+  it('handles a hit on the first and the last character', () => {
+    expect(collect('Failed \n\nx Failed ', ['Failed '])).toEqual(['Failed ', 'x Failed ']);
+  });
+});
+
+describe('matchLine', () => {
+  const r = compileMatcher([], ['^<HOST> denied$'], ['^192\\.0\\.2\\.1 ']);
+  const m = r.ok ? r.value : null;
+  it.each([
+    ['203.0.113.5 denied', { kind: 'match', ip: '203.0.113.5', pattern: 0 }],
+    ['2001:DB8::1 denied', { kind: 'match', ip: '2001:db8::1', pattern: 0 }],
+    ['192.0.2.1 denied', { kind: 'ignored' }],
+    ['999.1.1.1 denied', { kind: 'miss' }],
+    ['203.0.113.5 allowed', { kind: 'miss' }],
+  ])('%s', (line, expected) => expect(matchLine(line, m!)).toEqual(expected));
+});
