@@ -16,7 +16,7 @@ const LOG = `${DATA}/auth.log`;
 const META = `${DATA}/auth.log.meta.json`;
 const CONFIG = `${DATA}/bench.toml`;
 const NOW = '2026-11-21T12:00:00Z';
-const GENERATOR_VERSION = 2;
+const GENERATOR_VERSION = 3;
 const SEED = 0x10_6b_a2;
 const TIME = ['/usr/bin/time'].find((p) => existsSync(p)) ?? null;
 // Logs carry no zone; the children read them in UTC so the run does not depend on the machine's TZ.
@@ -69,14 +69,15 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 const BAD_USERS = ['admin', 'oracle', 'test', 'ubuntu', 'git', 'postgres', 'user', 'support', 'guest', 'pi', 'ftpuser', 'mysql', 'hadoop', 'www', 'nagios', 'teamspeak', 'minecraft', 'deployer', 'jenkins', 'ansible'];
 
 // Line bodies (everything after "Mmm dd hh:mm:ss web1 "): ~60 % attack lines from bursts of a few
-// concurrent attackers, the rest normal sshd/CRON noise. Attackers use 10.0.0.0/8 and 2001:db8::/32
-// (never contacted: the bench config uses the "none" firewall backend).
+// concurrent attackers, the rest normal sshd/CRON noise. Attackers come from 198.18.0.0/15 (the
+// range set aside for benchmarks, RFC 2544: big enough for tens of thousands of distinct IPv4
+// attackers) and 2001:db8::/32; never contacted: the bench config uses the "none" firewall backend.
 function createLineSource(seed) {
   const rand = prng(seed);
   const int = (n) => Math.floor(rand() * n);
   const pick = (list) => list[int(list.length)];
   const hex = () => (1 + int(0xfffe)).toString(16);
-  const attackerIp = () => (rand() < 0.1 ? `2001:db8:${hex()}:${hex()}::${hex()}` : `10.${int(256)}.${int(256)}.${1 + int(254)}`);
+  const attackerIp = () => (rand() < 0.1 ? `2001:db8:${hex()}:${hex()}::${hex()}` : `198.${18 + int(2)}.${int(256)}.${1 + int(254)}`);
   const port = () => 1024 + int(64511);
   const pid = () => 1000 + int(4_000_000);
   const repeatOffenders = Array.from({ length: 2000 }, attackerIp);

@@ -1,9 +1,12 @@
 import { canonicalIp } from './ip.js';
 
+/** One regex standing for one or more patterns; `groups[i]` captures the host of pattern `first + i`. */
+export type MatchUnit = { readonly re: RegExp; readonly groups: readonly string[]; readonly first: number };
+
 export type Matcher = {
   /** Literals of which a line must contain one; null means every line is tried. */
   readonly prefilter: readonly string[] | null;
-  readonly patterns: readonly RegExp[];
+  readonly units: readonly MatchUnit[];
   readonly ignore: readonly RegExp[];
 };
 
@@ -18,13 +21,18 @@ const IGNORED: LineVerdict = { kind: 'ignored' };
 // One line against one jail's patterns; the first pattern that yields a valid IP wins.
 // `prefiltered`: the caller already knows the line holds one of the prefilter words.
 export function matchLine(line: string, matcher: Matcher, prefiltered = false): LineVerdict {
-  const { prefilter, patterns, ignore } = matcher;
+  const { prefilter, units, ignore } = matcher;
   if (prefilter && !prefiltered && !prefilter.some((word) => line.includes(word))) return MISS;
-  for (let i = 0; i < patterns.length; i++) {
-    const host = patterns[i]!.exec(line)?.groups?.['host'];
-    const ip = host === undefined ? null : canonicalIp(host);
-    if (ip === null) continue;
-    return ignore.some((re) => re.test(line)) ? IGNORED : { kind: 'match', ip, pattern: i };
+  for (const unit of units) {
+    const groups = unit.re.exec(line)?.groups;
+    if (!groups) continue;
+    for (let i = 0; i < unit.groups.length; i++) {
+      const host = groups[unit.groups[i]!];
+      if (host === undefined) continue;
+      const ip = canonicalIp(host);
+      if (ip === null) break;
+      return ignore.some((re) => re.test(line)) ? IGNORED : { kind: 'match', ip, pattern: unit.first + i };
+    }
   }
   return MISS;
 }

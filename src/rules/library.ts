@@ -6,6 +6,8 @@ export type RuleSpec = {
   readonly description: string;
   /** Literal words a line must contain before any regex runs. */
   readonly prefilter: readonly string[];
+  /** What every failregex starts with (timestamp, host, process); matched once per line. */
+  readonly prefix: string;
   readonly failregex: readonly string[];
   readonly ignoreregex: readonly string[];
   /** Well-known log files, used by the embedded defaults when they exist on the host. */
@@ -26,10 +28,11 @@ export const RULES: readonly RuleSpec[] = [
     name: 'sshd',
     description: 'OpenSSH: failed passwords, invalid users, too many authentication attempts',
     prefilter: ['Failed ', 'nvalid user ', 'llegal user ', 'maximum authentication attempts'],
+    prefix: SSHD,
     failregex: [
-      `${SSHD}Failed (?:password|keyboard-interactive/pam) for (?:invalid user )?.*? from <HOST> port \\d+(?: ssh\\d?)?$`,
-      `${SSHD}(?:Invalid|Illegal) user .*? from <HOST>(?: port \\d+)?$`,
-      `${SSHD}error: maximum authentication attempts exceeded for (?:invalid user )?.*? from <HOST> port \\d+(?: ssh\\d?)? \\[preauth\\]$`,
+      `Failed (?:password|keyboard-interactive/pam) for (?:invalid user )?.*? from <HOST> port \\d+(?: ssh\\d?)?$`,
+      `(?:Invalid|Illegal) user .*? from <HOST>(?: port \\d+)?$`,
+      `error: maximum authentication attempts exceeded for (?:invalid user )?.*? from <HOST> port \\d+(?: ssh\\d?)? \\[preauth\\]$`,
     ],
     ignoreregex: [],
     logpath: ['/var/log/auth.log', '/var/log/secure'],
@@ -39,7 +42,8 @@ export const RULES: readonly RuleSpec[] = [
     name: 'mysqld-auth',
     description: "MySQL/MariaDB error log: Access denied for user 'x'@'host'",
     prefilter: ['Access denied for user '],
-    failregex: [`${MYSQL_PREFIX}Access denied for user '.*'@'<HOST>' \\(using password: (?:YES|NO)\\)$`],
+    prefix: MYSQL_PREFIX,
+    failregex: [`Access denied for user '.*'@'<HOST>' \\(using password: (?:YES|NO)\\)$`],
     ignoreregex: [],
     logpath: ['/var/log/mysql/error.log', '/var/log/mysqld.log', '/var/log/mysql/mysqld.log', '/var/log/mariadb/mariadb.log'],
     port: ['3306'],
