@@ -79,7 +79,7 @@ export async function readSources(jails: readonly Jail[], saved: Readonly<Record
       const out = readCompleteLines(fd, start, id.size, (text) => {
         for (const jail of fileJails) {
           const tally = incoming.get(jail.name)!;
-          forEachCandidateLine(text, jail.matcher.prefilter, (line) => {
+          forEachCandidateLine(text, jail.matcher.prefilterRe, (line) => {
             const v = matchLine(line, jail.matcher, true);
             if (v.kind === 'match') record(tally, v.ip, dates.read(line)?.time ?? now, line);
           });

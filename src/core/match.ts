@@ -6,6 +6,8 @@ export type MatchUnit = { readonly re: RegExp; readonly groups: readonly string[
 export type Matcher = {
   /** Literals of which a line must contain one; null means every line is tried. */
   readonly prefilter: readonly string[] | null;
+  /** The same words as one global regex (see compilePrefilter). */
+  readonly prefilterRe: RegExp | null;
   readonly units: readonly MatchUnit[];
   readonly ignore: readonly RegExp[];
 };
@@ -37,9 +39,16 @@ export function matchLine(line: string, matcher: Matcher, prefiltered = false): 
   return MISS;
 }
 
-// Calls `visit` with each line of `text` that could match: with a prefilter only the lines
-// around a literal hit are cut out, so most lines of a big log cost one indexOf, not a slice.
-export function forEachCandidateLine(text: string, prefilter: readonly string[] | null, visit: (line: string) => void): void {
+// One global regex that finds any of the prefilter words; it scans a chunk far faster than
+// one indexOf stream per word.
+export function compilePrefilter(words: readonly string[] | null): RegExp | null {
+  if (words === null || words.length === 0) return null;
+  return new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+}
+
+// Calls `visit` with each line of `text` that could match, in order: with a prefilter only the
+// lines around a word hit are cut out, so most lines of a big log are never sliced.
+export function forEachCandidateLine(text: string, prefilter: RegExp | null, visit: (line: string) => void): void {
   if (prefilter === null) {
     let start = 0;
     while (start < text.length) {
@@ -50,17 +59,13 @@ export function forEachCandidateLine(text: string, prefilter: readonly string[] 
     }
     return;
   }
-  // Each literal's hits come in text order; merging them visits every candidate line once, in order.
-  const next = prefilter.map((word) => text.indexOf(word));
-  for (;;) {
-    let at = -1;
-    for (const pos of next) if (pos >= 0 && (at < 0 || pos < at)) at = pos;
-    if (at < 0) return;
-    const start = text.lastIndexOf('\n', at) + 1;
-    let end = text.indexOf('\n', at);
+  prefilter.lastIndex = 0;
+  for (let hit = prefilter.exec(text); hit !== null; hit = prefilter.exec(text)) {
+    const start = text.lastIndexOf('\n', hit.index) + 1;
+    let end = text.indexOf('\n', hit.index);
     if (end < 0) end = text.length;
     visit(stripCr(text.slice(start, end)));
-    for (let i = 0; i < next.length; i++) if (next[i]! >= 0 && next[i]! < end) next[i] = text.indexOf(prefilter[i]!, end);
+    prefilter.lastIndex = end;
   }
 }
 

@@ -1,5 +1,5 @@
 import { err, ok, type Result } from '../core/result.js';
-import type { Matcher, MatchUnit } from '../core/match.js';
+import { compilePrefilter, type Matcher, type MatchUnit } from '../core/match.js';
 import type { RuleSpec } from './library.js';
 
 // IPv4 or IPv6 only (never a host name, so nothing an attacker writes can trigger a DNS lookup);
@@ -68,5 +68,5 @@ export function compileMatcher(
     ignore.push(re.value);
   }
   const prefilter = failregex.length === 0 ? rules.flatMap((r) => r.prefilter) : null;
-  return ok({ prefilter, units, ignore });
+  return ok({ prefilter, prefilterRe: compilePrefilter(prefilter), units, ignore });
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { forEachCandidateLine, matchLine } from '../../src/core/match.js';
+import { compilePrefilter, forEachCandidateLine, matchLine } from '../../src/core/match.js';
 import { compileMatcher } from '../../src/rules/compile.js';
 
 const collect = (text: string, prefilter: string[] | null) => {
   const seen: string[] = [];
-  forEachCandidateLine(text, prefilter, (line) => seen.push(line));
+  forEachCandidateLine(text, compilePrefilter(prefilter), (line) => seen.push(line));
   return seen;
 };
 
@@ -15,6 +15,7 @@ describe('forEachCandidateLine', () => {
     [['Failed', 'Invalid user'], ['a Failed x', 'Invalid user y Failed z', 'last Invalid user']],
     [['Invalid user'], ['Invalid user y Failed z', 'last Invalid user']],
     [['absent'], []],
+    [['user y', 'a.b'], ['Invalid user y Failed z']],
     [null, ['a Failed x', 'nothing', 'Invalid user y Failed z', 'plain', 'last Invalid user']],
   ])('prefilter %j visits each candidate line once, in order', (prefilter, expected) => {
     expect(collect(text, prefilter)).toEqual(expected);
