@@ -1,7 +1,7 @@
 import { closeSync } from 'node:fs';
 import { EVIDENCE_LINES } from '../core/decide.js';
 import { forEachCandidateLine, matchLine } from '../core/match.js';
-import type { FileCursor, Pending } from '../core/state.js';
+import type { FileCursor } from '../core/state.js';
 import { createDateReader } from '../core/timestamp.js';
 import type { Jail } from '../config/types.js';
 import { discoverLogs } from '../io/discover.js';

@@ -83,7 +83,6 @@ const mysql55: Template = (line, { local }) => {
   return local(2000 + +m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
 };
 
-export const TEMPLATE_NAMES = ['iso8601', 'syslog', 'mysql55'] as const;
 const TEMPLATES: readonly Template[] = [iso, syslog, mysql55];
 
 // Tries the date templates in order, the one that matched last time first (logs keep one format).

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { makeSandbox, runCli } from '../helpers/cli.js';
+import { makeSandbox, runCli, sshdFailure } from '../helpers/cli.js';
 
 const CONFIG = `
 [defaults]
@@ -15,7 +15,7 @@ logpath = ["$DIR/auth.log", "$DIR/secure"]
 rules = ["sshd"]
 `;
 const NOW = '2026-11-21T09:45:00Z';
-const fail = (time: string, ip: string) => `Nov 21 ${time} web1 sshd[1234]: Failed password for root from ${ip} port 5555 ssh2\n`;
+const fail = sshdFailure;
 const three = (ip: string) => fail('09:40:00', ip) + fail('09:40:01', ip) + fail('09:40:02', ip);
 
 describe('bad logs do not crash the run', () => {

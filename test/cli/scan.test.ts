@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { makeSandbox } from '../helpers/cli.js';
+import { makeSandbox, sshdFailure } from '../helpers/cli.js';
 
 const CONFIG = `
 [defaults]
@@ -17,8 +17,7 @@ logpath = ["$DIR/auth.log"]
 rules = ["sshd"]
 `;
 const NOW = '2026-11-21T09:45:00Z';
-const fail = (time: string, ip: string, port = 5555) =>
-  `Nov 21 ${time} web1 sshd[1234]: Failed password for root from ${ip} port ${port} ssh2\n`;
+const fail = sshdFailure;
 const noise = (time: string) => `Nov 21 ${time} web1 CRON[99]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)\n`;
 
 describe('logban scan, end to end on files', () => {

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { makeSandbox, runCli } from '../helpers/cli.js';
+import { makeSandbox, runCli, sshdFailure } from '../helpers/cli.js';
 
 const CONFIG = `
 [defaults]
@@ -11,7 +11,7 @@ backend = "none"
 logpath = ["$DIR/auth.log"]
 rules = ["sshd"]
 `;
-const fail = (time: string, ip: string) => `Nov 21 ${time} web1 sshd[1234]: Failed password for root from ${ip} port 5555 ssh2\n`;
+const fail = sshdFailure;
 
 describe('logban status', () => {
   it('shows active bans, pending failures inside the window, and offsets', () => {

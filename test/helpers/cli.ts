@@ -61,3 +61,8 @@ export function rootOrSkip(): { skip: boolean; reason: string } {
   if (!root && process.env['CI']) throw new Error('these tests need root under CI (network namespaces and iptables)');
   return { skip: !root, reason: 'needs root for network namespaces and iptables' };
 }
+
+// One sshd failed-password line as Debian's auth.log writes it ("Nov 21 09:40:00", year from --now).
+export function sshdFailure(time: string, ip: string, port = 5555): string {
+  return `Nov 21 ${time} web1 sshd[1234]: Failed password for root from ${ip} port ${port} ssh2\n`;
+}
