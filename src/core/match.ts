@@ -1,7 +1,19 @@
 import { canonicalIp } from './ip.js';
 
-/** One regex standing for one or more patterns; `groups[i]` captures the host of pattern `first + i`. */
-export type MatchUnit = { readonly re: RegExp; readonly groups: readonly string[]; readonly first: number };
+/** What a pattern means for counting attempts (see src/rules/spec.ts and src/core/attempts.ts). */
+export type PatternRole = 'fail' | 'companion' | 'success';
+
+/**
+ * One regex standing for one or more patterns; `groups[i]` captures the host of pattern
+ * `first + i`, `roles[i]` says what it means (missing: every pattern is a `fail`). A named group
+ * `key` (process or session id) relates the lines of one attempt.
+ */
+export type MatchUnit = {
+  readonly re: RegExp;
+  readonly groups: readonly string[];
+  readonly first: number;
+  readonly roles?: readonly PatternRole[];
+};
 
 export type Matcher = {
   /** Literals of which a line must contain one; null means every line is tried. */
@@ -13,14 +25,16 @@ export type Matcher = {
 };
 
 export type LineVerdict =
-  | { readonly kind: 'match'; readonly ip: string; readonly pattern: number }
+  | { readonly kind: 'match'; readonly ip: string; readonly pattern: number; readonly role: 'fail' | 'companion'; readonly key: string | undefined }
+  | { readonly kind: 'success'; readonly ip: string; readonly pattern: number; readonly key: string | undefined }
   | { readonly kind: 'ignored' }
   | { readonly kind: 'miss' };
 
 const MISS: LineVerdict = { kind: 'miss' };
 const IGNORED: LineVerdict = { kind: 'ignored' };
 
-// One line against one jail's patterns; the first pattern that yields a valid IP wins.
+// One line against one jail's patterns; the first pattern that yields a valid IP wins. A login
+// that worked is a `success`, never a `match`, so callers that only count matches stay right.
 // `prefiltered`: the caller already knows the line holds one of the prefilter words.
 export function matchLine(line: string, matcher: Matcher, prefiltered = false): LineVerdict {
   const { prefilter, units, ignore } = matcher;
@@ -33,7 +47,10 @@ export function matchLine(line: string, matcher: Matcher, prefiltered = false): 
       if (host === undefined) continue;
       const ip = canonicalIp(host);
       if (ip === null) break;
-      return ignore.some((re) => re.test(line)) ? IGNORED : { kind: 'match', ip, pattern: unit.first + i };
+      const role = unit.roles?.[i] ?? 'fail';
+      const key = groups['key'];
+      if (role === 'success') return { kind: 'success', ip, pattern: unit.first + i, key };
+      return ignore.some((re) => re.test(line)) ? IGNORED : { kind: 'match', ip, pattern: unit.first + i, role, key };
     }
   }
   return MISS;
@@ -47,14 +64,15 @@ export function compilePrefilter(words: readonly string[] | null): RegExp | null
 }
 
 // Calls `visit` with each line of `text` that could match, in order: with a prefilter only the
-// lines around a word hit are cut out, so most lines of a big log are never sliced.
-export function forEachCandidateLine(text: string, prefilter: RegExp | null, visit: (line: string) => void): void {
+// lines around a word hit are cut out, so most lines of a big log are never sliced. `start` is
+// the line's offset in `text`, so a caller can count the newlines before it cheaply.
+export function forEachCandidateLine(text: string, prefilter: RegExp | null, visit: (line: string, start: number) => void): void {
   if (prefilter === null) {
     let start = 0;
     while (start < text.length) {
       let end = text.indexOf('\n', start);
       if (end < 0) end = text.length;
-      visit(stripCr(text.slice(start, end)));
+      visit(stripCr(text.slice(start, end)), start);
       start = end + 1;
     }
     return;
@@ -64,7 +82,7 @@ export function forEachCandidateLine(text: string, prefilter: RegExp | null, vis
     const start = text.lastIndexOf('\n', hit.index) + 1;
     let end = text.indexOf('\n', hit.index);
     if (end < 0) end = text.length;
-    visit(stripCr(text.slice(start, end)));
+    visit(stripCr(text.slice(start, end)), start);
     prefilter.lastIndex = end;
   }
 }
