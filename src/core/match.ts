@@ -13,6 +13,8 @@ export type MatchUnit = {
   readonly groups: readonly string[];
   readonly first: number;
   readonly roles?: readonly PatternRole[];
+  /** Group holding pattern i's own key, where the pattern (not the prefix) captures it. */
+  readonly keys?: readonly (string | undefined)[];
 };
 
 export type Matcher = {
@@ -48,7 +50,8 @@ export function matchLine(line: string, matcher: Matcher, prefiltered = false): 
       const ip = canonicalIp(host);
       if (ip === null) break;
       const role = unit.roles?.[i] ?? 'fail';
-      const key = groups['key'];
+      const own = unit.keys?.[i];
+      const key = (own === undefined ? undefined : groups[own]) ?? groups['key'];
       if (role === 'success') return { kind: 'success', ip, pattern: unit.first + i, key };
       return ignore.some((re) => re.test(line)) ? IGNORED : { kind: 'match', ip, pattern: unit.first + i, role, key };
     }

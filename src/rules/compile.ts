@@ -36,11 +36,18 @@ export function rulePatterns(rule: RuleSpec): { readonly source: string; readonl
 function compileRule(rule: RuleSpec, first: number): Result<MatchUnit> {
   const patterns = rulePatterns(rule);
   const groups = patterns.map((_, i) => `lbh${first + i}`);
-  const bodies = patterns.map((p, i) => `(?:${p.source.replace('<HOST>', hostGroup(groups[i]!))})`);
+  // A pattern may capture its own key (a session id in its text) as `key`; named groups must be
+  // unique in one regex, so each becomes lbk<n>.
+  const keys = patterns.map((p, i) => (p.source.includes('(?<key>') ? `lbk${first + i}` : undefined));
+  const bodies = patterns.map((p, i) => `(?:${p.source.replace('<HOST>', hostGroup(groups[i]!)).replace('(?<key>', `(?<${keys[i]}>`)})`);
   const re = build(`${rule.prefix}(?:${bodies.join('|')})`);
   if (!re.ok) return err(`rule ${rule.name}: ${re.error}`);
   const roles = patterns.map((p) => p.role);
-  return ok({ re: re.value, groups, first, ...(roles.some((r) => r !== 'fail') ? { roles } : {}) });
+  return ok({
+    re: re.value, groups, first,
+    ...(roles.some((r) => r !== 'fail') ? { roles } : {}),
+    ...(keys.some((k) => k !== undefined) ? { keys } : {}),
+  });
 }
 
 // A custom pattern stays a regex of its own, tried after the ones before it. With a prefregex the

@@ -25,9 +25,12 @@ const SD = '(?:-|(?:\\[(?:[^\\]\\\\]|\\\\.)*\\])+)';
 // `[pid]:` (RFC 3164), ` pid MSGID SD` (RFC 5424), `:` or ` - MSGID SD` (no pid).
 const PROCESS_TAIL = `(?:[\\[ ](?<key>\\d+)(?:(?<=\\[\\d+)\\]:?|(?<= \\d+) \\S+ ${SD})|:| - \\S+ ${SD}) \\uFEFF?(?:\\[ID \\d+ [a-z0-9]+\\.[a-z]+\\] )?`;
 
+/** Start of a syslog/journald line up to the program name. */
+export const SYSLOG_HEAD = `^${SYSLOG_STAMP}${HOST}`;
+
 // The start of a line written by one of `programs` (a regex alternation of program names).
 export function syslogPrefix(programs: string): string {
-  return `^${SYSLOG_STAMP}${HOST}(?:${programs})${PROCESS_TAIL}`;
+  return `${SYSLOG_HEAD}(?:${programs})${PROCESS_TAIL}`;
 }
 
 // Same, without the pid capture (for rules that read other ids as their key).
