@@ -1,4 +1,5 @@
 import { parse, TomlError } from 'smol-toml';
+import * as timestamp from '../core/timestamp.js';
 import { parseDuration } from '../core/duration.js';
 import { compileIpMatcher } from '../core/ip.js';
 import { err, ok, type Result } from '../core/result.js';
@@ -15,13 +16,14 @@ const KEYS = {
   top: ['defaults', 'firewall', 'jails'],
   defaults: ['findtime', 'maxretry', 'bantime', 'ignoreip'],
   firewall: ['backend', 'chains'],
-  jail: ['enabled', 'logpath', 'rules', 'failregex', 'ignoreregex', 'findtime', 'maxretry', 'bantime', 'ignoreip', 'port'],
+  jail: ['enabled', 'logpath', 'rules', 'failregex', 'ignoreregex', 'prefregex', 'datepattern', 'findtime', 'maxretry', 'bantime', 'ignoreip', 'port'],
 };
 const BACKENDS: readonly Backend[] = ['iptables', 'none'];
 const JAIL_NAME = /^[A-Za-z0-9_-]{1,21}$/;
 
 class Invalid extends Error {
-  constructor(readonly table: string, readonly key: string | undefined, message: string) {
+  /** `needle`: text on the offending line itself (a pattern inside a multi-line list). */
+  constructor(readonly table: string, readonly key: string | undefined, message: string, readonly needle?: string) {
     super(message);
   }
 }
@@ -86,8 +88,17 @@ function buildJail(name: string, raw: unknown, d: Defaults): Jail | null {
     throw new Invalid(where, undefined, `jail "${name}" needs rules = [...] (see "logban rules") or failregex = [...]`);
   }
   const rules = ruleNames.map((r) => findRule(r) ?? (() => { throw new Invalid(where, 'rules', `unknown rule "${r}" (see "logban rules")`); })());
-  const matcher = compileMatcher(rules, failregex, strings(t, 'ignoreregex', where, []));
-  if (!matcher.ok) throw new Invalid(where, failregex.length ? 'failregex' : 'ignoreregex', `jail "${name}": ${matcher.error}`);
+  const ignoreregex = strings(t, 'ignoreregex', where, []);
+  const prefregex = t['prefregex'] ?? '';
+  if (typeof prefregex !== 'string') throw new Invalid(where, 'prefregex', 'prefregex must be a string');
+  if (prefregex !== '' && failregex.length === 0) throw new Invalid(where, 'prefregex', 'prefregex needs failregex = [...] to follow it');
+  const matcher = compileMatcher(rules, failregex, ignoreregex, prefregex);
+  if (!matcher.ok) {
+    const bad = /^(prefregex|pattern) '(.*)': /s.exec(matcher.error);
+    const key = bad?.[1] === 'prefregex' ? 'prefregex' : bad && ignoreregex.includes(bad[2]!) && !failregex.includes(bad[2]!) ? 'ignoreregex' : 'failregex';
+    throw new Invalid(where, key, `jail "${name}": ${matcher.error}`, bad?.[2]);
+  }
+  const datepattern = datePatterns(t, where);
   const findtime = duration(t, 'findtime', where, d.findtime);
   if (findtime === null) throw new Invalid(where, 'findtime', 'findtime cannot be permanent');
   return {
@@ -96,7 +107,34 @@ function buildJail(name: string, raw: unknown, d: Defaults): Jail | null {
     bantime: duration(t, 'bantime', where, d.bantime),
     ignoreip: [...new Set([...d.ignoreip, ...ignoreList(t, where, [])])],
     port: strings(t, 'port', where, []),
+    ...(datepattern ? { datepattern } : {}),
   };
+}
+
+// The date format names timestamp.ts knows (its DATE_PATTERNS and resolveDatePatterns), checked
+// when it exports them; until then any names are kept for the date reader to use later.
+function datePatterns(t: Table, where: string): readonly string[] | undefined {
+  if (t['datepattern'] === undefined) return undefined;
+  const names = strings(t, 'datepattern', where, []);
+  if (names.length === 0) throw new Invalid(where, 'datepattern', 'datepattern must name at least one date format');
+  const resolve = (timestamp as Record<string, unknown>)['resolveDatePatterns'] as
+    | ((names: readonly string[]) => { ok: true; value: readonly string[] } | { ok: false; error: string })
+    | undefined;
+  if (!resolve) return names;
+  const r = resolve(names);
+  if (!r.ok) throw new Invalid(where, 'datepattern', `datepattern: ${r.error}`);
+  return r.value;
+}
+
+// The line of `needle` at or after the key's line (a pattern in a multi-line list).
+function locateNeedle(text: string, from: number | undefined, needle: string): number | undefined {
+  if (from === undefined) return undefined;
+  const lines = text.split('\n');
+  for (let i = from - 1; i < lines.length; i++) {
+    if (i > from - 1 && /^\s*\[/.test(lines[i]!)) break;
+    if (lines[i]!.includes(needle)) return i + 1;
+  }
+  return from;
 }
 
 function buildFromData(data: Table, path: string | null, exists: (p: string) => boolean): Config {
@@ -137,7 +175,8 @@ export function buildConfig(text: string, path: string | null, exists: (p: strin
     return ok(buildFromData(data, path, exists));
   } catch (e) {
     if (!(e instanceof Invalid)) throw e;
-    const line = locateKey(text, e.table, e.key);
+    const keyLine = locateKey(text, e.table, e.key);
+    const line = e.needle === undefined ? keyLine : locateNeedle(text, keyLine, e.needle);
     return err({ message: e.message, ...(line !== undefined ? { line } : {}) });
   }
 }

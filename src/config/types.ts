@@ -9,6 +9,8 @@ export type Jail = JailPolicy & {
   readonly matcher: Matcher;
   readonly ignoreip: readonly string[];
   readonly port: readonly string[];
+  /** Date format names for this jail's logs (config `datepattern`); absent: every format is tried. */
+  readonly datepattern?: readonly string[];
 };
 
 export type Config = {
