@@ -7,6 +7,7 @@ import { registerRestore } from './restore.js';
 import { registerRules } from './rules.js';
 import { registerScan } from './scan.js';
 import { registerStatus } from './status.js';
+import { registerTest } from './test.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, locked: 75 } as const;
 
@@ -32,6 +33,7 @@ async function main(argv: string[]): Promise<void> {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') });
   registerScan(program);
+  registerTest(program);
   registerStatus(program);
   registerRules(program);
   registerRestore(program);
