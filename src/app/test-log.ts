@@ -11,11 +11,9 @@ import { UsageError } from './errors.js';
 
 export type TestMatch = { readonly line: number; readonly ip: string; readonly time: string | null; readonly pattern: number };
 
+/** The counts and matches of `test --json` (DESIGN's contract), and what the text report adds. */
 export type TestReport = {
-  readonly lines: number;
-  readonly matched: number;
-  readonly missed: number;
-  readonly ignored: number;
+  readonly lines: number; readonly matched: number; readonly missed: number; readonly ignored: number;
   readonly matches: readonly TestMatch[];
   /** What was tested: a rule name or the regex, and its patterns with their hits. */
   readonly target: { readonly kind: 'rule' | 'regex'; readonly name: string };
