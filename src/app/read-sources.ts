@@ -6,7 +6,9 @@ import { createDateReader } from '../core/timestamp.js';
 import type { Jail } from '../config/types.js';
 import { discoverLogs } from '../io/discover.js';
 import { isRotatedSibling } from '../core/rotation.js';
+import { noJournal, type JournalSource } from '../io/journal.js';
 import { readChain, type Note } from './read-chain.js';
+import { readJournals } from './read-journals.js';
 
 export type FileReport = {
   readonly path: string;
@@ -21,6 +23,7 @@ export type { Note } from './read-chain.js';
 export type SourcesRead = {
   readonly files: readonly FileReport[];
   readonly cursors: Record<string, FileCursor>;
+  readonly journals: Record<string, string>;
   readonly incoming: Map<string, Map<string, { times: number[]; evidence: string[] }>>;
   readonly notes: readonly Note[];
 };
@@ -59,17 +62,34 @@ function describe(e: unknown): string {
   return (e as Error).message;
 }
 
-// Reads every jail's logs from the saved offsets (catching up on rotated files); one pass per
-// file serves all jails that watch it.
-export async function readSources(jails: readonly Jail[], saved: Readonly<Record<string, FileCursor>>, now: number): Promise<SourcesRead> {
+// The text handler for one source: every line goes through the matchers of the jails that
+// watch it, and each failure lands in that jail's tally with its time read from the line.
+function createLineSink(jails: readonly Jail[], incoming: ReadonlyMap<string, Tally>, now: number): (text: string) => void {
+  const dates = createDateReader(now);
+  return (text) => {
+    for (const jail of jails) {
+      const tally = incoming.get(jail.name)!;
+      forEachCandidateLine(text, jail.matcher.prefilterRe, (line) => {
+        const v = matchLine(line, jail.matcher, true);
+        if (v.kind === 'match') record(tally, v.ip, dates.read(line)?.time ?? now, line);
+      });
+    }
+  };
+}
+
+export type SavedSources = { readonly files: Readonly<Record<string, FileCursor>>; readonly journals?: Readonly<Record<string, string>> | undefined };
+
+// Reads every jail's logs from the saved offsets (catching up on rotated files) and journals
+// from the saved cursors; one pass per source serves all jails that watch it.
+export async function readSources(jails: readonly Jail[], saved: SavedSources, now: number, journal: JournalSource = noJournal): Promise<SourcesRead> {
   const notes: Note[] = [];
   const byFile = new Map<string, Jail[]>();
-  for (const jail of jails) {
+  for (const jail of jails.filter((j) => j.logpath.length > 0)) {
     const found = await discoverLogs(jail.logpath);
     const all = new Set(found.files);
     const files = found.files.filter((f) => !isRotatedSibling(f, all));
     // A log that is missing right now (logrotate's create mode) is still caught up on.
-    for (const p of jail.logpath) if (saved[p] && !all.has(p)) files.push(p);
+    for (const p of jail.logpath) if (saved.files[p] && !all.has(p)) files.push(p);
     if (files.length === 0) notes.push({ level: 'warning', text: `jail ${jail.name}: no log file found (${jail.logpath.join(', ')})` });
     else for (const m of found.missing) notes.push({ level: 'info', text: `jail ${jail.name}: ${m}` });
     for (const f of files) byFile.set(f, [...(byFile.get(f) ?? []), jail]);
@@ -78,18 +98,8 @@ export async function readSources(jails: readonly Jail[], saved: Readonly<Record
   const files: FileReport[] = [];
   const cursors: Record<string, FileCursor> = {};
   for (const [path, fileJails] of byFile) {
-    const dates = createDateReader(now);
-    const onText = (text: string) => {
-      for (const jail of fileJails) {
-        const tally = incoming.get(jail.name)!;
-        forEachCandidateLine(text, jail.matcher.prefilterRe, (line) => {
-          const v = matchLine(line, jail.matcher, true);
-          if (v.kind === 'match') record(tally, v.ip, dates.read(line)?.time ?? now, line);
-        });
-      }
-    };
     try {
-      const out = await readChain(path, saved[path], now, onText);
+      const out = await readChain(path, saved.files[path], now, createLineSink(fileJails, incoming, now));
       notes.push(...out.notes);
       if (out.cursor === null) { notes.push({ level: 'warning', text: `${path}: ${describe(missingError(path))}` }); continue; }
       files.push({ path, startOffset: out.startOffset, endOffset: out.endOffset, linesRead: out.lines, rotated: out.rotated });
@@ -98,5 +108,6 @@ export async function readSources(jails: readonly Jail[], saved: Readonly<Record
       notes.push({ level: 'warning', text: `${path}: ${describe(e)}` });
     }
   }
-  return { files, cursors, incoming, notes };
+  const journals = await readJournals(jails, saved.journals ?? {}, now, journal, (js) => createLineSink(js, incoming, now));
+  return { files: [...files, ...journals.files], cursors, journals: journals.cursors, incoming, notes: [...notes, ...journals.notes] };
 }

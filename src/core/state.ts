@@ -38,6 +38,8 @@ export type State = {
   readonly files: Readonly<Record<string, FileCursor>>;
   readonly windows: Readonly<Record<string, Readonly<Record<string, Pending>>>>;
   readonly bans: readonly Ban[];
+  /** The journal cursor each journald source stopped at, by source key. */
+  readonly journals?: Readonly<Record<string, string>>;
   /** The kernel boot the bans were last applied in; a new boot means the firewall was emptied. */
   readonly bootId?: string;
 };
@@ -89,6 +91,7 @@ export function parseState(text: string): Result<State, StateProblem> {
     return err({ message: '"windows" is damaged' });
   }
   if (!Array.isArray(bans) || !bans.every(checkBan)) return err({ message: '"bans" is damaged' });
+  if (!optional(data['journals'], (j) => isObj(j) && Object.values(j).every(isStr))) return err({ message: '"journals" is damaged' });
   if (data['bootId'] !== undefined && typeof data['bootId'] !== 'string') return err({ message: '"bootId" is damaged' });
   return ok(data as State);
 }
