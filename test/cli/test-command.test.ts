@@ -106,3 +106,14 @@ describe('logban test', () => {
     expect(r.stderr).toBe(`logban: ${path}: no such file (check the path and permissions)\n`);
   });
 });
+
+describe('logban rules --json', () => {
+  it('lists each pattern with its role and the successregex', () => {
+    const rules = JSON.parse(runCli(['rules', '--json']).stdout) as { name: string; failregex: string[]; roles: string[]; successregex: string[] }[];
+    const sshd = rules.find((r) => r.name === 'sshd')!;
+    expect(sshd.roles).toHaveLength(sshd.failregex.length);
+    expect(new Set(sshd.roles)).toEqual(new Set(['fail', 'companion']));
+    expect(sshd.successregex.some((s) => s.startsWith('Accepted '))).toBe(true);
+    expect(rules.find((r) => r.name === 'pure-ftpd')).toMatchObject({ roles: ['fail'], successregex: [] });
+  });
+});
