@@ -42,10 +42,19 @@ export function resolveTarget(arg: string): Target {
 // Names of the date formats: timestamp.ts's DATE_PATTERNS where it has them.
 const DATE_NAMES = ((timestamp as Record<string, unknown>)['DATE_PATTERNS'] as readonly string[] | undefined) ?? ['iso8601', 'syslog', 'mysql55'];
 
-type Entry = TestMatch & { removed?: boolean };
+// A failure line as the counter sees it; `time` stays epoch seconds until the output.
+type Entry = AttemptInput & { lineNo: number; date: number | null; removed?: boolean };
 
-// Reads the file (plain or gzip) and tests every line; `maxMissed` missed lines are kept as samples.
-export async function testLog(path: string, arg: string, now: number, maxMissed: number): Promise<TestReport> {
+export type TestOptions = {
+  /** How many missed lines to keep as samples. */
+  readonly maxMissed: number;
+  /** Keep every match for `matches` (--json); the text report only needs the counts. */
+  readonly listMatches: boolean;
+};
+
+// Reads the file (plain or gzip) and tests every line.
+export async function testLog(path: string, arg: string, now: number, opts: TestOptions): Promise<TestReport> {
+  const { maxMissed } = opts;
   const target = resolveTarget(arg);
   const { matcher } = target;
   const hits = target.patterns.map(() => 0);
@@ -56,9 +65,11 @@ export async function testLog(path: string, arg: string, now: number, maxMissed:
   let successes = 0;
   let attempts = 0;
   const dates = timestamp.createDateReader(now);
-  const counter = createAttemptCounter<AttemptInput & { entry?: Entry }>({
+  let failureLines = 0;
+  let forgotten = 0;
+  const counter = createAttemptCounter<Entry>({
     count: () => { attempts++; },
-    forget: (m) => { if (m.entry) m.entry.removed = true; },
+    forget: (m) => { m.removed = true; forgotten++; },
   });
   let lineBase = 0;
 
@@ -76,14 +87,14 @@ export async function testLog(path: string, arg: string, now: number, maxMissed:
       dateHits.set(name, (dateHits.get(name) ?? 0) + 1);
     }
     const time = date?.time ?? now;
-    if (v.kind === 'success') {
-      successes++;
-      counter.feed({ ip: v.ip, time, pattern: v.pattern, line, role: 'success', key: v.key });
-      return;
+    // The line text is not kept: a slice would hold its whole 1 MiB chunk in memory.
+    const entry: Entry = { ip: v.ip, time, pattern: v.pattern, line: '', role: v.kind === 'success' ? 'success' : v.role, key: v.key, lineNo, date: date ? date.time : null };
+    if (v.kind === 'success') successes++;
+    else {
+      failureLines++;
+      if (opts.listMatches) entries.push(entry);
     }
-    const entry: Entry = { line: lineNo, ip: v.ip, time: date ? timestamp.toIso(date.time) : null, pattern: v.pattern };
-    entries.push(entry);
-    counter.feed({ ip: v.ip, time, pattern: v.pattern, line, role: v.role, key: v.key, entry });
+    counter.feed(entry);
   };
 
   // Line numbers: the newlines before each candidate line are counted from the previous one.
@@ -103,19 +114,30 @@ export async function testLog(path: string, arg: string, now: number, maxMissed:
   const tail = out.gzip ? '' : unterminatedTail(path, out.bytes);
   if (tail !== '') onText(`${tail}\n`);
   counter.flush();
-  const matches = entries.filter((e) => !e.removed).map(({ line, ip, time, pattern }) => ({ line, ip, time, pattern }));
+  const iso = createIsoMemo();
+  const matches = entries.filter((e) => !e.removed).map((e) => ({ line: e.lineNo, ip: e.ip, time: e.date === null ? null : iso(e.date), pattern: e.pattern }));
   // Each line is a miss, an ignoreregex hit, a login that worked, or a failure line; failure
   // lines that a later success settled are reported as ignored, not matched.
   const lines = lineBase;
   return {
-    lines, matched: matches.length, ignored: ignored + successes + entries.length - matches.length,
-    missed: lines - ignored - successes - entries.length,
+    lines, matched: failureLines - forgotten, ignored: ignored + successes + forgotten,
+    missed: lines - ignored - successes - failureLines,
     matches, target: { kind: target.kind, name: target.name },
     patterns: target.patterns.map((p, i) => ({ ...p, hits: hits[i]! })),
     successes, attempts,
     dates: [...dateHits].map(([name, n]) => ({ name, hits: n })),
     missedLines,
     file: { bytes: out.bytes + Buffer.byteLength(tail), gzip: out.gzip, complete: out.complete, ...(out.note ? { note: out.note } : {}) },
+  };
+}
+
+// Lines come in time order, so most times repeat the previous one: one conversion per second.
+function createIsoMemo(): (seconds: number) => string {
+  let last = NaN;
+  let text = '';
+  return (seconds) => {
+    if (seconds !== last) { last = seconds; text = timestamp.toIso(seconds); }
+    return text;
   };
 }
 

@@ -42,7 +42,7 @@ function formatReport(path: string, r: TestReport, seconds: number, verbose: boo
 async function test(path: string, target: string, flags: TestFlags): Promise<void> {
   const now = clockOf(flags).now();
   const started = performance.now();
-  const report = await testLog(path, target, now, flags.verbose ? SAMPLES.verbose : SAMPLES.quiet);
+  const report = await testLog(path, target, now, { maxMissed: flags.verbose ? SAMPLES.verbose : SAMPLES.quiet, listMatches: flags.json === true });
   const seconds = (performance.now() - started) / 1000;
   if (flags.json) {
     const { lines, matched, missed, ignored, matches } = report;

@@ -41,48 +41,64 @@ export type AttemptOptions = {
   readonly maxKeys?: number;
 };
 
-type Slot<T> = { pending: T[]; settled: 'fail' | 'success' | null; last: number };
-
-const slotOf = (ip: string, key: string | undefined) => (key === undefined ? `\u0000${ip}` : `${key}\u0000${ip}`);
+type Slot<T> = { ip: string; pending: T[]; settled: 'fail' | 'success' | null; last: number };
 
 // Feeds matches in file order and calls `count` once per attempt; pure and synchronous.
 export function createAttemptCounter<T extends AttemptInput>(handlers: AttemptHandlers<T>, opts: AttemptOptions = {}): AttemptCounter<T> {
   const horizon = opts.horizon ?? 600;
   const maxKeys = opts.maxKeys ?? 200_000;
-  const slots = new Map<string, Slot<T>>();
+  // Slots by key (a pid is one client's at a time; another IP on the same key starts afresh),
+  // and the keyless slots by IP.
+  const byKey = new Map<string, Slot<T>>();
+  const byIp = new Map<string, Slot<T>>();
+  let sweptAt = -Infinity;
 
   const settle = (slot: Slot<T>) => {
     if (slot.settled === null && slot.pending.length > 0) handlers.count(slot.pending[0]!);
   };
 
-  const expire = (now: number) => {
-    for (const [id, slot] of slots) {
-      if (slot.last >= now - horizon && slots.size < maxKeys) break;
-      slots.delete(id);
-      settle(slot);
+  // Quiet keys are settled in sweeps (every half horizon of log time, or when too many are
+  // remembered), so a busy log costs one map lookup per line.
+  const sweep = (now: number) => {
+    for (const slots of [byKey, byIp]) {
+      for (const [id, slot] of slots) {
+        if (slot.last < now - horizon) {
+          slots.delete(id);
+          settle(slot);
+        }
+      }
+      if (slots.size >= maxKeys / 2) {
+        for (const [id, slot] of [...slots].sort((a, b) => a[1].last - b[1].last).slice(0, slots.size - Math.floor(maxKeys / 4))) {
+          slots.delete(id);
+          settle(slot);
+        }
+      }
     }
+    sweptAt = now;
   };
 
-  // The slot moves to the end of the map, so the map stays ordered by last activity.
-  const touch = (id: string, time: number): Slot<T> => {
-    const slot = slots.get(id) ?? { pending: [], settled: null, last: time };
-    slots.delete(id);
-    slot.last = Math.max(slot.last, time);
-    slots.set(id, slot);
+  const touch = (slots: Map<string, Slot<T>>, id: string, ip: string, time: number): Slot<T> => {
+    let slot = slots.get(id);
+    if (slot !== undefined && slot.ip !== ip) {
+      settle(slot);
+      slot = undefined;
+    }
+    if (slot === undefined) slots.set(id, (slot = { ip, pending: [], settled: null, last: time }));
+    else if (time > slot.last) slot.last = time;
     return slot;
   };
 
   const resolve = (slot: Slot<T> | undefined, as: 'fail' | 'success', mark: boolean) => {
     if (!slot) return;
     if (as === 'success' && handlers.forget) for (const m of slot.pending) handlers.forget(m);
-    slot.pending = [];
+    if (slot.pending.length > 0) slot.pending = [];
     if (mark) slot.settled = as;
   };
 
   return {
     feed(m) {
-      expire(m.time);
-      const slot = touch(slotOf(m.ip, m.key), m.time);
+      if (m.time >= sweptAt + horizon / 2 || byKey.size + byIp.size >= maxKeys) sweep(m.time);
+      const slot = m.key === undefined ? touch(byIp, m.ip, m.ip, m.time) : touch(byKey, m.key, m.ip, m.time);
       if (m.role === 'companion') {
         if (slot.settled === null) slot.pending.push(m);
         return;
@@ -91,12 +107,14 @@ export function createAttemptCounter<T extends AttemptInput>(handlers: AttemptHa
       // A keyless slot only loses its waiting lines: it is never settled, so later keyless
       // companions of the IP can still count.
       resolve(slot, as, m.key !== undefined);
-      if (m.key !== undefined) resolve(slots.get(slotOf(m.ip, undefined)), as, false);
+      if (m.key !== undefined) resolve(byIp.get(m.ip), as, false);
       if (as === 'fail') handlers.count(m);
     },
     flush() {
-      for (const slot of slots.values()) settle(slot);
-      slots.clear();
+      for (const slot of byKey.values()) settle(slot);
+      for (const slot of byIp.values()) settle(slot);
+      byKey.clear();
+      byIp.clear();
     },
   };
 }

@@ -4,17 +4,16 @@ import { canonicalIp } from './ip.js';
 export type PatternRole = 'fail' | 'companion' | 'success';
 
 /**
- * One regex standing for one or more patterns; `groups[i]` captures the host of pattern
- * `first + i`, `roles[i]` says what it means (missing: every pattern is a `fail`). A named group
- * `key` (process or session id) relates the lines of one attempt.
+ * One regex standing for one or more patterns; capture `hosts[i]` holds the host of pattern
+ * `first + i`, `roles[i]` says what it means (missing: every pattern is a `fail`), capture
+ * `keys[i]` (0: none) its process or session id, which relates the lines of one attempt.
  */
 export type MatchUnit = {
   readonly re: RegExp;
-  readonly groups: readonly string[];
+  readonly hosts: readonly number[];
   readonly first: number;
   readonly roles?: readonly PatternRole[];
-  /** Group holding pattern i's own key, where the pattern (not the prefix) captures it. */
-  readonly keys?: readonly (string | undefined)[];
+  readonly keys?: readonly number[];
 };
 
 export type Matcher = {
@@ -42,16 +41,16 @@ export function matchLine(line: string, matcher: Matcher, prefiltered = false): 
   const { prefilter, units, ignore } = matcher;
   if (prefilter && !prefiltered && !prefilter.some((word) => line.includes(word))) return MISS;
   for (const unit of units) {
-    const groups = unit.re.exec(line)?.groups;
-    if (!groups) continue;
-    for (let i = 0; i < unit.groups.length; i++) {
-      const host = groups[unit.groups[i]!];
+    const m = unit.re.exec(line);
+    if (m === null) continue;
+    for (let i = 0; i < unit.hosts.length; i++) {
+      const host = m[unit.hosts[i]!];
       if (host === undefined) continue;
       const ip = canonicalIp(host);
       if (ip === null) break;
       const role = unit.roles?.[i] ?? 'fail';
-      const own = unit.keys?.[i];
-      const key = (own === undefined ? undefined : groups[own]) ?? groups['key'];
+      const k = unit.keys?.[i];
+      const key = k ? m[k] : undefined;
       if (role === 'success') return { kind: 'success', ip, pattern: unit.first + i, key };
       return ignore.some((re) => re.test(line)) ? IGNORED : { kind: 'match', ip, pattern: unit.first + i, role, key };
     }

