@@ -15,7 +15,7 @@ export const SSHD_RULES: readonly RuleSpec[] = [
   {
     name: 'sshd',
     description: 'OpenSSH: failed passwords, invalid users, PAM failures, too many tries, pre-auth probes and closes',
-    prefilter: ['Failed ', 'nvalid user ', 'llegal user ', 'uthentication ', 'Connection ', 'Disconnect', 'identification', 'negotiate', 'not allowed because', 'Accepted '],
+    prefilter: ['Failed ', 'nvalid user ', 'llegal user ', 'uthentication ', 'Connection ', 'Disconnect', 'identification', 'negotiate', 'not allowed because', 'Auth fail', 'Accepted '],
     prefix: syslogPrefix('sshd|sshd-session|sshd-auth'),
     failregex: [
       // 0: a password (or PAM conversation) that was wrong
@@ -44,8 +44,12 @@ export const SSHD_RULES: readonly RuleSpec[] = [
       `banner exchange: Connection from <HOST> port \\d+: .*$`,
       // 12: a client offering only algorithms no one should accept (old bots)
       `(?:error: |fatal: )?Unable to negotiate with <HOST> port \\d+: no matching [\\w -]+ found\\b.*$`,
+      // 13: PAM's summary when a connection ends after several failures
+      `PAM \\d+ more authentication failures?; logname=\\S* uid=\\d* euid=\\d* tty=\\S* ruser=\\S* rhost=<HOST>(?:\\s+user=\\S*)?$`,
+      // 14: a client giving up: "auth fail" (JSch), or no method it has is allowed (key-only servers)
+      `(?:error: )?Received disconnect from <HOST>(?: port \\d+)?:\\s*(?:3: .*: Auth fail|14: No (?:supported )?authentication methods available)(?: \\[preauth\\])?$`,
     ],
-    roles: ['fail', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'fail', 'fail', 'fail', 'fail'],
+    roles: ['fail', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'fail', 'fail', 'fail', 'fail', 'companion', 'companion'],
     successregex: [`Accepted \\S+ for .*? from <HOST> port \\d+ ssh\\d?(?:: .*)?$`],
     ignoreregex: [],
     logpath: ['/var/log/auth.log', '/var/log/secure'],
