@@ -5,7 +5,10 @@ import type { Ban, State } from '../core/state.js';
 import type { Config } from '../config/types.js';
 import type { Firewall } from '../io/firewall/types.js';
 import type { StateStore } from '../io/state-store.js';
+import type { WhoisInfo } from '../core/whois-parse.js';
+import type { WhoisLookup } from '../io/whois.js';
 import { readSources, type FileReport, type Note } from './read-sources.js';
+import { enrichWhois } from './whois-enrich.js';
 
 export type ScanOptions = { readonly dryRun: boolean; readonly maxBans: number; readonly now: number };
 
@@ -16,6 +19,8 @@ export type ScanDeps = {
   readonly hostAddresses: readonly string[];
   /** Identifies the current boot; when it differs from the state's, the firewall is rebuilt. */
   readonly bootId: string | null;
+  /** whois for new bans ([report] whois = true); absent: no lookups. */
+  readonly whois?: WhoisLookup;
 };
 
 export type ScanResult = {
@@ -28,6 +33,8 @@ export type ScanResult = {
   readonly deferred: number;
   readonly commands: readonly Argv[];
   readonly notes: readonly Note[];
+  /** whois per newly banned IP when lookups are on (an IP missing here is unknown). */
+  readonly whois?: Readonly<Record<string, WhoisInfo>>;
 };
 
 function ignorePredicate(config: Config, host: readonly string[]): (jail: string, ip: string) => boolean {
@@ -64,10 +71,12 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   // when nothing else changed, so bans survive a reboot without an extra unit.
   const rebooted = deps.bootId !== null && state.bootId !== deps.bootId && decision.bans.length > 0;
   const commands = changed || rebooted ? await firewall.apply(decision.bans, rebooted ? [] : state.bans) : [];
+  const whois = deps.whois ? await enrichWhois(decision.newBans.map((b) => b.ip), state.whois, deps.whois, opts.now) : undefined;
   const files = { ...state.files, ...read.cursors };
   const bootId = deps.bootId ?? state.bootId;
   if (!opts.dryRun && (changed || rebooted || !sameCursors(state.files, read.cursors))) {
-    store.save({ version: 1, files, windows: decision.windows, bans: decision.bans, ...(bootId ? { bootId } : {}) });
+    const cache = whois?.cache ?? state.whois;
+    store.save({ version: 1, files, windows: decision.windows, bans: decision.bans, ...(bootId ? { bootId } : {}), ...(cache ? { whois: cache } : {}) });
   }
   const notes = [...read.notes];
   for (const tmp of opts.dryRun ? [] : store.leftovers()) {
@@ -77,5 +86,6 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   return {
     dryRun: opts.dryRun, now: opts.now, files: read.files, newBans: decision.newBans, unbans: decision.unbans,
     activeBans: decision.bans.length, deferred: decision.deferred, commands, notes,
+    ...(whois ? { whois: Object.fromEntries(whois.info) } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { canonicalIp } from './ip.js';
 import { err, ok, type Result } from './result.js';
+import { isWhoisCache, type WhoisCache } from './whois-cache.js';
 
 // Where the last run stopped in one log file, and which file that was.
 export type FileCursor = { readonly offset: number; readonly dev: number; readonly ino: number };
@@ -26,6 +27,8 @@ export type State = {
   readonly bans: readonly Ban[];
   /** The kernel boot the bans were last applied in; a new boot means the firewall was emptied. */
   readonly bootId?: string;
+  /** whois answers for banned IPs (optional: older state files have none). */
+  readonly whois?: WhoisCache;
 };
 
 export const EMPTY_STATE: State = { version: 1, files: {}, windows: {}, bans: [] };
@@ -67,6 +70,7 @@ export function parseState(text: string): Result<State, StateProblem> {
   }
   if (!Array.isArray(bans) || !bans.every(checkBan)) return err({ message: '"bans" is damaged' });
   if (data['bootId'] !== undefined && typeof data['bootId'] !== 'string') return err({ message: '"bootId" is damaged' });
+  if (data['whois'] !== undefined && !isWhoisCache(data['whois'])) return err({ message: '"whois" is damaged' });
   return ok(data as State);
 }
 
