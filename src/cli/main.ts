@@ -6,6 +6,7 @@ import { StateError } from '../io/state-store.js';
 import { registerRestore } from './restore.js';
 import { registerRules } from './rules.js';
 import { registerScan } from './scan.js';
+import { registerStats } from './stats.js';
 import { registerStatus } from './status.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, locked: 75 } as const;
@@ -35,6 +36,7 @@ async function main(argv: string[]): Promise<void> {
   registerStatus(program);
   registerRules(program);
   registerRestore(program);
+  registerStats(program);
   try {
     await program.parseAsync(argv);
   } catch (e) {
