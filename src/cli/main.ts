@@ -3,6 +3,7 @@ import { ConfigError, UsageError } from '../app/errors.js';
 import { FirewallError } from '../io/firewall/types.js';
 import { LockHeld } from '../io/lock.js';
 import { StateError } from '../io/state-store.js';
+import { registerReport } from './report.js';
 import { registerRestore } from './restore.js';
 import { registerRules } from './rules.js';
 import { registerScan } from './scan.js';
@@ -37,6 +38,7 @@ async function main(argv: string[]): Promise<void> {
   registerRules(program);
   registerRestore(program);
   registerStats(program);
+  registerReport(program);
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -3,8 +3,9 @@
 // a screen or a mail as they are. Tab stays: real logs use it.
 const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
 
-// A terminal escape sequence (colour, cursor movement) as a whole, so no "[31m" is left over.
-const CSI = /\u001b\[[0-?]*[ -/]*[@-~]/g;
+// Terminal escape sequences as a whole (CSI: colour, cursor; OSC: window title), so no "[31m"
+// or "]0;title" is left over.
+const ESCAPES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
 
 // Shows each unsafe character as an escape (\x1b, \u202e), so the evidence stays readable and honest.
 export function escapeUnsafe(text: string): string {
@@ -16,7 +17,7 @@ export function escapeUnsafe(text: string): string {
 
 // Removes unsafe characters outright (for short values such as a network name).
 export function stripUnsafe(text: string): string {
-  return text.replace(CSI, '').replace(UNSAFE, '');
+  return text.replace(ESCAPES, '').replace(UNSAFE, '');
 }
 
 // Caps a string at `max` characters, saying how much was cut.

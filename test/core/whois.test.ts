@@ -41,6 +41,7 @@ describe('whois answers from each registry', () => {
 describe('whois answers are hostile text', () => {
   it.each<[string, string, Partial<WhoisInfo>]>([
     ['terminal escapes', 'netname:  EVIL\u001b[2J\u001b[31mNET\u001b[0m\ncountry:  N\u001bL\n', { netname: 'EVILNET', country: 'NL' }],
+    ['a window-title sequence', 'netname:  \u001b]0;owned\u0007OK-NET\u001b]2;x\u001b\\\n', { netname: 'OK-NET' }],
     ['bidi override', 'netname:  \u202eTEN-LIVE\u202c\ndescr:    safe\u2066name\u2069\n', { netname: 'TEN-LIVE', org: 'safename' }],
     ['carriage return hiding a value', 'netname:  GOOD-NET\rnetname:  FORGED\n', { netname: 'FORGED' }],
     ['C1 controls and NUL', 'netname:  A\u0085B\u009bC\u0000D\u0007\ncountry: us\n', { netname: 'ABCD', country: 'US' }],
