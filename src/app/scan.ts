@@ -4,6 +4,7 @@ import type { Argv } from '../core/iptables-plan.js';
 import type { Ban, State } from '../core/state.js';
 import type { Config } from '../config/types.js';
 import type { Firewall } from '../io/firewall/types.js';
+import type { JournalSource } from '../io/journal.js';
 import type { StateStore } from '../io/state-store.js';
 import type { WhoisInfo } from '../core/whois-parse.js';
 import type { WhoisLookup } from '../io/whois.js';
@@ -19,6 +20,8 @@ export type ScanDeps = {
   readonly hostAddresses: readonly string[];
   /** Identifies the current boot; when it differs from the state's, the firewall is rebuilt. */
   readonly bootId: string | null;
+  /** Where jails with journalmatch read from; absent: no journal is read. */
+  readonly journal?: JournalSource;
   /** whois for new bans ([report] whois = true); absent: no lookups. */
   readonly whois?: WhoisLookup;
 };
@@ -57,7 +60,7 @@ function sameCursors(a: State['files'], b: State['files']): boolean {
 export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanResult> {
   const { config, store, firewall } = deps;
   const state = store.load();
-  const read = await readSources(config.jails, state.files, opts.now);
+  const read = await readSources(config.jails, state, opts.now, deps.journal);
   const decision = decide({
     now: opts.now,
     jails: config.jails,
@@ -73,10 +76,15 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   const commands = changed || rebooted ? await firewall.apply(decision.bans, rebooted ? [] : state.bans) : [];
   const whois = deps.whois ? await enrichWhois(decision.newBans.map((b) => b.ip), state.whois, deps.whois, opts.now) : undefined;
   const files = { ...state.files, ...read.cursors };
+  const journals = { ...state.journals, ...read.journals };
+  const journalMoved = Object.entries(read.journals).some(([k, c]) => state.journals?.[k] !== c);
   const bootId = deps.bootId ?? state.bootId;
-  if (!opts.dryRun && (changed || rebooted || !sameCursors(state.files, read.cursors))) {
+  if (!opts.dryRun && (changed || rebooted || journalMoved || !sameCursors(state.files, read.cursors))) {
     const cache = whois?.cache ?? state.whois;
-    store.save({ version: 1, files, windows: decision.windows, bans: decision.bans, ...(bootId ? { bootId } : {}), ...(cache ? { whois: cache } : {}) });
+    store.save({
+      version: 1, files, windows: decision.windows, bans: decision.bans,
+      ...(Object.keys(journals).length > 0 ? { journals } : {}), ...(bootId ? { bootId } : {}), ...(cache ? { whois: cache } : {}),
+    });
   }
   const notes = [...read.notes];
   for (const tmp of opts.dryRun ? [] : store.leftovers()) {

@@ -8,6 +8,7 @@ import { execaRunner } from '../io/exec.js';
 import { createIptablesFirewall } from '../io/firewall/iptables.js';
 import { createNoneFirewall } from '../io/firewall/none.js';
 import { currentBootId, hostAddresses } from '../io/host.js';
+import { createJournalSource } from '../io/journal.js';
 import { acquireLock } from '../io/lock.js';
 import { createStateStore } from '../io/state-store.js';
 import { createWhoisLookup } from '../io/whois.js';
@@ -42,7 +43,7 @@ async function scan(flags: ScanFlags): Promise<void> {
     const result = await runScan(
       { dryRun, maxBans: flags.maxBans, now },
       {
-        config, store: createStateStore(dir), firewall, hostAddresses: hostAddresses(), bootId: currentBootId(),
+        config, store: createStateStore(dir), firewall, hostAddresses: hostAddresses(), bootId: currentBootId(), journal: createJournalSource(execaRunner),
         ...(config.report.whois ? { whois: createWhoisLookup() } : {}),
       },
     );

@@ -45,10 +45,13 @@ export function isGzip(fd: number): boolean {
   return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 
+/** Receives inflated bytes; returning true stops the inflate early (only the head was wanted). */
+export type ChunkSink = (bytes: Buffer) => boolean | void;
+
 // Inflates a whole gzip file in chunks of about 1 MiB, handing each piece of output to `onChunk`;
 // memory stays bounded whatever the file's size. Multi-member files (`cat a.gz b.gz`) are read
 // to the end.
-export async function inflateFile(fd: number, path: string, onChunk: (bytes: Buffer) => void): Promise<InflateOutcome> {
+export async function inflateFile(fd: number, path: string, onChunk: ChunkSink): Promise<InflateOutcome> {
   const zs = loadZlibSync();
   return zs ? inflateWithZlibSync(zs, fd, onChunk) : inflateWithNode(fd, path, onChunk);
 }
@@ -56,7 +59,7 @@ export async function inflateFile(fd: number, path: string, onChunk: (bytes: Buf
 // zlib-sync stops at the end of the first gzip member and does not say how much input it used,
 // so the next member is found by its header right after an 8-byte trailer whose length field
 // equals the member's output size.
-function inflateWithZlibSync(zs: ZlibSync, fd: number, onChunk: (bytes: Buffer) => void): InflateOutcome {
+function inflateWithZlibSync(zs: ZlibSync, fd: number, onChunk: ChunkSink): InflateOutcome {
   const input = Buffer.allocUnsafe(CHUNK_BYTES);
   let inflate = new zs.Inflate({ chunkSize: CHUNK_BYTES, windowBits: GZIP_WINDOW_BITS });
   let members = 1;
@@ -65,9 +68,10 @@ function inflateWithZlibSync(zs: ZlibSync, fd: number, onChunk: (bytes: Buffer) 
   let tail = Buffer.alloc(0); // the last bytes pushed, where a trailer may start
   let ended = false;
   const fail = (problem: string): InflateOutcome => ({ complete: false, members, engine: 'zlib-sync', problem });
+  let stopped = false;
   const emit = () => {
     const out = inflate.result as Buffer | null;
-    if (out && out.length > 0) { memberOut += out.length; onChunk(out); }
+    if (out && out.length > 0) { memberOut += out.length; stopped = onChunk(out) === true; }
     return out?.length ?? 0;
   };
   for (;;) {
@@ -88,6 +92,7 @@ function inflateWithZlibSync(zs: ZlibSync, fd: number, onChunk: (bytes: Buffer) 
       inflate.push(chunk, Z_SYNC_FLUSH);
       if (inflate.err < 0 && inflate.err !== Z_BUF_ERROR) return fail(`corrupt gzip data (${inflate.msg ?? `zlib error ${inflate.err}`}) near byte ${pos}`);
       emit();
+      if (stopped) return { complete: false, members, engine: 'zlib-sync' };
       if (inflate.err !== Z_STREAM_END) {
         while (inflate.err !== Z_STREAM_END) {
           inflate.push(Buffer.alloc(0), Z_SYNC_FLUSH);
@@ -127,14 +132,14 @@ function isHeaderStart(buf: Buffer, p: number): boolean {
   return buf[p] === 0x1f && (rest < 2 || buf[p + 1] === 0x8b) && (rest < 3 || buf[p + 2] === 8);
 }
 
-async function inflateWithNode(fd: number, path: string, onChunk: (bytes: Buffer) => void): Promise<InflateOutcome> {
+async function inflateWithNode(fd: number, path: string, onChunk: ChunkSink): Promise<InflateOutcome> {
   const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
   const source = createReadStream(path, { fd, start: 0, highWaterMark: CHUNK_BYTES, autoClose: false });
   source.on('error', () => {}); // reported through gunzip's end; a late read after close must not crash the run
   source.pipe(gunzip);
   let members = 0;
   try {
-    for await (const out of gunzip) onChunk(out as Buffer);
+    for await (const out of gunzip) if (onChunk(out as Buffer) === true) return { complete: false, members, engine: 'node:zlib' };
     members = 1;
     return { complete: true, members, engine: 'node:zlib' };
   } catch (e) {
