@@ -12,6 +12,8 @@ export type ProgressOptions = {
   /** False (e.g. with --json on stdout) turns the bar off whatever the stream is. */
   readonly enabled?: boolean;
   readonly label?: string;
+  /** Milliseconds on a monotonic clock (default performance.now). */
+  readonly clock?: () => number;
 };
 
 // The do-nothing twin.
@@ -30,7 +32,8 @@ export function createProgress(totalBytes: number, opts: ProgressOptions = {}): 
   const stream = opts.stream ?? process.stderr;
   if (opts.enabled === false || !stream.isTTY || totalBytes <= 0) return noProgress;
   const label = opts.label ?? 'reading';
-  const started = performance.now();
+  const clock = opts.clock ?? (() => performance.now());
+  const started = clock();
   let read = 0;
   let drawnAt = 0;
   let drawn = false;
@@ -44,7 +47,7 @@ export function createProgress(totalBytes: number, opts: ProgressOptions = {}): 
   return {
     advance(bytes) {
       read += bytes;
-      const t = performance.now();
+      const t = clock();
       if (t - started < SHOW_AFTER_MS || t - drawnAt < REDRAW_MS) return;
       drawnAt = t;
       draw();
