@@ -97,7 +97,7 @@ export function renderScanText(r: ReportInput, style: Style = PLAIN, verbose = f
   if (r.unbans.length > 0) out.push('', r.dryRun ? 'Would unban:' : 'Unbanned:');
   for (const u of r.unbans) out.push(`  ${u.ip}  jail ${u.jail}  (${u.reason})`);
   const warnings = r.notes.filter((n) => n.level === 'warning');
-  if (warnings.length > 0) out.push('', warn('Warnings:'), ...warnings.map((n) => `  ${escapeUnsafe(n.text)}`));
+  if (warnings.length > 0) out.push('', ...warnings.map((n) => `${warn('warning:')} ${escapeUnsafe(n.text)}`));
   const infos = verbose ? r.notes.filter((n) => n.level === 'info') : [];
   if (infos.length > 0) out.push('', 'Notes:', ...infos.map((n) => `  ${escapeUnsafe(n.text)}`));
   out.push('', `${plural(r.activeBans, 'ban')} active.`);

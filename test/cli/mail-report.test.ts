@@ -59,7 +59,7 @@ describe('the scan report cron mails', () => {
     const r = sb.scan('2026-11-21T11:00:00Z');
     expect(r.stdout.split('\n')[0]).toBe(`logban on ${hostname()}: 0 IPs banned, 1 unbanned, 1 warning`);
     expect(r.stdout).toContain('Unbanned:\n  203.0.113.9  jail sshd  (expired)\n');
-    expect(r.stdout).toContain(`Warnings:\n  jail web: no log file found (${sb.path('missing/access.log')})\n`);
+    expect(r.stdout).toContain(`\nwarning: jail web: no log file found (${sb.path('missing/access.log')})\n`);
   });
 
   it('on a terminal the report is coloured, unless NO_COLOR is set', () => {
