@@ -18,6 +18,9 @@ const Z_SYNC_FLUSH = 2;
 const Z_STREAM_END = 1;
 const Z_BUF_ERROR = -5;
 const GZIP_WINDOW_BITS = 31;
+// Compressed bytes per push: logs compress about 8:1, so each push yields about 1 MiB of text and
+// zlib-sync's output buffer stays small.
+export const INPUT_BYTES = 128 << 10;
 
 let zlibSync: ZlibSync | null | undefined;
 
@@ -60,7 +63,7 @@ export async function inflateFile(fd: number, path: string, onChunk: ChunkSink):
 // so the next member is found by its header right after an 8-byte trailer whose length field
 // equals the member's output size.
 function inflateWithZlibSync(zs: ZlibSync, fd: number, onChunk: ChunkSink): InflateOutcome {
-  const input = Buffer.allocUnsafe(CHUNK_BYTES);
+  const input = Buffer.allocUnsafe(INPUT_BYTES);
   let inflate = new zs.Inflate({ chunkSize: CHUNK_BYTES, windowBits: GZIP_WINDOW_BITS });
   let members = 1;
   let memberOut = 0;
@@ -75,14 +78,14 @@ function inflateWithZlibSync(zs: ZlibSync, fd: number, onChunk: ChunkSink): Infl
     return out?.length ?? 0;
   };
   for (;;) {
-    const n = readSync(fd, input, 0, CHUNK_BYTES, pos);
+    const n = readSync(fd, input, 0, INPUT_BYTES, pos);
     if (n <= 0) break;
     pos += n;
     let chunk = input.subarray(0, n);
     while (chunk.length > 0) {
       if (ended) {
         if (chunk.every((b) => b === 0)) { chunk = chunk.subarray(chunk.length); break; }
-        if (chunk.length < 10 && n === CHUNK_BYTES) { pos -= chunk.length; break; } // a header cut by the read: read it again whole
+        if (chunk.length < 10 && n === INPUT_BYTES) { pos -= chunk.length; break; } // a header cut by the read: read it again whole
         inflate = new zs.Inflate({ chunkSize: CHUNK_BYTES, windowBits: GZIP_WINDOW_BITS });
         members++;
         memberOut = 0;

@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, truncateSync, writeFileSync, statSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { gzipSync } from 'node:zlib';
+import { INPUT_BYTES } from '../../src/io/gunzip.js';
 import { readLogText } from '../../src/io/log-text.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -61,6 +63,32 @@ describe.each([['zlib-sync', ''], ['node:zlib', 'node']] as const)('gzip through
     expect(out.engine).toBe(engine);
     expect(out.lines).toBe(40_000);
     expect(text === all).toBe(true);
+  });
+
+  it('reads multi-member files whose members end at every position around a read boundary', async () => {
+    useEngine();
+    const dir = tempDir();
+    // Stored (level 0) members have an exact size, so the first one can end k bytes before the
+    // end of zlib-sync's first read, for each k where the next header could be cut.
+    for (let k = 0; k <= 12; k++) {
+      const target = INPUT_BYTES - k;
+      let n = target - 30;
+      let first = gzipSync(Buffer.from(makeLines(0, 1)), { level: 0 });
+      for (let tries = 0; tries < 50; tries++) {
+        const text = Buffer.from('y'.repeat(Math.max(1, n - 1)) + '\n');
+        first = gzipSync(text, { level: 0 });
+        if (first.length === target) break;
+        n += target - first.length;
+      }
+      expect(first.length).toBe(target);
+      const second = gzipSync(Buffer.from(makeLines(0, 2000)));
+      const path = join(dir, `boundary-${k}.gz`);
+      writeFileSync(path, Buffer.concat([first, second, gzipSync(Buffer.from('last line\n'))]));
+      const { text, out } = await collect(path);
+      expect(out.complete).toBe(true);
+      expect(out.lines).toBe(1 + 2000 + 1);
+      expect(text.endsWith(`${makeLines(0, 2000)}last line\n`)).toBe(true);
+    }
   });
 
   it('reads from a text offset inside a gzip file (the rest of a rotated log)', async () => {
