@@ -6,7 +6,10 @@ import type { Config } from '../config/types.js';
 import type { Firewall } from '../io/firewall/types.js';
 import type { JournalSource } from '../io/journal.js';
 import type { StateStore } from '../io/state-store.js';
+import type { WhoisInfo } from '../core/whois-parse.js';
+import type { WhoisLookup } from '../io/whois.js';
 import { readSources, type FileReport, type Note } from './read-sources.js';
+import { enrichWhois } from './whois-enrich.js';
 
 export type ScanOptions = { readonly dryRun: boolean; readonly maxBans: number; readonly now: number };
 
@@ -19,6 +22,8 @@ export type ScanDeps = {
   readonly bootId: string | null;
   /** Where jails with journalmatch read from; absent: no journal is read. */
   readonly journal?: JournalSource;
+  /** whois for new bans ([report] whois = true); absent: no lookups. */
+  readonly whois?: WhoisLookup;
 };
 
 export type ScanResult = {
@@ -31,6 +36,8 @@ export type ScanResult = {
   readonly deferred: number;
   readonly commands: readonly Argv[];
   readonly notes: readonly Note[];
+  /** whois per newly banned IP when lookups are on (an IP missing here is unknown). */
+  readonly whois?: Readonly<Record<string, WhoisInfo>>;
 };
 
 function ignorePredicate(config: Config, host: readonly string[]): (jail: string, ip: string) => boolean {
@@ -67,14 +74,16 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   // when nothing else changed, so bans survive a reboot without an extra unit.
   const rebooted = deps.bootId !== null && state.bootId !== deps.bootId && decision.bans.length > 0;
   const commands = changed || rebooted ? await firewall.apply(decision.bans, rebooted ? [] : state.bans) : [];
+  const whois = deps.whois ? await enrichWhois(decision.newBans.map((b) => b.ip), state.whois, deps.whois, opts.now) : undefined;
   const files = { ...state.files, ...read.cursors };
   const journals = { ...state.journals, ...read.journals };
   const journalMoved = Object.entries(read.journals).some(([k, c]) => state.journals?.[k] !== c);
   const bootId = deps.bootId ?? state.bootId;
   if (!opts.dryRun && (changed || rebooted || journalMoved || !sameCursors(state.files, read.cursors))) {
+    const cache = whois?.cache ?? state.whois;
     store.save({
       version: 1, files, windows: decision.windows, bans: decision.bans,
-      ...(Object.keys(journals).length > 0 ? { journals } : {}), ...(bootId ? { bootId } : {}),
+      ...(Object.keys(journals).length > 0 ? { journals } : {}), ...(bootId ? { bootId } : {}), ...(cache ? { whois: cache } : {}),
     });
   }
   const notes = [...read.notes];
@@ -85,5 +94,6 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   return {
     dryRun: opts.dryRun, now: opts.now, files: read.files, newBans: decision.newBans, unbans: decision.unbans,
     activeBans: decision.bans.length, deferred: decision.deferred, commands, notes,
+    ...(whois ? { whois: Object.fromEntries(whois.info) } : {}),
   };
 }

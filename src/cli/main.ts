@@ -3,9 +3,11 @@ import { ConfigError, UsageError } from '../app/errors.js';
 import { FirewallError } from '../io/firewall/types.js';
 import { LockHeld } from '../io/lock.js';
 import { StateError } from '../io/state-store.js';
+import { registerReport } from './report.js';
 import { registerRestore } from './restore.js';
 import { registerRules } from './rules.js';
 import { registerScan } from './scan.js';
+import { registerStats } from './stats.js';
 import { registerStatus } from './status.js';
 import { registerTest } from './test.js';
 
@@ -37,6 +39,8 @@ async function main(argv: string[]): Promise<void> {
   registerStatus(program);
   registerRules(program);
   registerRestore(program);
+  registerStats(program);
+  registerReport(program);
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -1,5 +1,6 @@
 import { canonicalIp } from './ip.js';
 import { err, ok, type Result } from './result.js';
+import { isWhoisCache, type WhoisCache } from './whois-cache.js';
 
 // Where the last run stopped in one log, and which file that was: by inode, and by content (a
 // digest of its first headLen bytes, and of the bytes just before the offset) so the file is
@@ -42,6 +43,8 @@ export type State = {
   readonly journals?: Readonly<Record<string, string>>;
   /** The kernel boot the bans were last applied in; a new boot means the firewall was emptied. */
   readonly bootId?: string;
+  /** whois answers for banned IPs (optional: older state files have none). */
+  readonly whois?: WhoisCache;
 };
 
 export const EMPTY_STATE: State = { version: 1, files: {}, windows: {}, bans: [] };
@@ -93,6 +96,7 @@ export function parseState(text: string): Result<State, StateProblem> {
   if (!Array.isArray(bans) || !bans.every(checkBan)) return err({ message: '"bans" is damaged' });
   if (!optional(data['journals'], (j) => isObj(j) && Object.values(j).every(isStr))) return err({ message: '"journals" is damaged' });
   if (data['bootId'] !== undefined && typeof data['bootId'] !== 'string') return err({ message: '"bootId" is damaged' });
+  if (!optional(data['whois'], isWhoisCache)) return err({ message: '"whois" is damaged' });
   return ok(data as State);
 }
 
