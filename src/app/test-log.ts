@@ -2,7 +2,7 @@
 // chunk + prefilter path the scan uses; the attempt counter says how many attempts the lines make.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { createAttemptCounter, type AttemptInput } from '../core/attempts.js';
-import { forEachCandidateLine, matchLine, type Matcher, type PatternRole } from '../core/match.js';
+import { forEachCandidateLine, matchLine, roleOf, type Matcher, type PatternRole } from '../core/match.js';
 import * as timestamp from '../core/timestamp.js';
 import { compileMatcher, rulePatterns } from '../rules/compile.js';
 import { findRule } from '../rules/library.js';
@@ -88,7 +88,7 @@ export async function testLog(path: string, arg: string, now: number, opts: Test
     }
     const time = date?.time ?? now;
     // The line text is not kept: a slice would hold its whole 1 MiB chunk in memory.
-    const entry: Entry = { ip: v.ip, time, pattern: v.pattern, line: '', role: v.kind === 'success' ? 'success' : v.role, key: v.key, lineNo, date: date ? date.time : null };
+    const entry: Entry = { ip: v.ip, time, pattern: v.pattern, line: '', role: roleOf(v), key: v.key, lineNo, date: date ? date.time : null };
     if (v.kind === 'success') successes++;
     else {
       failureLines++;

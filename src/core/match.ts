@@ -25,17 +25,29 @@ export type Matcher = {
   readonly ignore: readonly RegExp[];
 };
 
+type Hit = { readonly ip: string; readonly pattern: number; readonly key: string | undefined };
+
+/**
+ * `match`: a failure, one attempt. `companion`: a line about an attempt that another line of the
+ * same key may log too (only the attempt counter can tell whether it counts). `success`: a login
+ * that worked. Callers that count only `match` never count a line twice.
+ */
 export type LineVerdict =
-  | { readonly kind: 'match'; readonly ip: string; readonly pattern: number; readonly role: 'fail' | 'companion'; readonly key: string | undefined }
-  | { readonly kind: 'success'; readonly ip: string; readonly pattern: number; readonly key: string | undefined }
+  | ({ readonly kind: 'match' } & Hit)
+  | ({ readonly kind: 'companion' } & Hit)
+  | ({ readonly kind: 'success' } & Hit)
   | { readonly kind: 'ignored' }
   | { readonly kind: 'miss' };
+
+/** The role of a verdict's pattern, for the attempt counter. */
+export function roleOf(v: { readonly kind: 'match' | 'companion' | 'success' }): PatternRole {
+  return v.kind === 'match' ? 'fail' : v.kind;
+}
 
 const MISS: LineVerdict = { kind: 'miss' };
 const IGNORED: LineVerdict = { kind: 'ignored' };
 
-// One line against one jail's patterns; the first pattern that yields a valid IP wins. A login
-// that worked is a `success`, never a `match`, so callers that only count matches stay right.
+// One line against one jail's patterns; the first pattern that yields a valid IP wins.
 // `prefiltered`: the caller already knows the line holds one of the prefilter words.
 export function matchLine(line: string, matcher: Matcher, prefiltered = false): LineVerdict {
   const { prefilter, units, ignore } = matcher;
@@ -51,8 +63,10 @@ export function matchLine(line: string, matcher: Matcher, prefiltered = false): 
       const role = unit.roles?.[i] ?? 'fail';
       const k = unit.keys?.[i];
       const key = k ? m[k] : undefined;
-      if (role === 'success') return { kind: 'success', ip, pattern: unit.first + i, key };
-      return ignore.some((re) => re.test(line)) ? IGNORED : { kind: 'match', ip, pattern: unit.first + i, role, key };
+      const pattern = unit.first + i;
+      if (role === 'success') return { kind: 'success', ip, pattern, key };
+      if (ignore.some((re) => re.test(line))) return IGNORED;
+      return role === 'fail' ? { kind: 'match', ip, pattern, key } : { kind: 'companion', ip, pattern, key };
     }
   }
   return MISS;

@@ -36,8 +36,8 @@ describe('matchLine', () => {
   const r = compileMatcher([], ['^<HOST> denied$'], ['^192\\.0\\.2\\.1 ']);
   const m = r.ok ? r.value : null;
   it.each([
-    ['203.0.113.5 denied', { kind: 'match', ip: '203.0.113.5', pattern: 0, role: 'fail', key: undefined }],
-    ['2001:DB8::1 denied', { kind: 'match', ip: '2001:db8::1', pattern: 0, role: 'fail', key: undefined }],
+    ['203.0.113.5 denied', { kind: 'match', ip: '203.0.113.5', pattern: 0, key: undefined }],
+    ['2001:DB8::1 denied', { kind: 'match', ip: '2001:db8::1', pattern: 0, key: undefined }],
     ['192.0.2.1 denied', { kind: 'ignored' }],
     ['999.1.1.1 denied', { kind: 'miss' }],
     ['203.0.113.5 allowed', { kind: 'miss' }],
@@ -53,8 +53,8 @@ describe('matchLine roles and keys', () => {
   const r = compileMatcher([rule], [], []);
   const m = r.ok ? r.value : null;
   it.each([
-    ['p[7]: bad 203.0.113.5', { kind: 'match', ip: '203.0.113.5', pattern: 0, role: 'fail', key: '7' }],
-    ['p[8]: maybe 203.0.113.5', { kind: 'match', ip: '203.0.113.5', pattern: 1, role: 'companion', key: '8' }],
+    ['p[7]: bad 203.0.113.5', { kind: 'match', ip: '203.0.113.5', pattern: 0, key: '7' }],
+    ['p[8]: maybe 203.0.113.5', { kind: 'companion', ip: '203.0.113.5', pattern: 1, key: '8' }],
     ['p[9]: good 192.0.2.1', { kind: 'success', ip: '192.0.2.1', pattern: 2, key: '9' }],
     ['p[9]: good host.example', { kind: 'miss' }],
   ])('%s', (line, expected) => expect(matchLine(line, m!, true)).toEqual(expected));
