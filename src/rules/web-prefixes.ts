@@ -43,4 +43,5 @@ export function apacheErrorPrefix(skipModule?: string): string {
 
 // 2.4 writes "[client <ip>:<port>]" with IPv6 unbracketed, 2.2 writes "[client <ip>]": the port
 // is split off only in 2.4 lines (those with "[pid "), so 2001:db8::1:4444 reads as 2001:db8::1.
-export const APACHE_CLIENT = String.raw`<HOST>(?::\d{1,5}|(?<=\[client [\d.]+)|(?<!\] \[pid [^\]]*\] .*))\] (?:AH\d{5}: )?`;
+// A bracketed [2001:db8::1]:4444 (custom ErrorLogFormat) reads the same.
+export const APACHE_CLIENT = String.raw`\[?<HOST>\]?(?::\d{1,5}|(?<=\[client [\d.]+)|(?<!\] \[pid [^\]]*\] .*))\] (?:AH\d{5}: )?`;

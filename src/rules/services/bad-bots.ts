@@ -17,7 +17,9 @@ const HARVESTERS = [
   'IUPUI Research Bot', 'ISC Systems iRc Search', 'Industry Program', 'Lincoln State Web Browser',
   'LWP::Simple/5.803', 'bwh3_user_agent', 'China Local Browse', 'Demo Bot', 'DBrowse 1.4', 'EBrowse 1.4',
   'PBrowse 1.4', 'PEval 1.4', 'DSurf15a', 'ESurf15a', 'FSurf15a', 'PSurf15a', 'RSurf15a', 'SSurf15a',
-  'TSurf15a', 'atSpider', 'Poirot', 'Jorgee',
+  'TSurf15a', 'atSpider', 'Poirot', 'Jorgee', 'NEWT ActiveX', 'scan4mail', 'Iplexx Spider', 'DTS Agent',
+  'efp@gmx.net', 'Version: xxxx Type:xx', 'searchbot admin@google.com', 'snap.com beta crawler', 'Snapbot/1.0',
+  'Sogou Orion spider', 'sogou spider', 'Sogou web spider', 'sohu agent', 'User-Agent: Mozilla', 'LetsCrawl.com',
 ];
 const SCANNERS = [
   'Nikto', 'sqlmap', 'Nmap Scripting Engine', 'masscan', 'zgrab', 'ZmEu', 'Morfeus Fucking Scanner', 'WPScan',

@@ -16,20 +16,26 @@ const SCRIPT_EXT = String.raw`\.(?:[Pp][Hh][Pp]\d?|[Pp][Hh][Tt][Mm][Ll]|[Aa][Ss]
 export const NGINX_RULES: readonly RuleSpec[] = [
   {
     name: 'nginx-http-auth',
-    description: 'nginx error log: basic-auth password mismatch or unknown user',
-    prefilter: ['password mismatch, client: ', '" was not found in "'],
+    description: 'nginx error log: basic-auth password mismatch or unknown user, invalid auth token',
+    prefilter: ['password mismatch', 'not found', 'client used invalid token'],
     prefix: NGINX_ERROR_PREFIX,
-    failregex: [String.raw`${NGINX_ONE_CLIENT}user ".*"(?:: password mismatch| was not found in ".*"), client: <HOST>, `],
+    failregex: [
+      // nginx's own messages, and the "...: <realm>" forms of auth modules built on them.
+      String.raw`${NGINX_ONE_CLIENT}(?:user ".*":? (?:password mismatch|(?:was )?not found(?::| in) .*?)(?:: .*?)?|client used invalid token: .*?), client: <HOST>, `,
+    ],
     ignoreregex: [],
     logpath: ERROR_LOG,
     port: WEB,
   },
   {
     name: 'nginx-limit-req',
-    description: 'nginx error log: requests rejected by limit_req (not dry runs, not delays)',
-    prefilter: ['limiting requests, excess: '],
+    description: 'nginx error log: requests or connections refused by limit_req/limit_conn (not dry runs, not delays)',
+    prefilter: ['limiting requests, excess: ', 'limiting connections by zone '],
     prefix: NGINX_ERROR_PREFIX,
-    failregex: [String.raw`limiting requests, excess: [\d.]+ by zone "[^"]*", client: <HOST>, `],
+    failregex: [
+      String.raw`limiting requests, excess: [\d.]+ by zone "[^"]*", client: <HOST>, `,
+      String.raw`limiting connections by zone "[^"]*", client: <HOST>, `,
+    ],
     ignoreregex: [],
     logpath: ERROR_LOG,
     port: WEB,
