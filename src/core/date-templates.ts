@@ -9,7 +9,11 @@ const FUTURE_SLACK_SECONDS = 2 * 86400;
 
 type Local = (y: number, mo: number, d: number, h: number, mi: number, s: number) => number;
 type MinuteMemo = { prefix: string; base: number; previousYearBase: number };
-export type TemplateContext = { readonly now: number; readonly year: number; readonly local: Local; readonly minute: MinuteMemo };
+type AccessMemo = { prefix: string; tail: string; base: number };
+export type TemplateContext = {
+  readonly now: number; readonly year: number; readonly local: Local;
+  readonly minute: MinuteMemo; readonly accessMinute: AccessMemo;
+};
 export type Template = (line: string, ctx: TemplateContext) => number | null;
 
 const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -39,7 +43,10 @@ function createLocal(): Local {
 
 // One reader's working memory: the local-hour cache and the syslog minute memo.
 export function createTemplateContext(now: number): TemplateContext {
-  return { now, year: new Date(now * 1000).getFullYear(), local: createLocal(), minute: { prefix: '', base: 0, previousYearBase: 0 } };
+  return {
+    now, year: new Date(now * 1000).getFullYear(), local: createLocal(),
+    minute: { prefix: '', base: 0, previousYearBase: 0 }, accessMinute: { prefix: '', tail: '', base: 0 },
+  };
 }
 
 function zoned(local: Local, y: number, mo: number, d: number, h: number, mi: number, s: number, zone: string | undefined): number {
@@ -124,14 +131,32 @@ export const ctime: Template = (line, { local }) => {
   return local(+m[6]!, month, +m[2]!, +m[3]!, +m[4]!, +m[5]!);
 };
 
-// The date sits after the host and two more fields, so the first '[' is tried at once; a line
-// whose user field holds a '[' falls back to a search for ' [dd/Mon/yyyy:'.
-export const accessLog: Template = (line, { local }) => {
+// The date sits after the host and two more fields, so the first '[' is tried at once (a line
+// whose user field holds a '[' falls back to a search for ' [dd/Mon/yyyy:'). Busy access logs
+// repeat a minute many times: its start is remembered with its text, like syslog's.
+export const accessLog: Template = (line, ctx) => {
   const at = line.indexOf('[');
   if (at < 0) return null;
+  const memo = ctx.accessMinute;
+  if (memo.prefix !== '' && line.startsWith(memo.prefix, at) && line.charCodeAt(at + 18) === 58 && line.startsWith(memo.tail, at + 21)) {
+    const a = line.charCodeAt(at + 19);
+    const b = line.charCodeAt(at + 20);
+    const sec = (a - 48) * 10 + (b - 48);
+    if (isDigit(a) && isDigit(b) && sec <= 60) return memo.base + sec;
+  }
   CLF_AT.lastIndex = at;
-  const m = CLF_AT.exec(line) ?? CLF_ANYWHERE.exec(line);
+  let m = CLF_AT.exec(line);
+  let start = at;
+  if (!m) {
+    m = CLF_ANYWHERE.exec(line);
+    start = m ? m.index + 1 : at;
+  }
   const month = m ? MONTHS[m[2]!] : undefined;
-  if (!m || month === undefined) return null;
-  return zoned(local, +m[3]!, month, +m[1]!, +m[4]!, +m[5]!, +m[6]!, m[7]);
+  if (!m || month === undefined || +m[6]! > 60) return null;
+  const base = zoned(ctx.local, +m[3]!, month, +m[1]!, +m[4]!, +m[5]!, 0, m[7]);
+  if (!Number.isFinite(base)) return null;
+  memo.prefix = line.slice(start, start + 18);
+  memo.tail = m[7] === undefined ? ']' : ` ${m[7]}]`;
+  memo.base = base;
+  return base + +m[6]!;
 };

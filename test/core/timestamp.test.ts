@@ -8,6 +8,11 @@ const read = (line: string, now: string, options?: DateReaderOptions) => {
   return r ? toIso(r.time) : null;
 };
 const NOW = '2026-11-21T12:00:00Z';
+// One reader over `lines` in order, as a log file is read.
+const readAll = (lines: string[]) => {
+  const r = createDateReader(at(NOW));
+  return lines.map((line) => { const t = r.read(line); return t ? toIso(t.time) : null; });
+};
 // Runs `check` with the process in another time zone, then back to UTC.
 const inZone = (tz: string, check: () => void) => {
   process.env['TZ'] = tz;
@@ -70,8 +75,7 @@ describe('timestamps from log lines', () => {
 
 describe('one reader over many lines of the same minute', () => {
   it('gives each line its own second, and notices a year written after the time', () => {
-    const r = createDateReader(at('2026-11-21T12:00:00Z'));
-    const times = [
+    const times = readAll([
       'Nov 21 09:41:02 web1 sshd[1]: a',
       'Nov 21 09:41:59 web1 sshd[1]: b',
       'Nov 21 09:41:07.250 web1 sshd[1]: c',
@@ -80,7 +84,7 @@ describe('one reader over many lines of the same minute', () => {
       'Nov 21 09:42:00 web1 sshd[1]: f',
       'Nov 23 11:59:59 web1 sshd[1]: g',
       'Nov 23 12:00:01 web1 sshd[1]: h',
-    ].map((line) => { const t = r.read(line); return t ? toIso(t.time) : null; });
+    ]);
     expect(times).toEqual([
       '2026-11-21T09:41:02Z', '2026-11-21T09:41:59Z', '2026-11-21T09:41:07Z', '2019-11-21T09:41:08Z', null,
       '2026-11-21T09:42:00Z', '2026-11-23T11:59:59Z', '2025-11-23T12:00:01Z',
@@ -157,5 +161,25 @@ describe('datepattern: naming the formats a log uses', () => {
     const bad = resolveDatePatterns(['%Y-%m-%d']);
     expect(bad.ok).toBe(false);
     expect(bad.ok ? '' : bad.error).toMatch(/unknown datepattern "%Y-%m-%d" \(known: iso8601, syslog, .*nginx-access/);
+  });
+});
+
+describe('one reader over many access-log lines', () => {
+  it('reuses the minute while the zone is the same, and reads zone changes and odd lines in full', () => {
+    const times = readAll([
+      '192.0.2.1 - - [21/Nov/2026:10:05:03 +0000] "GET / HTTP/1.1" 200 5',
+      '192.0.2.2 - - [21/Nov/2026:10:05:59 +0000] "GET / HTTP/1.1" 200 5',
+      '192.0.2.3 - - [21/Nov/2026:10:05:59 +0900] "GET / HTTP/1.1" 200 5',
+      '192.0.2.4 - - [21/Nov/2026:10:05:07] "GET / HTTP/1.1" 200 5',
+      '192.0.2.5 - - [21/Nov/2026:10:05:99 +0000] "GET / HTTP/1.1" 200 5',
+      '192.0.2.6 - a[b [21/Nov/2026:10:05:10 +0000] "GET / HTTP/1.1" 401 5',
+      '192.0.2.7 - a[b [21/Nov/2026:10:05:11 +0000] "GET / HTTP/1.1" 401 5',
+      '192.0.2.8 - - [21/Nov/2026:10:05:1x +0000] "GET / HTTP/1.1" 200 5',
+      '192.0.2.9 - - [21/Nov/2026:10:06:00 +0000] "GET / HTTP/1.1" 200 5',
+    ]);
+    expect(times).toEqual([
+      '2026-11-21T10:05:03Z', '2026-11-21T10:05:59Z', '2026-11-21T01:05:59Z', '2026-11-21T10:05:07Z', null,
+      '2026-11-21T10:05:10Z', '2026-11-21T10:05:11Z', null, '2026-11-21T10:06:00Z',
+    ]);
   });
 });
