@@ -6,6 +6,7 @@ import { execaRunner } from '../io/exec.js';
 import { createIptablesFirewall } from '../io/firewall/iptables.js';
 import { createNoneFirewall } from '../io/firewall/none.js';
 import { currentBootId, hostAddresses } from '../io/host.js';
+import { createJournalSource } from '../io/journal.js';
 import { acquireLock } from '../io/lock.js';
 import { createStateStore } from '../io/state-store.js';
 import { clockOf, positiveInt, stateDirOf, withCommon, writeOut, type CommonOptions } from './common.js';
@@ -31,7 +32,7 @@ async function scan(flags: ScanFlags): Promise<void> {
   try {
     const result = await runScan(
       { dryRun, maxBans: flags.maxBans, now },
-      { config, store: createStateStore(dir), firewall, hostAddresses: hostAddresses(), bootId: currentBootId() },
+      { config, store: createStateStore(dir), firewall, hostAddresses: hostAddresses(), bootId: currentBootId(), journal: createJournalSource(execaRunner) },
     );
     if (flags.json) writeOut(`${JSON.stringify(scanJson(result), null, 2)}\n`);
     else if (hasNews(result) || flags.verbose) writeOut(renderScanText(result, await styleFor(), flags.verbose));
