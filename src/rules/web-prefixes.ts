@@ -38,7 +38,7 @@ const APACHE_LEVEL = String.raw`(?:emerg|alert|crit|error|warn|notice|info|debug
 // Up to "[client "; `skipModule` names module prefixes whose lines the rule leaves alone.
 export function apacheErrorPrefix(skipModule?: string): string {
   const module = skipModule ? String.raw`(?!${skipModule})[\w.-]*:` : String.raw`[\w.-]*:`;
-  return String.raw`^(?:${APACHE_TIME}|${APACHE_SYSLOG})\[(?:${module})?${APACHE_LEVEL}\] (?:\[pid \d+(?::tid \d+)?\] )?(?:[\w.-]+\.c\(\d+\): )?(?:\([^)]*\)[^\[]*: )?\[client `;
+  return String.raw`^(?:${APACHE_TIME}|${APACHE_SYSLOG}(?:${APACHE_TIME})?)\[(?:${module})?${APACHE_LEVEL}\] (?:\[pid \d+(?::tid \d+)?\] )?(?:[\w.-]+\.c\(\d+\): )?(?:\([^)]*\)[^\[]*: )?\[client `;
 }
 
 // 2.4 writes "[client <ip>:<port>]" with IPv6 unbracketed, 2.2 writes "[client <ip>]": the port

@@ -9,7 +9,7 @@ const ACCESS = { prefix: ACCESS_PREFIX, ignoreregex: [], logpath: NGINX_ACCESS_L
 
 // What scanners look for on sites that do not have it: webmail, phpMyAdmin, WordPress logins,
 // CGI, and files that should never be public (.env, .git).
-const PROBED = String.raw`(?:(?:typo3/|xampp/|admin/)?(?:pma|PMA|(?:[Pp]hp)?[Mm]y[Aa]dmin|mysqladmin|dbadmin)|roundcube|(?:ext)?mail|horde|(?:v-?)?webmail|(?:[\w.-]+/)?wp-(?:login|signup|admin)\.php|cgi-bin|\.env\b|\.git/|phpinfo\.php)`;
+const PROBED = String.raw`(?:(?:typo3/|xampp/|admin/)?(?:pma|PMA|(?:[Pp]hp)?[Mm]y[Aa]dmin|mysqladmin|dbadmin)|roundcube|(?:ext)?mail|horde|(?:v-?)?webmail|(?:[\w.-]+/)?wp-(?:login|signup|admin|config)\.php|cgi-bin|vendor/phpunit/|\.env\b|\.git/|\.aws/|phpinfo\.php)`;
 // Script files on a site that serves none (the seed's nginx-noscript): any case, then the end of the path.
 const SCRIPT_EXT = String.raw`\.(?:[Pp][Hh][Pp]\d?|[Pp][Hh][Tt][Mm][Ll]|[Aa][Ss][Pp][Xx]?|[Ee][Xx][Ee]|[Pp][Ll]|[Ss]?[Cc][Gg][Ii]|[Jj][Ss][Pp])(?=[\s"?#;/])`;
 
