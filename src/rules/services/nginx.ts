@@ -21,7 +21,7 @@ export const NGINX_RULES: readonly RuleSpec[] = [
     prefix: NGINX_ERROR_PREFIX,
     failregex: [
       // nginx's own messages, and the "...: <realm>" forms of auth modules built on them.
-      String.raw`${NGINX_ONE_CLIENT}(?:user ".*":? (?:password mismatch|(?:was )?not found(?::| in) .*?)(?:: .*?)?|client used invalid token: .*?), client: <HOST>, `,
+      String.raw`${NGINX_ONE_CLIENT}(?:user ".*":? (?:password mismatch(?:: .*?)?|(?:was )?not found(?::| in) .*?)|client used invalid token: .*?), client: <HOST>, `,
     ],
     ignoreregex: [],
     logpath: ERROR_LOG,
