@@ -5,6 +5,7 @@ import type { Ban, State } from '../core/state.js';
 import type { Config } from '../config/types.js';
 import type { Firewall } from '../io/firewall/types.js';
 import type { JournalSource } from '../io/journal.js';
+import type { Progress } from '../io/progress.js';
 import type { StateStore } from '../io/state-store.js';
 import type { WhoisInfo } from '../core/whois-parse.js';
 import type { WhoisLookup } from '../io/whois.js';
@@ -22,6 +23,8 @@ export type ScanDeps = {
   readonly bootId: string | null;
   /** Where jails with journalmatch read from; absent: no journal is read. */
   readonly journal?: JournalSource;
+  /** Progress of the reading step, for a person at a terminal. */
+  readonly progress?: (totalBytes: number) => Progress;
   /** whois for new bans ([report] whois = true); absent: no lookups. */
   readonly whois?: WhoisLookup;
 };
@@ -60,7 +63,7 @@ function sameCursors(a: State['files'], b: State['files']): boolean {
 export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanResult> {
   const { config, store, firewall } = deps;
   const state = store.load();
-  const read = await readSources(config.jails, state, opts.now, deps.journal);
+  const read = await readSources(config.jails, state, opts.now, { journal: deps.journal, progress: deps.progress });
   const decision = decide({
     now: opts.now,
     jails: config.jails,

@@ -3,7 +3,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { createAttemptCounter, type AttemptInput } from '../core/attempts.js';
 import { forEachCandidateLine, matchLine, roleOf, type Matcher, type PatternRole } from '../core/match.js';
-import * as timestamp from '../core/timestamp.js';
+import { createDateReader, toIso, type DatePatternName } from '../core/timestamp.js';
 import { compileMatcher, rulePatterns } from '../rules/compile.js';
 import { findRule } from '../rules/library.js';
 import { readLogText } from '../io/log-text.js';
@@ -25,7 +25,10 @@ export type TestReport = {
   readonly file: { readonly bytes: number; readonly gzip: boolean; readonly complete: boolean; readonly note?: string };
 };
 
-type Target = { kind: 'rule' | 'regex'; name: string; matcher: Matcher; patterns: { source: string; role: PatternRole }[] };
+type Target = {
+  kind: 'rule' | 'regex'; name: string; matcher: Matcher; patterns: { source: string; role: PatternRole }[];
+  datepattern?: readonly DatePatternName[];
+};
 
 // A built-in rule by name, else a regex with exactly one <HOST>; anything else is a usage error.
 export function resolveTarget(arg: string): Target {
@@ -36,11 +39,9 @@ export function resolveTarget(arg: string): Target {
     throw new UsageError(compiled.error);
   }
   const patterns = rule ? rulePatterns(rule) : [{ source: arg, role: 'fail' as const }];
-  return { kind: rule ? 'rule' : 'regex', name: arg, matcher: compiled.value, patterns };
+  return { kind: rule ? 'rule' : 'regex', name: arg, matcher: compiled.value, patterns, ...(rule?.datepattern ? { datepattern: rule.datepattern } : {}) };
 }
 
-// Names of the date formats: timestamp.ts's DATE_PATTERNS where it has them.
-const DATE_NAMES = ((timestamp as Record<string, unknown>)['DATE_PATTERNS'] as readonly string[] | undefined) ?? ['iso8601', 'syslog', 'mysql55'];
 
 // A failure line as the counter sees it; `time` stays epoch seconds until the output.
 type Entry = AttemptInput & { lineNo: number; date: number | null; removed?: boolean };
@@ -64,7 +65,7 @@ export async function testLog(path: string, arg: string, now: number, opts: Test
   let ignored = 0;
   let successes = 0;
   let attempts = 0;
-  const dates = timestamp.createDateReader(now);
+  const dates = createDateReader(now, target.datepattern ? { pattern: target.datepattern } : {});
   let failureLines = 0;
   let forgotten = 0;
   const counter = createAttemptCounter<Entry>({
@@ -83,8 +84,7 @@ export async function testLog(path: string, arg: string, now: number, opts: Test
     hits[v.pattern]!++;
     const date = dates.read(line);
     if (date) {
-      const name = DATE_NAMES[date.template] ?? `template ${date.template}`;
-      dateHits.set(name, (dateHits.get(name) ?? 0) + 1);
+      dateHits.set(date.pattern, (dateHits.get(date.pattern) ?? 0) + 1);
     }
     const time = date?.time ?? now;
     // The line text is not kept: a slice would hold its whole 1 MiB chunk in memory.
@@ -136,7 +136,7 @@ function createIsoMemo(): (seconds: number) => string {
   let last = NaN;
   let text = '';
   return (seconds) => {
-    if (seconds !== last) { last = seconds; text = timestamp.toIso(seconds); }
+    if (seconds !== last) { last = seconds; text = toIso(seconds); }
     return text;
   };
 }

@@ -10,6 +10,7 @@ import { createNoneFirewall } from '../io/firewall/none.js';
 import { currentBootId, hostAddresses } from '../io/host.js';
 import { createJournalSource } from '../io/journal.js';
 import { acquireLock } from '../io/lock.js';
+import { createProgress } from '../io/progress.js';
 import { createStateStore } from '../io/state-store.js';
 import { createWhoisLookup } from '../io/whois.js';
 import { clockOf, positiveInt, stateDirOf, withCommon, writeOut, type CommonOptions } from './common.js';
@@ -44,6 +45,7 @@ async function scan(flags: ScanFlags): Promise<void> {
       { dryRun, maxBans: flags.maxBans, now },
       {
         config, store: createStateStore(dir), firewall, hostAddresses: hostAddresses(), bootId: currentBootId(), journal: createJournalSource(execaRunner),
+        progress: (total) => createProgress(total, { enabled: !flags.json, label: 'scan' }),
         ...(config.report.whois ? { whois: createWhoisLookup() } : {}),
       },
     );

@@ -1,5 +1,5 @@
 import { parse, TomlError } from 'smol-toml';
-import * as timestamp from '../core/timestamp.js';
+import { resolveDatePatterns, type DatePatternName } from '../core/timestamp.js';
 import { parseDuration } from '../core/duration.js';
 import { compileIpMatcher } from '../core/ip.js';
 import { err, ok, type Result } from '../core/result.js';
@@ -120,17 +120,12 @@ function buildJail(name: string, raw: unknown, d: Defaults): Jail | null {
   };
 }
 
-// The date format names timestamp.ts knows (its DATE_PATTERNS and resolveDatePatterns), checked
-// when it exports them; until then any names are kept for the date reader to use later.
-function datePatterns(t: Table, where: string): readonly string[] | undefined {
+// A jail's date formats, by the names timestamp.ts knows (DATE_PATTERNS and their aliases).
+function datePatterns(t: Table, where: string): readonly DatePatternName[] | undefined {
   if (t['datepattern'] === undefined) return undefined;
   const names = strings(t, 'datepattern', where, []);
   if (names.length === 0) throw new Invalid(where, 'datepattern', 'datepattern must name at least one date format');
-  const resolve = (timestamp as Record<string, unknown>)['resolveDatePatterns'] as
-    | ((names: readonly string[]) => { ok: true; value: readonly string[] } | { ok: false; error: string })
-    | undefined;
-  if (!resolve) return names;
-  const r = resolve(names);
+  const r = resolveDatePatterns(names);
   if (!r.ok) throw new Invalid(where, 'datepattern', `datepattern: ${r.error}`);
   return r.value;
 }

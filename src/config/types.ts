@@ -1,5 +1,6 @@
 import type { JailPolicy } from '../core/decide.js';
 import type { Matcher } from '../core/match.js';
+import type { DatePatternName } from '../core/timestamp.js';
 
 export type Backend = 'iptables' | 'none';
 
@@ -14,7 +15,7 @@ export type Jail = JailPolicy & {
   readonly ignoreip: readonly string[];
   readonly port: readonly string[];
   /** Date format names for this jail's logs (config `datepattern`); absent: every format is tried. */
-  readonly datepattern?: readonly string[];
+  readonly datepattern?: readonly DatePatternName[];
 };
 
 // [report]: whois = true adds country and network of each newly banned IP to the report.

@@ -39,7 +39,7 @@ describe('the stats counter', () => {
 
   it('a custom pattern with <HOST> works like a jail failregex; a line without a date has no day', () => {
     const c = createStatsCounter(statsMatcher('^<HOST> - \\S+ \\[[^\\]]+\\] "POST /wp-login\\.php'), NOW);
-    c.addText('203.0.113.7 - - [21/Nov/2026:10:00:00 +0000] "POST /wp-login.php HTTP/1.1" 200 12\n203.0.113.7 - - [x] "GET / HTTP/1.1" 200 1\n');
+    c.addText('203.0.113.7 - - [x] "POST /wp-login.php HTTP/1.1" 200 12\n203.0.113.7 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1\n');
     const r = c.result(16);
     expect([r.matched, r.ips, r.subnets, r.days]).toEqual([1, [{ ip: '203.0.113.7', count: 1 }], [{ subnet: '203.0.0.0/16', count: 1 }], []]);
   });
