@@ -94,6 +94,11 @@ describe('custom patterns in the config', () => {
     const one = build(jail("failregex = ['^<HOST> x$']\ndatepattern = 'iso8601'\n"));
     if (!one.ok) throw new Error(one.error.message);
     expect(one.value.jails[0]!.datepattern).toEqual(['iso8601']);
+    const aliases = build(jail("failregex = ['^<HOST> x$']\ndatepattern = ['rfc5424', 'syslog']\n"));
+    if (!aliases.ok) throw new Error(aliases.error.message);
+    expect(aliases.value.jails[0]!.datepattern).toEqual(['iso8601', 'syslog']);
+    const unknown = build(jail("failregex = ['^<HOST> x$']\ndatepattern = 'strftime'\n"));
+    expect(unknown.ok ? null : [unknown.error.line, unknown.error.message.split(' (known')[0]]).toEqual([7, 'datepattern: unknown datepattern "strftime"']);
     const none = build(jail("failregex = ['^<HOST> x$']\ndatepattern = []\n"));
     expect(none.ok ? null : [none.error.line, none.error.message]).toEqual([7, 'datepattern must name at least one date format']);
   });
