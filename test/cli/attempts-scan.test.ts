@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { sshdJailConfig } from '../helpers/sshd-config.js';
 import { makeSandbox } from '../helpers/cli.js';
 
 const NOW = '2026-11-21T10:00:00Z';
-const CONFIG = `
-[defaults]
-findtime = "1h"
-maxretry = 3
-[firewall]
-backend = "none"
-[jails.sshd]
-logpath = ["$DIR/auth.log"]
-rules = ["sshd"]
-`;
+const CONFIG = sshdJailConfig({ findtime: '1h' });
 
 // One connection that probes a user name and tries a password: sshd and PAM log it three times.
 function probe(pid: number, ip: string, second: number): string {
