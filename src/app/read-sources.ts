@@ -70,14 +70,16 @@ export type LineSink = { readonly write: (text: string) => void; readonly end: (
 // watch it, and each attempt (not each line: see core/attempts) lands in that jail's tally with
 // its time read from the line. `end` counts what still waits when the source is read.
 export function createLineSink(jails: readonly Jail[], incoming: ReadonlyMap<string, Tally>, now: number): LineSink {
-  const dates = createDateReader(now);
+  const shared = createDateReader(now);
   const perJail = jails.map((jail) => {
     const tally = incoming.get(jail.name)!;
-    return { jail, counter: createAttemptCounter<AttemptInput>({ count: (m) => record(tally, m.ip, m.time, m.line) }) };
+    // A jail that names its date formats gets a reader limited to them.
+    const dates = jail.datepattern ? createDateReader(now, { pattern: jail.datepattern }) : shared;
+    return { jail, dates, counter: createAttemptCounter<AttemptInput>({ count: (m) => record(tally, m.ip, m.time, m.line) }) };
   });
   return {
     write(text) {
-      for (const { jail, counter } of perJail) {
+      for (const { jail, dates, counter } of perJail) {
         forEachCandidateLine(text, jail.matcher.prefilterRe, (line) => {
           const v = matchLine(line, jail.matcher, true);
           if (v.kind === 'match' || v.kind === 'companion' || v.kind === 'success') {
