@@ -3,10 +3,12 @@ import { ConfigError, UsageError } from '../app/errors.js';
 import { FirewallError } from '../io/firewall/types.js';
 import { LockHeld } from '../io/lock.js';
 import { StateError } from '../io/state-store.js';
+import { registerBan } from './ban.js';
 import { registerRestore } from './restore.js';
 import { registerRules } from './rules.js';
 import { registerScan } from './scan.js';
 import { registerStatus } from './status.js';
+import { registerUnban } from './unban.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, locked: 75 } as const;
 
@@ -35,6 +37,8 @@ async function main(argv: string[]): Promise<void> {
   registerStatus(program);
   registerRules(program);
   registerRestore(program);
+  registerBan(program);
+  registerUnban(program);
   try {
     await program.parseAsync(argv);
   } catch (e) {

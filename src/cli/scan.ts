@@ -2,9 +2,7 @@ import type { Command } from 'commander';
 import { hasNews, renderScanText, scanJson, type Style } from '../core/report.js';
 import { loadConfig } from '../app/load-config.js';
 import { runScan } from '../app/scan.js';
-import { execaRunner } from '../io/exec.js';
-import { createIptablesFirewall } from '../io/firewall/iptables.js';
-import { createNoneFirewall } from '../io/firewall/none.js';
+import { createFirewall } from '../io/firewall/select.js';
 import { currentBootId, hostAddresses } from '../io/host.js';
 import { acquireLock } from '../io/lock.js';
 import { createStateStore } from '../io/state-store.js';
@@ -24,9 +22,7 @@ async function scan(flags: ScanFlags): Promise<void> {
   const now = clockOf(flags).now();
   const dir = stateDirOf(flags);
   const dryRun = flags.dryRun === true;
-  const firewall = dryRun || config.backend === 'none'
-    ? createNoneFirewall(config.chains)
-    : createIptablesFirewall(execaRunner, config.chains);
+  const firewall = createFirewall(config, { dryRun, now });
   const release = dryRun ? () => {} : acquireLock(dir);
   try {
     const result = await runScan(

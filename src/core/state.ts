@@ -1,3 +1,4 @@
+import type { BanHistory } from './escalation.js';
 import { canonicalIp } from './ip.js';
 import { err, ok, type Result } from './result.js';
 
@@ -26,6 +27,8 @@ export type State = {
   readonly bans: readonly Ban[];
   /** The kernel boot the bans were last applied in; a new boot means the firewall was emptied. */
   readonly bootId?: string;
+  /** Past bans per jail and IP, for longer bans of repeat offenders (absent in older state files). */
+  readonly history?: BanHistory;
 };
 
 export const EMPTY_STATE: State = { version: 1, files: {}, windows: {}, bans: [] };
@@ -38,6 +41,11 @@ const isStrList = (v: unknown): v is string[] => Array.isArray(v) && v.every((s)
 
 function lineOf(text: string, position: number): number {
   return text.slice(0, position).split('\n').length;
+}
+
+function checkHistory(h: unknown): boolean {
+  const recordOk = (r: unknown) => isObj(r) && Number.isInteger(r['count']) && (r['count'] as number) >= 1 && (r['until'] === null || isNum(r['until']));
+  return isObj(h) && Object.values(h).every((ips) => isObj(ips) && Object.entries(ips).every(([ip, r]) => canonicalIp(ip) === ip && recordOk(r)));
 }
 
 function checkBan(b: unknown): b is Ban {
@@ -67,6 +75,7 @@ export function parseState(text: string): Result<State, StateProblem> {
   }
   if (!Array.isArray(bans) || !bans.every(checkBan)) return err({ message: '"bans" is damaged' });
   if (data['bootId'] !== undefined && typeof data['bootId'] !== 'string') return err({ message: '"bootId" is damaged' });
+  if (data['history'] !== undefined && !checkHistory(data['history'])) return err({ message: '"history" is damaged' });
   return ok(data as State);
 }
 
