@@ -1,0 +1,196 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeSandbox, rootOrSkip, sshdFailure, type ScanJson } from './cli.js';
+import {
+  cliIn, connectMany, createNetnsPool, createPair, duplicatedLines, flushFirewall, nsExec, probe, saveAll, scanIn, startServer, type Pair,
+} from './netns.js';
+
+export type Backend = 'iptables' | 'ipset' | 'nftables';
+
+/** The server's ports: the sshd jail guards SSH_PORT, WEB_PORT is never banned, LIMITED_PORT has a connection limit of 2. */
+export const SSH_PORT = 2222;
+export const WEB_PORT = 8080;
+export const LIMITED_PORT = 8081;
+export const NOW = '2026-11-21T09:45:00Z';
+/** Past the 1 h bantime of bans made at NOW. */
+export const LATER = '2026-11-21T11:45:00Z';
+
+// A jail that guards one port of the victim and one that only limits connections to another.
+export function firewallConfig(backend: Backend, opts: { chains?: readonly string[]; sshd?: string } = {}): string {
+  return `
+[defaults]
+findtime = "10m"
+maxretry = 3
+bantime = "1h"
+
+[firewall]
+backend = "${backend}"
+chains = ${JSON.stringify(opts.chains ?? ['INPUT'])}
+
+[jails.sshd]
+logpath = ["$DIR/auth.log"]
+rules = ["sshd"]
+port = ["${SSH_PORT}"]
+${opts.sshd ?? ''}
+
+[jails.web]
+logpath = ["$DIR/web.log"]
+rules = ["sshd"]
+port = [${LIMITED_PORT}]
+connlimit = 2
+`;
+}
+
+export function threeFailures(ip: string): string {
+  return ['09:41:02', '09:41:05', '09:41:09'].map((t) => sshdFailure(t, ip)).join('');
+}
+
+export type Sandbox = ReturnType<typeof makeSandbox>;
+
+// Test-file scaffolding: a victim/attacker pair with a server on three ports, a clean firewall
+// before every test, sandboxes and namespaces removed at the end.
+export function useVictim() {
+  const pool = createNetnsPool();
+  const dirs: string[] = [];
+  let pair: Pair | undefined;
+  beforeAll(async () => {
+    pair = createPair(pool);
+    await startServer(pool, pair.victim, [SSH_PORT, WEB_PORT, LIMITED_PORT]);
+  }, 30_000);
+  beforeEach(() => flushFirewall(pair!.victim));
+  afterAll(() => {
+    pool.cleanup();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    pair: () => pair!,
+    pool,
+    sandbox(body: string): Sandbox {
+      const sb = makeSandbox(body);
+      dirs.push(sb.dir);
+      sb.append('auth.log', '');
+      sb.append('web.log', '');
+      return sb;
+    },
+  };
+}
+
+// `scan --json` in the victim namespace; a non-zero exit fails the test with logban's stderr.
+export function scanVictim(ns: string, sb: Sandbox, now: string): ScanJson {
+  const r = scanIn(ns, sb, now, ['--json']);
+  if (r.code !== 0) throw new Error(`scan exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as ScanJson;
+}
+
+export function restoreVictim(ns: string, sb: Sandbox, now = NOW): { activeBans: number; commands: string[][] } {
+  const r = cliIn(ns, sb, ['restore', '--json'], now);
+  if (r.code !== 0) throw new Error(`restore exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { activeBans: number; commands: string[][] };
+}
+
+// The scenarios every backend must pass, in real namespaces with real packets.
+export function describeBackendLifecycle(backend: Backend): void {
+  const gate = rootOrSkip();
+  describe.skipIf(gate.skip)(`${backend} backend in network namespaces (${gate.reason})`, () => {
+    const v = useVictim();
+
+    it('restore after a flush (what a reboot leaves) brings every ban and limit back, twice without duplicates', () => {
+      const { victim, attacker, victim4, attacker4, attacker6 } = v.pair();
+      const sb = v.sandbox(firewallConfig(backend));
+      sb.append('auth.log', threeFailures(attacker4) + threeFailures(attacker6));
+      expect(scanVictim(victim, sb, NOW).newBans.map((b) => b.ip)).toEqual([attacker4, attacker6]);
+      const before = saveAll(victim);
+      expect(duplicatedLines(before)).toEqual([]);
+      expect(probe(attacker, victim4, SSH_PORT)).toBe('timeout');
+
+      flushFirewall(victim);
+      expect(probe(attacker, victim4, SSH_PORT)).toBe('ok');
+      const first = restoreVictim(victim, sb);
+      expect(first.activeBans).toBe(2);
+      expect(first.commands.length).toBeGreaterThan(0);
+      expect(saveAll(victim)).toEqual(before);
+      expect(probe(attacker, victim4, SSH_PORT)).toBe('timeout');
+
+      expect(restoreVictim(victim, sb)).toEqual({ activeBans: 2, commands: [] });
+      expect(saveAll(victim)).toEqual(before);
+    }, 60_000);
+
+    // A sandbox whose first scan banned the attacker's IPv4 address in the sshd jail.
+    const banned = () => {
+      const sb = v.sandbox(firewallConfig(backend));
+      sb.append('auth.log', threeFailures(v.pair().attacker4));
+      expect(scanVictim(v.pair().victim, sb, NOW).newBans).toHaveLength(1);
+      return sb;
+    };
+
+    it('a scan with nothing new heals a flushed firewall', () => {
+      const { victim, attacker, victim4 } = v.pair();
+      const sb = banned();
+      const before = saveAll(victim);
+      flushFirewall(victim);
+
+      const healed = scanVictim(victim, sb, '2026-11-21T09:47:00Z');
+
+      expect(healed.newBans).toEqual([]);
+      expect(healed.commands.length).toBeGreaterThan(0);
+      expect(saveAll(victim)).toEqual(before);
+      expect(probe(attacker, victim4, SSH_PORT)).toBe('timeout');
+      expect(scanVictim(victim, sb, '2026-11-21T09:48:00Z').commands).toEqual([]);
+    }, 60_000);
+
+    it('limits connections per IP on the jail\'s port, and only there', () => {
+      const { victim, attacker, victim4, victim6 } = v.pair();
+      const sb = v.sandbox(firewallConfig(backend));
+      expect(connectMany(attacker, victim4, LIMITED_PORT, 3)).toEqual(['ok', 'ok', 'ok']);
+      scanVictim(victim, sb, NOW);
+      expect(connectMany(attacker, victim4, LIMITED_PORT, 3).sort()).toEqual(['ok', 'ok', 'timeout']);
+      expect(connectMany(attacker, victim6, LIMITED_PORT, 3).sort()).toEqual(['ok', 'ok', 'timeout']);
+      expect(connectMany(attacker, victim4, WEB_PORT, 3)).toEqual(['ok', 'ok', 'ok']);
+      expect(duplicatedLines(saveAll(victim))).toEqual([]);
+      expect(scanVictim(victim, sb, '2026-11-21T09:46:00Z').commands).toEqual([]);
+    }, 60_000);
+
+    it('expiry lifts the ban: the next scan after bantime removes it from the kernel', () => {
+      const { victim, attacker, victim4, attacker4 } = v.pair();
+      const sb = banned();
+      expect(probe(attacker, victim4, SSH_PORT)).toBe('timeout');
+
+      const later = scanVictim(victim, sb, LATER);
+
+      expect(later.unbans).toEqual([{ ip: attacker4, jail: 'sshd', reason: 'expired' }]);
+      expect(later.commands.some((c) => c.includes(attacker4) || c.some((a) => a.includes(attacker4)))).toBe(true);
+      expect(saveAll(victim).filter((l) => l.includes(attacker4))).toEqual([]);
+      expect(probe(attacker, victim4, SSH_PORT)).toBe('ok');
+    }, 60_000);
+
+    it('hooks into a DOCKER-USER chain the test made, and names the chain when it is missing', () => {
+      const { victim, attacker4 } = v.pair();
+      const sb = v.sandbox(firewallConfig(backend, { chains: ['DOCKER-USER'] }));
+      sb.append('auth.log', threeFailures(attacker4));
+      if (backend !== 'nftables') {
+        const missing = scanIn(victim, sb, NOW);
+        expect(missing.code).toBe(1);
+        expect(missing.stderr.trim().split('\n')).toEqual([expect.stringMatching(/chain DOCKER-USER does not exist: is Docker running\?/)]);
+        const statePath = join(sb.stateDir, 'state.json');
+        if (existsSync(statePath)) expect(readFileSync(statePath, 'utf8')).not.toContain(attacker4);
+        for (const bin of ['iptables', 'ip6tables']) nsExec(victim, [bin, '-w', '-N', 'DOCKER-USER']);
+      }
+
+      expect(scanVictim(victim, sb, NOW).newBans.map((b) => b.ip)).toEqual([attacker4]);
+      restoreVictim(victim, sb);
+
+      const dump = saveAll(victim);
+      expect(duplicatedLines(dump)).toEqual([]);
+      if (backend === 'nftables') {
+        expect(dump.filter((l) => /hook (input|forward)/.test(l))).toEqual(['nft: type filter hook forward priority filter - 1; policy accept;']);
+      } else {
+        expect(dump.filter((l) => / -j logban-/.test(l) && !l.includes(' -A logban-')).sort()).toEqual([
+          `ip4: -A DOCKER-USER -p tcp -m multiport --dports ${SSH_PORT} -j logban-sshd`,
+          `ip4: -A DOCKER-USER -p tcp -m multiport --dports ${LIMITED_PORT} -j logban-web`,
+          `ip6: -A DOCKER-USER -p tcp -m multiport --dports ${LIMITED_PORT} -j logban-web`,
+        ]);
+      }
+    }, 60_000);
+  });
+}
