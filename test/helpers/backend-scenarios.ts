@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeSandbox, rootOrSkip, sshdFailure, type ScanJson } from './cli.js';
@@ -193,4 +193,45 @@ export function describeBackendLifecycle(backend: Backend): void {
       }
     }, 60_000);
   });
+}
+
+// A PATH with only the named tools (symlinks to the real ones), to run logban as if the rest were not installed.
+export function pathWith(tools: readonly string[], within: string): string {
+  const dir = join(within, 'bin');
+  mkdirSync(dir);
+  for (const tool of tools) {
+    const real = ['/usr/sbin', '/sbin', '/usr/bin', '/bin'].map((d) => join(d, tool)).find((p) => existsSync(p));
+    if (real) symlinkSync(real, join(dir, tool));
+  }
+  return dir;
+}
+
+// The backend's tool is missing: one line naming it and the package, exit 1, the ban not recorded, and
+// the next run (with the tool back) bans.
+export function expectMissingTool(ns: string, sb: Sandbox, attacker: string, path: string, message: RegExp): void {
+  const failed = scanIn(ns, sb, NOW, [], { PATH: path });
+  expect(failed.code).toBe(1);
+  expect(failed.stderr.trim().split('\n')).toEqual([expect.stringMatching(message)]);
+  const statePath = join(sb.stateDir, 'state.json');
+  if (existsSync(statePath)) expect(readFileSync(statePath, 'utf8')).not.toContain(attacker);
+  expect(scanVictim(ns, sb, '2026-11-21T09:46:00Z').newBans.map((b) => b.ip)).toEqual([attacker]);
+}
+
+// Bare namespaces and sandboxes (with an empty web.log) for tests that need no server; removed after the file.
+export function useBareNamespaces() {
+  const pool = createNetnsPool();
+  const dirs: string[] = [];
+  afterAll(() => {
+    pool.cleanup();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    ns: () => pool.add(),
+    sandbox(config: string): Sandbox {
+      const sb = makeSandbox(config);
+      dirs.push(sb.dir);
+      sb.append('web.log', '');
+      return sb;
+    },
+  };
 }
