@@ -1,11 +1,14 @@
-import { closeSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { EVIDENCE_LINES } from '../core/decide.js';
 import { forEachCandidateLine, matchLine } from '../core/match.js';
 import type { FileCursor } from '../core/state.js';
 import { createDateReader } from '../core/timestamp.js';
 import type { Jail } from '../config/types.js';
 import { discoverLogs } from '../io/discover.js';
-import { openLog, readCompleteLines } from '../io/reader.js';
+import { isRotatedSibling } from '../core/rotation.js';
+import { noJournal, type JournalSource } from '../io/journal.js';
+import { readChain, type Note } from './read-chain.js';
+import { readJournals } from './read-journals.js';
 
 export type FileReport = {
   readonly path: string;
@@ -15,11 +18,12 @@ export type FileReport = {
   readonly rotated: readonly string[];
 };
 
-export type Note = { readonly level: 'warning' | 'info'; readonly text: string };
+export type { Note } from './read-chain.js';
 
 export type SourcesRead = {
   readonly files: readonly FileReport[];
   readonly cursors: Record<string, FileCursor>;
+  readonly journals: Record<string, string>;
   readonly incoming: Map<string, Map<string, { times: number[]; evidence: string[] }>>;
   readonly notes: readonly Note[];
 };
@@ -40,6 +44,16 @@ function detach(line: string): string {
   return ` ${line}`.slice(1);
 }
 
+// Why a log that was found a moment ago could not be opened.
+function missingError(path: string): unknown {
+  try {
+    const st = statSync(path);
+    return Object.assign(new Error('not readable'), { code: st.isFile() ? 'EACCES' : 'ENOTFILE' });
+  } catch (e) {
+    return e;
+  }
+}
+
 function describe(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'EACCES') return 'permission denied: run logban as root or make the log readable';
@@ -48,51 +62,52 @@ function describe(e: unknown): string {
   return (e as Error).message;
 }
 
-// Reads every jail's logs from the saved offsets; one pass per file serves all jails that watch it.
-export async function readSources(jails: readonly Jail[], saved: Readonly<Record<string, FileCursor>>, now: number): Promise<SourcesRead> {
+// The text handler for one source: every line goes through the matchers of the jails that
+// watch it, and each failure lands in that jail's tally with its time read from the line.
+function createLineSink(jails: readonly Jail[], incoming: ReadonlyMap<string, Tally>, now: number): (text: string) => void {
+  const dates = createDateReader(now);
+  return (text) => {
+    for (const jail of jails) {
+      const tally = incoming.get(jail.name)!;
+      forEachCandidateLine(text, jail.matcher.prefilterRe, (line) => {
+        const v = matchLine(line, jail.matcher, true);
+        if (v.kind === 'match') record(tally, v.ip, dates.read(line)?.time ?? now, line);
+      });
+    }
+  };
+}
+
+export type SavedSources = { readonly files: Readonly<Record<string, FileCursor>>; readonly journals?: Readonly<Record<string, string>> | undefined };
+
+// Reads every jail's logs from the saved offsets (catching up on rotated files) and journals
+// from the saved cursors; one pass per source serves all jails that watch it.
+export async function readSources(jails: readonly Jail[], saved: SavedSources, now: number, journal: JournalSource = noJournal): Promise<SourcesRead> {
   const notes: Note[] = [];
   const byFile = new Map<string, Jail[]>();
-  for (const jail of jails) {
+  for (const jail of jails.filter((j) => j.logpath.length > 0)) {
     const found = await discoverLogs(jail.logpath);
-    if (found.files.length === 0) notes.push({ level: 'warning', text: `jail ${jail.name}: no log file found (${jail.logpath.join(', ')})` });
+    const all = new Set(found.files);
+    const files = found.files.filter((f) => !isRotatedSibling(f, all));
+    // A log that is missing right now (logrotate's create mode) is still caught up on.
+    for (const p of jail.logpath) if (saved.files[p] && !all.has(p)) files.push(p);
+    if (files.length === 0) notes.push({ level: 'warning', text: `jail ${jail.name}: no log file found (${jail.logpath.join(', ')})` });
     else for (const m of found.missing) notes.push({ level: 'info', text: `jail ${jail.name}: ${m}` });
-    for (const f of found.files) byFile.set(f, [...(byFile.get(f) ?? []), jail]);
+    for (const f of files) byFile.set(f, [...(byFile.get(f) ?? []), jail]);
   }
   const incoming = new Map(jails.map((j) => [j.name, new Map()] as [string, Tally]));
   const files: FileReport[] = [];
   const cursors: Record<string, FileCursor> = {};
   for (const [path, fileJails] of byFile) {
-    let opened: ReturnType<typeof openLog>;
     try {
-      opened = openLog(path);
+      const out = await readChain(path, saved.files[path], now, createLineSink(fileJails, incoming, now));
+      notes.push(...out.notes);
+      if (out.cursor === null) { notes.push({ level: 'warning', text: `${path}: ${describe(missingError(path))}` }); continue; }
+      files.push({ path, startOffset: out.startOffset, endOffset: out.endOffset, linesRead: out.lines, rotated: out.rotated });
+      cursors[path] = out.cursor;
     } catch (e) {
       notes.push({ level: 'warning', text: `${path}: ${describe(e)}` });
-      continue;
-    }
-    const { fd, id } = opened;
-    try {
-      const cursor = saved[path];
-      const same = cursor !== undefined && cursor.dev === id.dev && cursor.ino === id.ino && id.size >= cursor.offset;
-      if (cursor && !same) notes.push({ level: 'info', text: `${path}: rotated or truncated since the last run; read from the start` });
-      const start = same ? cursor.offset : 0;
-      const dates = createDateReader(now);
-      const out = readCompleteLines(fd, start, id.size, (text) => {
-        for (const jail of fileJails) {
-          const tally = incoming.get(jail.name)!;
-          forEachCandidateLine(text, jail.matcher.prefilterRe, (line) => {
-            const v = matchLine(line, jail.matcher, true);
-            if (v.kind === 'match') record(tally, v.ip, dates.read(line)?.time ?? now, line);
-          });
-        }
-      });
-      if (out.longLines > 0) notes.push({ level: 'info', text: `${path}: skipped ${out.longLines} line(s) longer than 1 MiB` });
-      files.push({ path, startOffset: start, endOffset: out.endOffset, linesRead: out.lines, rotated: [] });
-      cursors[path] = { offset: out.endOffset, dev: id.dev, ino: id.ino };
-    } catch (e) {
-      notes.push({ level: 'warning', text: `${path}: ${describe(e)}` });
-    } finally {
-      closeSync(fd);
     }
   }
-  return { files, cursors, incoming, notes };
+  const journals = await readJournals(jails, saved.journals ?? {}, now, journal, (js) => createLineSink(js, incoming, now));
+  return { files: [...files, ...journals.files], cursors, journals: journals.cursors, incoming, notes: [...notes, ...journals.notes] };
 }

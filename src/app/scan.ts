@@ -4,6 +4,7 @@ import type { Argv } from '../core/iptables-plan.js';
 import type { Ban, State } from '../core/state.js';
 import type { Config } from '../config/types.js';
 import type { Firewall } from '../io/firewall/types.js';
+import type { JournalSource } from '../io/journal.js';
 import type { StateStore } from '../io/state-store.js';
 import { readSources, type FileReport, type Note } from './read-sources.js';
 
@@ -16,6 +17,8 @@ export type ScanDeps = {
   readonly hostAddresses: readonly string[];
   /** Identifies the current boot; when it differs from the state's, the firewall is rebuilt. */
   readonly bootId: string | null;
+  /** Where jails with journalmatch read from; absent: no journal is read. */
+  readonly journal?: JournalSource;
 };
 
 export type ScanResult = {
@@ -50,7 +53,7 @@ function sameCursors(a: State['files'], b: State['files']): boolean {
 export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanResult> {
   const { config, store, firewall } = deps;
   const state = store.load();
-  const read = await readSources(config.jails, state.files, opts.now);
+  const read = await readSources(config.jails, state, opts.now, deps.journal);
   const decision = decide({
     now: opts.now,
     jails: config.jails,
@@ -66,10 +69,15 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   // A backend that reads the real firewall reconciles on every run, so a flushed firewall heals.
   const commands = changed || rebooted || firewall.reconciles ? await firewall.apply(decision.bans, rebooted ? [] : state.bans) : [];
   const files = { ...state.files, ...read.cursors };
+  const journals = { ...state.journals, ...read.journals };
+  const journalMoved = Object.entries(read.journals).some(([k, c]) => state.journals?.[k] !== c);
   const bootId = deps.bootId ?? state.bootId;
   const history = Object.keys(decision.history).length > 0 ? { history: decision.history } : {};
-  if (!opts.dryRun && (changed || rebooted || !sameCursors(state.files, read.cursors))) {
-    store.save({ version: 1, files, windows: decision.windows, bans: decision.bans, ...(bootId ? { bootId } : {}), ...history });
+  if (!opts.dryRun && (changed || rebooted || journalMoved || !sameCursors(state.files, read.cursors))) {
+    store.save({
+      version: 1, files, windows: decision.windows, bans: decision.bans,
+      ...(Object.keys(journals).length > 0 ? { journals } : {}), ...(bootId ? { bootId } : {}), ...history,
+    });
   }
   const notes = [...read.notes];
   if (!changed && commands.length > 0 && !opts.dryRun) {

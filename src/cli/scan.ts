@@ -2,8 +2,10 @@ import type { Command } from 'commander';
 import { hasNews, renderScanText, scanJson, type Style } from '../core/report.js';
 import { loadConfig } from '../app/load-config.js';
 import { runScan } from '../app/scan.js';
+import { execaRunner } from '../io/exec.js';
 import { createFirewall } from '../io/firewall/select.js';
 import { currentBootId, hostAddresses } from '../io/host.js';
+import { createJournalSource } from '../io/journal.js';
 import { acquireLock } from '../io/lock.js';
 import { createStateStore } from '../io/state-store.js';
 import { clockOf, positiveInt, stateDirOf, withCommon, writeOut, type CommonOptions } from './common.js';
@@ -27,7 +29,7 @@ async function scan(flags: ScanFlags): Promise<void> {
   try {
     const result = await runScan(
       { dryRun, maxBans: flags.maxBans, now },
-      { config, store: createStateStore(dir), firewall, hostAddresses: hostAddresses(), bootId: currentBootId() },
+      { config, store: createStateStore(dir), firewall, hostAddresses: hostAddresses(), bootId: currentBootId(), journal: createJournalSource(execaRunner) },
     );
     if (flags.json) writeOut(`${JSON.stringify(scanJson(result), null, 2)}\n`);
     else if (hasNews(result) || flags.verbose) writeOut(renderScanText(result, await styleFor(), flags.verbose));

@@ -18,7 +18,7 @@ const KEYS = {
   top: ['defaults', 'firewall', 'jails'],
   defaults: ['findtime', 'maxretry', 'bantime', 'ignoreip', 'bantime_factor', 'maxbantime'],
   firewall: ['backend', 'chains'],
-  jail: ['enabled', 'logpath', 'rules', 'failregex', 'ignoreregex', 'findtime', 'maxretry', 'bantime', 'ignoreip', 'port',
+  jail: ['enabled', 'logpath', 'journalmatch', 'journal_dir', 'rules', 'failregex', 'ignoreregex', 'findtime', 'maxretry', 'bantime', 'ignoreip', 'port',
     'protocol', 'connlimit', 'bantime_factor', 'maxbantime'],
 };
 const BACKENDS: readonly Backend[] = ['iptables', 'ipset', 'nftables', 'none'];
@@ -107,7 +107,15 @@ function buildJail(name: string, raw: unknown, d: Defaults, services: Services):
   checkKeys(t, KEYS.jail, where);
   if (t['enabled'] === false) return null;
   const logpath = strings(t, 'logpath', where, []);
-  if (logpath.length === 0) throw new Invalid(where, undefined, `jail "${name}" needs logpath = ["/var/log/..."]`);
+  const journalmatch = strings(t, 'journalmatch', where, []);
+  for (const m of journalmatch) {
+    if (!/^(?:[A-Z0-9_]+=.*|\+)$/.test(m)) throw new Invalid(where, 'journalmatch', `journalmatch "${m}" must look like FIELD=value, e.g. "_SYSTEMD_UNIT=ssh.service"`);
+  }
+  if (logpath.length === 0 && journalmatch.length === 0) {
+    throw new Invalid(where, undefined, `jail "${name}" needs logpath = ["/var/log/..."] or journalmatch = ["_SYSTEMD_UNIT=ssh.service"]`);
+  }
+  const journalDir = t['journal_dir'] ?? null;
+  if (journalDir !== null && typeof journalDir !== 'string') throw new Invalid(where, 'journal_dir', 'journal_dir must be a directory path');
   const ruleNames = strings(t, 'rules', where, []);
   const failregex = strings(t, 'failregex', where, []);
   if (ruleNames.length === 0 && failregex.length === 0) {
@@ -119,7 +127,7 @@ function buildJail(name: string, raw: unknown, d: Defaults, services: Services):
   const findtime = duration(t, 'findtime', where, d.findtime);
   if (findtime === null) throw new Invalid(where, 'findtime', 'findtime cannot be permanent');
   return {
-    name, logpath, rules: ruleNames, matcher: matcher.value, findtime,
+    name, logpath, journalmatch, journalDir, rules: ruleNames, matcher: matcher.value, findtime,
     maxretry: positive(t, 'maxretry', where, d.maxretry),
     bantime: duration(t, 'bantime', where, d.bantime),
     bantimeFactor: factor(t, where, d.bantimeFactor),

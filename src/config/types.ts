@@ -6,6 +6,10 @@ export type Backend = 'iptables' | 'ipset' | 'nftables' | 'none';
 
 export type Jail = JailPolicy & {
   readonly logpath: readonly string[];
+  /** journalctl matches (FIELD=value) for hosts where the service logs only to the journal. */
+  readonly journalmatch: readonly string[];
+  /** journalctl --directory, for a journal kept outside the system's. */
+  readonly journalDir: string | null;
   readonly rules: readonly string[];
   readonly matcher: Matcher;
   readonly ignoreip: readonly string[];

@@ -2,8 +2,22 @@ import type { BanHistory } from './escalation.js';
 import { canonicalIp } from './ip.js';
 import { err, ok, type Result } from './result.js';
 
-// Where the last run stopped in one log file, and which file that was.
-export type FileCursor = { readonly offset: number; readonly dev: number; readonly ino: number };
+// Where the last run stopped in one log, and which file that was: by inode, and by content (a
+// digest of its first headLen bytes, and of the bytes just before the offset) so the file is
+// recognised after logrotate renamed, gzipped or copied and truncated it.
+export type FileCursor = {
+  readonly offset: number;
+  readonly dev: number;
+  readonly ino: number;
+  readonly head?: string;
+  readonly headLen?: number;
+  /** Digest of the bytes before `offset`; absent when the cursor is inside a .gz. */
+  readonly tail?: string;
+  /** When this run read it (epoch seconds). */
+  readonly readAt?: number;
+  /** The rotated file the cursor is in, when a catch-up could not finish (a .gz still being written). */
+  readonly inFile?: string;
+};
 
 // Failures of one IP in one jail that have not (yet) led to a ban; times in epoch seconds.
 export type Pending = { readonly times: readonly number[]; readonly evidence: readonly string[] };
@@ -25,6 +39,8 @@ export type State = {
   readonly files: Readonly<Record<string, FileCursor>>;
   readonly windows: Readonly<Record<string, Readonly<Record<string, Pending>>>>;
   readonly bans: readonly Ban[];
+  /** The journal cursor each journald source stopped at, by source key. */
+  readonly journals?: Readonly<Record<string, string>>;
   /** The kernel boot the bans were last applied in; a new boot means the firewall was emptied. */
   readonly bootId?: string;
   /** Past bans per jail and IP, for longer bans of repeat offenders (absent in older state files). */
@@ -54,6 +70,15 @@ function checkBan(b: unknown): b is Ban {
     && isNum(b['firstSeen']) && isNum(b['lastSeen']) && isStrList(b['evidence']);
 }
 
+const optional = (v: unknown, check: (v: unknown) => boolean) => v === undefined || check(v);
+const isStr = (v: unknown) => typeof v === 'string';
+
+function cursorOk(c: unknown): boolean {
+  return isObj(c) && isNum(c['offset']) && c['offset'] >= 0 && isNum(c['dev']) && isNum(c['ino'])
+    && optional(c['head'], isStr) && optional(c['headLen'], isNum) && optional(c['tail'], isStr)
+    && optional(c['readAt'], isNum) && optional(c['inFile'], isStr);
+}
+
 // A state file that does not parse or has the wrong shape is refused, never reset.
 export function parseState(text: string): Result<State, StateProblem> {
   let data: unknown;
@@ -66,7 +91,7 @@ export function parseState(text: string): Result<State, StateProblem> {
   }
   if (!isObj(data) || data['version'] !== 1) return err({ message: 'not a logban state file (version 1 expected)' });
   const { files, windows, bans } = data;
-  if (!isObj(files) || !Object.values(files).every((c) => isObj(c) && isNum(c['offset']) && c['offset'] >= 0 && isNum(c['dev']) && isNum(c['ino']))) {
+  if (!isObj(files) || !Object.values(files).every(cursorOk)) {
     return err({ message: '"files" is damaged' });
   }
   const pendingOk = (p: unknown) => isObj(p) && Array.isArray(p['times']) && p['times'].every(isNum) && isStrList(p['evidence']);
@@ -74,6 +99,7 @@ export function parseState(text: string): Result<State, StateProblem> {
     return err({ message: '"windows" is damaged' });
   }
   if (!Array.isArray(bans) || !bans.every(checkBan)) return err({ message: '"bans" is damaged' });
+  if (!optional(data['journals'], (j) => isObj(j) && Object.values(j).every(isStr))) return err({ message: '"journals" is damaged' });
   if (data['bootId'] !== undefined && typeof data['bootId'] !== 'string') return err({ message: '"bootId" is damaged' });
   if (data['history'] !== undefined && !checkHistory(data['history'])) return err({ message: '"history" is damaged' });
   return ok(data as State);

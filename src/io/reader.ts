@@ -1,8 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { CHUNK_BYTES, createLineAssembler } from './lines.js';
 
-export const CHUNK_BYTES = 1 << 20;
-// A line longer than this is skipped rather than held in memory (it still advances the offset).
-export const MAX_LINE_BYTES = 1 << 20;
+export { CHUNK_BYTES, MAX_LINE_BYTES } from './lines.js';
 
 export type FileId = { readonly dev: number; readonly ino: number; readonly size: number };
 
@@ -12,6 +11,7 @@ export type ReadOutcome = {
   readonly longLines: number;
 };
 
+// Opens a log for reading; anything but a regular file (a directory, a device) is refused.
 export function openLog(path: string): { fd: number; id: FileId } {
   const fd = openSync(path, 'r');
   try {
@@ -24,49 +24,17 @@ export function openLog(path: string): { fd: number; id: FileId } {
   }
 }
 
-// Reads [offset, size) in large chunks and hands over complete lines only, decoded as UTF-8
-// (chunks end at a newline, so no character is split; invalid bytes become U+FFFD). Offsets are
-// counted in bytes on the buffer. A partial last line is left for the next run: the returned
-// endOffset is just past the last newline. The unfinished tail of a chunk moves to the front of
-// the buffer and the next read lands behind it, so nothing is concatenated.
+// Reads [offset, size) of a plain file in large chunks straight into the line assembler's buffer
+// and hands over complete lines only; endOffset is just past the last newline, so a partial last
+// line is left for the next run. A file that shrinks mid-read simply ends early.
 export function readCompleteLines(fd: number, offset: number, size: number, onText: (text: string) => void): ReadOutcome {
-  const buf = Buffer.allocUnsafe(CHUNK_BYTES + MAX_LINE_BYTES);
-  let filled = 0;
-  let skipping = false;
-  let pos = offset;
-  let endOffset = offset;
-  let lines = 0;
-  let longLines = 0;
-  while (pos < size) {
-    const n = readSync(fd, buf, filled, Math.min(CHUNK_BYTES, size - pos), pos);
+  const lines = createLineAssembler(onText);
+  for (let pos = offset; pos < size; ) {
+    const { buf, at } = lines.target();
+    const n = readSync(fd, buf, at, Math.min(CHUNK_BYTES, size - pos), pos);
     if (n <= 0) break;
     pos += n;
-    const total = filled + n;
-    const lastNl = buf.lastIndexOf(10, total - 1);
-    if (lastNl < 0) {
-      filled = total;
-      if (filled > MAX_LINE_BYTES) { filled = 0; skipping = true; }
-      continue;
-    }
-    let from = 0;
-    if (skipping) {
-      from = buf.indexOf(10) + 1;
-      skipping = false;
-      longLines++;
-      lines++;
-    }
-    lines += countNewlines(buf, from, lastNl + 1);
-    if (lastNl + 1 > from) onText(buf.toString('utf8', from, lastNl + 1));
-    endOffset = pos - (total - lastNl - 1);
-    filled = total - lastNl - 1;
-    if (filled > MAX_LINE_BYTES) { filled = 0; skipping = true; }
-    else if (filled > 0) buf.copy(buf, 0, lastNl + 1, total);
+    lines.commit(n);
   }
-  return { endOffset, lines, longLines };
-}
-
-function countNewlines(buf: Buffer, from: number, to: number): number {
-  let count = 0;
-  for (let i = buf.indexOf(10, from); i >= 0 && i < to; i = buf.indexOf(10, i + 1)) count++;
-  return count;
+  return { endOffset: offset + lines.consumed(), lines: lines.lines(), longLines: lines.longLines() };
 }

@@ -1,0 +1,161 @@
+import { closeSync, openSync } from 'node:fs';
+import type { FileCursor } from '../core/state.js';
+import { digest, HEAD_BYTES, readBytes, readHead, tailDigest } from '../io/fingerprint.js';
+import { listGenerations, type RotatedFile } from '../io/generations.js';
+import { readLogText } from '../io/log-text.js';
+import { openLog, readCompleteLines, type FileId } from '../io/reader.js';
+
+export type Note = { readonly level: 'warning' | 'info'; readonly text: string };
+
+export type ChainRead = {
+  /** Where the next run goes on; null when there is nothing to remember. */
+  readonly cursor: FileCursor | null;
+  readonly startOffset: number;
+  readonly endOffset: number;
+  readonly lines: number;
+  /** Rotated files read to catch up, oldest first. */
+  readonly rotated: readonly string[];
+  readonly notes: readonly Note[];
+};
+
+type Current = { readonly fd: number; readonly id: FileId };
+
+// The current file, or null when it does not exist (between logrotate's rename and create).
+// Anything else (no permission, a directory, a symlink loop) is thrown for the report; the
+// cursor then stays where it was.
+function openCurrent(path: string): Current | null {
+  try {
+    return openLog(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+// Whether the current file is still the one the cursor points into: same start, and the bytes
+// before the offset unchanged (copytruncate keeps the inode but not the text).
+function isSameFile(cur: Current, cursor: FileCursor): boolean {
+  if (cursor.inFile !== undefined || cur.id.size < cursor.offset) return false;
+  const sameInode = cur.id.dev === cursor.dev && cur.id.ino === cursor.ino;
+  if (cursor.head === undefined) return sameInode;
+  if (!sameInode && !cursor.headLen) return false;
+  if (digest(readBytes(cur.fd, 0, cursor.headLen ?? 0)) !== cursor.head) return false;
+  return cursor.tail === undefined || tailDigest(cur.fd, cursor.offset) === cursor.tail;
+}
+
+// A rotated file is the one the cursor was in when its head matches and, for plain files, the
+// bytes before the offset too. An inode match is the surest sign.
+async function matchRotated(file: RotatedFile, cursor: FileCursor): Promise<'inode' | 'content' | null> {
+  const sameInode = file.dev === cursor.dev && file.ino === cursor.ino;
+  if (cursor.head === undefined) return sameInode && !file.gzip && file.size >= cursor.offset ? 'inode' : null;
+  const fd = openSync(file.path, 'r');
+  try {
+    const head = await readHead(fd, file.path, file.gzip, cursor.headLen ?? 0);
+    if (digest(head) !== cursor.head) return null;
+    if (!file.gzip && (file.size < cursor.offset || (cursor.tail !== undefined && tailDigest(fd, cursor.offset) !== cursor.tail))) return null;
+    return sameInode ? 'inode' : 'content';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function findPrevious(files: readonly RotatedFile[], cursor: FileCursor): Promise<number> {
+  const found: { index: number; how: 'inode' | 'content' }[] = [];
+  for (let i = 0; i < files.length; i++) {
+    const how = await matchRotated(files[i]!, cursor);
+    if (how) found.push({ index: i, how });
+  }
+  const byInode = found.find((f) => f.how === 'inode');
+  if (byInode) return byInode.index;
+  // An empty head matches anything: then the oldest file written to after the last run.
+  const later = found.find((f) => files[f.index]!.mtime >= (cursor.readAt ?? 0));
+  return (later ?? found[found.length - 1])?.index ?? -1;
+}
+
+// The cursor for a plain file read up to `end`.
+function plainCursor(fd: number, id: FileId, end: number, now: number): FileCursor {
+  const headLen = Math.min(HEAD_BYTES, end);
+  return { offset: end, dev: id.dev, ino: id.ino, head: digest(readBytes(fd, 0, headLen)), headLen, tail: tailDigest(fd, end), readAt: now };
+}
+
+// The cursor for a rotated file a catch-up stopped in (a .gz still being written).
+async function rotatedCursor(file: RotatedFile, end: number, now: number): Promise<FileCursor> {
+  const fd = openSync(file.path, 'r');
+  try {
+    const headLen = Math.min(HEAD_BYTES, end);
+    const head = digest(await readHead(fd, file.path, file.gzip, headLen));
+    return { offset: end, dev: file.dev, ino: file.ino, head, headLen, readAt: now, inFile: file.path, ...(file.gzip ? {} : { tail: tailDigest(fd, end) }) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// Reads one log from where the last run stopped. When logrotate moved it away since, the rest of
+// the old file is read from the saved offset wherever it went (renamed, gzipped, copied), then
+// every newer rotated generation in order, then the current file from its start: no line lost,
+// none read twice.
+export async function readChain(path: string, saved: FileCursor | undefined, now: number, onText: (text: string) => void): Promise<ChainRead> {
+  const cur = openCurrent(path);
+  try {
+    if (cur && (saved === undefined || isSameFile(cur, saved))) {
+      const start = saved?.offset ?? 0;
+      const out = readCompleteLines(cur.fd, start, cur.id.size, onText);
+      const notes: Note[] = out.longLines > 0 ? [{ level: 'info', text: `${path}: skipped ${out.longLines} line(s) longer than 1 MiB` }] : [];
+      return { cursor: plainCursor(cur.fd, cur.id, out.endOffset, now), startOffset: start, endOffset: out.endOffset, lines: out.lines, rotated: [], notes };
+    }
+    if (saved === undefined) return { cursor: null, startOffset: 0, endOffset: 0, lines: 0, rotated: [], notes: [] };
+    return await catchUp(path, cur, saved, now, onText);
+  } finally {
+    if (cur) closeSync(cur.fd);
+  }
+}
+
+async function catchUp(path: string, cur: Current | null, saved: FileCursor, now: number, onText: (text: string) => void): Promise<ChainRead> {
+  const notes: Note[] = [];
+  const files = await listGenerations(path);
+  const prev = await findPrevious(files, saved);
+  let queue: { file: RotatedFile; from: number }[];
+  if (prev >= 0) {
+    queue = files.slice(prev).map((file, i) => ({ file, from: i === 0 ? saved.offset : 0 }));
+  } else {
+    const where = saved.inFile ?? path;
+    notes.push({ level: 'warning', text: `${path}: lines lost to rotation: the rest of ${where} after byte ${saved.offset} is gone (it is not among the rotated files); keep more rotations (logrotate "rotate") or run logban more often` });
+    queue = files.filter((f) => f.mtime >= (saved.readAt ?? Infinity)).map((file) => ({ file, from: 0 }));
+  }
+  // One generation may exist twice while logrotate compresses it: read the plain one only.
+  queue = queue.filter((q, i) => i === 0 || q.file.generation.key !== queue[i - 1]!.file.generation.key);
+  const rotated: string[] = [];
+  let lines = 0;
+  let last: { file: RotatedFile; end: number } | null = null;
+  for (let i = 0; i < queue.length; i++) {
+    const { file, from } = queue[i]!;
+    let out;
+    try {
+      out = await readLogText(file.path, onText, { from });
+    } catch (e) {
+      notes.push({ level: 'warning', text: `${file.path}: could not read the rotated file (${(e as Error).message}); its lines are skipped` });
+      continue;
+    }
+    rotated.push(file.path);
+    lines += out.lines;
+    last = { file, end: out.bytes };
+    if (!out.complete) {
+      // The newest .gz may still be being written: stop there and finish it next run. If the
+      // last run stopped at the same byte, it is not growing but damaged: skip its rest.
+      const stuck = saved.inFile === file.path && saved.offset === out.bytes;
+      if (i === queue.length - 1 && !stuck) {
+        notes.push({ level: 'info', text: `${file.path}: ${out.note ?? 'incomplete'}; the rest is read next run` });
+        return { cursor: await rotatedCursor(file, out.bytes, now), startOffset: 0, endOffset: 0, lines, rotated, notes };
+      }
+      notes.push({ level: 'warning', text: `${file.path}: ${out.note ?? 'incomplete'}; lines after byte ${out.bytes} of its text were skipped` });
+    }
+  }
+  if (!cur) {
+    if (!last) return { cursor: saved, startOffset: 0, endOffset: 0, lines, rotated, notes };
+    notes.push({ level: 'info', text: `${path}: not there right now (being rotated?); read up to ${last.file.path}` });
+    return { cursor: await rotatedCursor(last.file, last.end, now), startOffset: 0, endOffset: 0, lines, rotated, notes };
+  }
+  const out = readCompleteLines(cur.fd, 0, cur.id.size, onText);
+  if (rotated.length > 0) notes.push({ level: 'info', text: `${path}: rotated since the last run; caught up on ${rotated.join(', ')}` });
+  return { cursor: plainCursor(cur.fd, cur.id, out.endOffset, now), startOffset: 0, endOffset: out.endOffset, lines: lines + out.lines, rotated, notes };
+}

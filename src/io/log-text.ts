@@ -1,0 +1,49 @@
+import { closeSync } from 'node:fs';
+import { inflateFile, isGzip } from './gunzip.js';
+import { createLineAssembler } from './lines.js';
+import { openLog, readCompleteLines } from './reader.js';
+
+export type LogTextOutcome = {
+  /** Bytes of log text (decompressed for .gz) from the start of the file to the end of the last complete line. */
+  readonly bytes: number;
+  readonly lines: number;
+  readonly longLines: number;
+  /** False when a .gz ended early or is damaged: what was complete was handed over. */
+  readonly complete: boolean;
+  readonly gzip: boolean;
+  /** Which inflater read a .gz: the zlib-sync addon, or node:zlib where the addon is missing. */
+  readonly engine?: 'zlib-sync' | 'node:zlib';
+  readonly note?: string;
+};
+
+// Reads a log, plain or gzip (told by its magic bytes, not its name), from byte `from` of its
+// text, and hands over complete lines as UTF-8 chunks ending in "\n". Errors opening the file
+// (missing, a directory, no permission) are thrown for the caller to describe.
+export async function readLogText(path: string, onText: (text: string) => void, opts: { from?: number } = {}): Promise<LogTextOutcome> {
+  const from = opts.from ?? 0;
+  const { fd, id } = openLog(path);
+  try {
+    if (!isGzip(fd)) {
+      const out = readCompleteLines(fd, Math.min(from, id.size), id.size, onText);
+      return { bytes: out.endOffset, lines: out.lines, longLines: out.longLines, complete: true, gzip: false };
+    }
+    let skip = from;
+    const lines = createLineAssembler(onText);
+    const outcome = await inflateFile(fd, path, (bytes) => {
+      if (skip >= bytes.length) { skip -= bytes.length; return; }
+      lines.write(skip > 0 ? bytes.subarray(skip) : bytes);
+      skip = 0;
+    });
+    return {
+      bytes: from - skip + lines.consumed(),
+      lines: lines.lines(),
+      longLines: lines.longLines(),
+      complete: outcome.complete,
+      gzip: true,
+      engine: outcome.engine,
+      ...(outcome.problem ? { note: outcome.problem } : {}),
+    };
+  } finally {
+    closeSync(fd);
+  }
+}
