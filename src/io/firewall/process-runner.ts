@@ -10,7 +10,9 @@ export const processRunner: Runner = {
   run(argv, input) {
     const [file, ...args] = argv;
     return new Promise((resolve, reject) => {
-      const child = spawn(file!, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: TIMEOUT_MS });
+      const child = spawn(file!, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+      // Our own timer (spawn's `timeout` stays armed after a failed start and keeps logban alive).
+      const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let settled = false;
@@ -19,11 +21,13 @@ export const processRunner: Runner = {
       child.on('error', (e: NodeJS.ErrnoException) => {
         if (settled) return;
         settled = true;
+        clearTimeout(timer);
         reject(e.code === 'ENOENT' ? new ToolMissing(file!, { cause: e }) : e);
       });
       child.on('close', (code, signal) => {
         if (settled) return;
         settled = true;
+        clearTimeout(timer);
         const stderr = Buffer.concat(err).toString('utf8') + (signal ? `\nkilled by ${signal} after ${TIMEOUT_MS / 1000} s` : '');
         resolve({ exitCode: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr });
       });
