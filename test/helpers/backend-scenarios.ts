@@ -226,6 +226,7 @@ export function useBareNamespaces() {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
   return {
+    pool,
     ns: () => pool.add(),
     sandbox(config: string): Sandbox {
       const sb = makeSandbox(config);
