@@ -83,7 +83,7 @@ export function wantedChains(setup: FirewallSetup, family: Family, dropsByJail: 
   for (const jail of jails) {
     const limit = connlimitSpec(filterFor(setup, jail), family);
     const specs = [...(limit ? [limit] : []), ...(dropsByJail.get(jail) ?? [])];
-    if (specs.length > 0) rules.set(chainFor(jail), specs.map(joinSpec));
+    if (specs.length > 0) rules.set(chainFor(jail), [...new Set(specs.map(joinSpec))]);
   }
   const hooks = new Map<string, string[]>();
   for (const chain of new Set([...rules.keys(), ...actual.rules.keys()])) {

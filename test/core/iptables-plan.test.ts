@@ -45,6 +45,10 @@ describe('iptables plan', () => {
     expect(planBanChains(setup(), 4, [ban('203.0.113.50'), ban('203.0.113.51')], actual).commands).toEqual([]);
   });
 
+  it('adds one rule for an IP listed twice', () => {
+    expect(planBanChains(setup(), 4, [ban('203.0.113.60'), ban('203.0.113.60')], EMPTY_VIEW).commands.filter((c) => c.includes('203.0.113.60'))).toHaveLength(1);
+  });
+
   it('removes duplicated rules and jumps, keeping one of each', () => {
     const doubled = parseRuleListing(`${LISTING}-A INPUT -j logban-sshd\n-A logban-sshd -s 203.0.113.50/32 -j DROP\n`);
     expect(planBanChains(setup(), 4, [ban('203.0.113.50'), ban('203.0.113.51')], doubled).commands).toEqual([
