@@ -7,6 +7,7 @@ import type { Jail } from '../config/types.js';
 import { discoverLogs } from '../io/discover.js';
 import { isRotatedSibling } from '../core/rotation.js';
 import { noJournal, type JournalSource } from '../io/journal.js';
+import { noProgress, type Progress } from '../io/progress.js';
 import { readChain, type Note } from './read-chain.js';
 import { readJournals } from './read-journals.js';
 
@@ -81,7 +82,29 @@ export type SavedSources = { readonly files: Readonly<Record<string, FileCursor>
 
 // Reads every jail's logs from the saved offsets (catching up on rotated files) and journals
 // from the saved cursors; one pass per source serves all jails that watch it.
-export async function readSources(jails: readonly Jail[], saved: SavedSources, now: number, journal: JournalSource = noJournal): Promise<SourcesRead> {
+export type ReadDeps = {
+  readonly journal?: JournalSource | undefined;
+  /** A progress display for the bytes about to be read (a first scan over big logs). */
+  readonly progress?: ((totalBytes: number) => Progress) | undefined;
+};
+
+// Bytes of the current files past their saved offsets: what a progress bar counts towards.
+function pendingBytes(paths: Iterable<string>, saved: SavedSources['files']): number {
+  let total = 0;
+  for (const path of paths) {
+    try {
+      const st = statSync(path);
+      const c = saved[path];
+      total += Math.max(0, st.size - (c && c.ino === st.ino ? c.offset : 0));
+    } catch {
+      // reported when it is read
+    }
+  }
+  return total;
+}
+
+export async function readSources(jails: readonly Jail[], saved: SavedSources, now: number, deps: ReadDeps = {}): Promise<SourcesRead> {
+  const journal = deps.journal ?? noJournal;
   const notes: Note[] = [];
   const byFile = new Map<string, Jail[]>();
   for (const jail of jails.filter((j) => j.logpath.length > 0)) {
@@ -97,9 +120,11 @@ export async function readSources(jails: readonly Jail[], saved: SavedSources, n
   const incoming = new Map(jails.map((j) => [j.name, new Map()] as [string, Tally]));
   const files: FileReport[] = [];
   const cursors: Record<string, FileCursor> = {};
+  const progress = deps.progress?.(pendingBytes(byFile.keys(), saved.files)) ?? noProgress;
   for (const [path, fileJails] of byFile) {
+    const sink = createLineSink(fileJails, incoming, now);
     try {
-      const out = await readChain(path, saved.files[path], now, createLineSink(fileJails, incoming, now));
+      const out = await readChain(path, saved.files[path], now, (text) => { sink(text); progress.advance(text.length); });
       notes.push(...out.notes);
       if (out.cursor === null) { notes.push({ level: 'warning', text: `${path}: ${describe(missingError(path))}` }); continue; }
       files.push({ path, startOffset: out.startOffset, endOffset: out.endOffset, linesRead: out.lines, rotated: out.rotated });
@@ -108,6 +133,7 @@ export async function readSources(jails: readonly Jail[], saved: SavedSources, n
       notes.push({ level: 'warning', text: `${path}: ${describe(e)}` });
     }
   }
+  progress.done();
   const journals = await readJournals(jails, saved.journals ?? {}, now, journal, (js) => createLineSink(js, incoming, now));
   return { files: [...files, ...journals.files], cursors, journals: journals.cursors, incoming, notes: [...notes, ...journals.notes] };
 }

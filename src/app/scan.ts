@@ -5,8 +5,12 @@ import type { Ban, State } from '../core/state.js';
 import type { Config } from '../config/types.js';
 import type { Firewall } from '../io/firewall/types.js';
 import type { JournalSource } from '../io/journal.js';
+import type { Progress } from '../io/progress.js';
 import type { StateStore } from '../io/state-store.js';
+import type { WhoisInfo } from '../core/whois-parse.js';
+import type { WhoisLookup } from '../io/whois.js';
 import { readSources, type FileReport, type Note } from './read-sources.js';
+import { enrichWhois } from './whois-enrich.js';
 
 export type ScanOptions = { readonly dryRun: boolean; readonly maxBans: number; readonly now: number };
 
@@ -19,6 +23,10 @@ export type ScanDeps = {
   readonly bootId: string | null;
   /** Where jails with journalmatch read from; absent: no journal is read. */
   readonly journal?: JournalSource;
+  /** Progress of the reading step, for a person at a terminal. */
+  readonly progress?: (totalBytes: number) => Progress;
+  /** whois for new bans ([report] whois = true); absent: no lookups. */
+  readonly whois?: WhoisLookup;
 };
 
 export type ScanResult = {
@@ -31,6 +39,8 @@ export type ScanResult = {
   readonly deferred: number;
   readonly commands: readonly Argv[];
   readonly notes: readonly Note[];
+  /** whois per newly banned IP when lookups are on (an IP missing here is unknown). */
+  readonly whois?: Readonly<Record<string, WhoisInfo>>;
 };
 
 function ignorePredicate(config: Config, host: readonly string[]): (jail: string, ip: string) => boolean {
@@ -53,7 +63,7 @@ function sameCursors(a: State['files'], b: State['files']): boolean {
 export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanResult> {
   const { config, store, firewall } = deps;
   const state = store.load();
-  const read = await readSources(config.jails, state, opts.now, deps.journal);
+  const read = await readSources(config.jails, state, opts.now, { journal: deps.journal, progress: deps.progress });
   const decision = decide({
     now: opts.now,
     jails: config.jails,
@@ -68,15 +78,18 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   const rebooted = deps.bootId !== null && state.bootId !== deps.bootId && decision.bans.length > 0;
   // A backend that reads the real firewall reconciles on every run, so a flushed firewall heals.
   const commands = changed || rebooted || firewall.reconciles ? await firewall.apply(decision.bans, rebooted ? [] : state.bans) : [];
+  const whois = deps.whois ? await enrichWhois(decision.newBans.map((b) => b.ip), state.whois, deps.whois, opts.now) : undefined;
   const files = { ...state.files, ...read.cursors };
   const journals = { ...state.journals, ...read.journals };
   const journalMoved = Object.entries(read.journals).some(([k, c]) => state.journals?.[k] !== c);
   const bootId = deps.bootId ?? state.bootId;
   const history = Object.keys(decision.history).length > 0 ? { history: decision.history } : {};
   if (!opts.dryRun && (changed || rebooted || journalMoved || !sameCursors(state.files, read.cursors))) {
+    const cache = whois?.cache ?? state.whois;
     store.save({
       version: 1, files, windows: decision.windows, bans: decision.bans,
-      ...(Object.keys(journals).length > 0 ? { journals } : {}), ...(bootId ? { bootId } : {}), ...history,
+      ...(Object.keys(journals).length > 0 ? { journals } : {}), ...(bootId ? { bootId } : {}), ...(cache ? { whois: cache } : {}),
+      ...history,
     });
   }
   const notes = [...read.notes];
@@ -90,5 +103,6 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   return {
     dryRun: opts.dryRun, now: opts.now, files: read.files, newBans: decision.newBans, unbans: decision.unbans,
     activeBans: decision.bans.length, deferred: decision.deferred, commands, notes,
+    ...(whois ? { whois: Object.fromEntries(whois.info) } : {}),
   };
 }

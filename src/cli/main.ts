@@ -4,9 +4,11 @@ import { FirewallError } from '../io/firewall/types.js';
 import { LockHeld } from '../io/lock.js';
 import { StateError } from '../io/state-store.js';
 import { registerBan } from './ban.js';
+import { registerReport } from './report.js';
 import { registerRestore } from './restore.js';
 import { registerRules } from './rules.js';
 import { registerScan } from './scan.js';
+import { registerStats } from './stats.js';
 import { registerStatus } from './status.js';
 import { registerUnban } from './unban.js';
 
@@ -37,6 +39,8 @@ async function main(argv: string[]): Promise<void> {
   registerStatus(program);
   registerRules(program);
   registerRestore(program);
+  registerStats(program);
+  registerReport(program);
   registerBan(program);
   registerUnban(program);
   try {

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { hostname } from 'node:os';
 import { hasNews, renderScanText, scanJson, type Style } from '../core/report.js';
+import { isKnownTimeZone } from '../core/zoned-time.js';
 import { loadConfig } from '../app/load-config.js';
 import { runScan } from '../app/scan.js';
 import { execaRunner } from '../io/exec.js';
@@ -7,16 +9,25 @@ import { createFirewall } from '../io/firewall/select.js';
 import { currentBootId, hostAddresses } from '../io/host.js';
 import { createJournalSource } from '../io/journal.js';
 import { acquireLock } from '../io/lock.js';
+import { createProgress } from '../io/progress.js';
 import { createStateStore } from '../io/state-store.js';
+import { createWhoisLookup } from '../io/whois.js';
 import { clockOf, positiveInt, stateDirOf, withCommon, writeOut, type CommonOptions } from './common.js';
 
 type ScanFlags = CommonOptions & { dryRun?: boolean; verbose?: boolean; maxBans: number };
 
-// chalk only for a person at a terminal; cron mail and pipes get plain text.
-async function styleFor(): Promise<Style | undefined> {
-  if (!process.stdout.isTTY || process.env['NO_COLOR']) return undefined;
+// chalk only for a person at a terminal (and not with NO_COLOR); cron mail and pipes get plain
+// text, and a quiet run never loads it.
+export async function styleFor(stream: NodeJS.WriteStream = process.stdout): Promise<Style | undefined> {
+  if (!stream.isTTY || process.env['NO_COLOR']) return undefined;
   const { default: chalk } = await import('chalk');
-  return { strong: (s) => chalk.bold(s), dim: (s) => chalk.dim(s) };
+  return { strong: (s) => chalk.bold(s), dim: (s) => chalk.dim(s), warn: (s) => chalk.yellow.bold(s) };
+}
+
+// The reader's time zone (TZ or the system's), for the times in the report.
+export function localTimeZone(): string {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return zone && isKnownTimeZone(zone) ? zone : 'UTC';
 }
 
 async function scan(flags: ScanFlags): Promise<void> {
@@ -29,10 +40,16 @@ async function scan(flags: ScanFlags): Promise<void> {
   try {
     const result = await runScan(
       { dryRun, maxBans: flags.maxBans, now },
-      { config, store: createStateStore(dir), firewall, hostAddresses: hostAddresses(), bootId: currentBootId(), journal: createJournalSource(execaRunner) },
+      {
+        config, store: createStateStore(dir), firewall, hostAddresses: hostAddresses(), bootId: currentBootId(), journal: createJournalSource(execaRunner),
+        progress: (total) => createProgress(total, { enabled: !flags.json, label: 'scan' }),
+        ...(config.report.whois ? { whois: createWhoisLookup() } : {}),
+      },
     );
     if (flags.json) writeOut(`${JSON.stringify(scanJson(result), null, 2)}\n`);
-    else if (hasNews(result) || flags.verbose) writeOut(renderScanText(result, await styleFor(), flags.verbose));
+    else if (hasNews(result) || flags.verbose) {
+      writeOut(renderScanText(result, await styleFor(), flags.verbose, { host: hostname(), timeZone: localTimeZone() }));
+    }
   } finally {
     release();
   }

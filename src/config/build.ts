@@ -9,15 +9,16 @@ import { compileMatcher } from '../rules/compile.js';
 import { findRule } from '../rules/library.js';
 import { DEFAULTS, embeddedJails } from './defaults.js';
 import { locateKey } from './locate.js';
-import type { Backend, Config, Jail } from './types.js';
+import type { Backend, Config, Jail, ReportSettings } from './types.js';
 
 export type ConfigProblem = { readonly message: string; readonly line?: number };
 
 type Table = Record<string, unknown>;
 const KEYS = {
-  top: ['defaults', 'firewall', 'jails'],
+  top: ['defaults', 'firewall', 'jails', 'report'],
   defaults: ['findtime', 'maxretry', 'bantime', 'ignoreip', 'bantime_factor', 'maxbantime'],
   firewall: ['backend', 'chains'],
+  report: ['whois'],
   jail: ['enabled', 'logpath', 'journalmatch', 'journal_dir', 'rules', 'failregex', 'ignoreregex', 'findtime', 'maxretry', 'bantime', 'ignoreip', 'port',
     'protocol', 'connlimit', 'bantime_factor', 'maxbantime'],
 };
@@ -137,6 +138,15 @@ function buildJail(name: string, raw: unknown, d: Defaults, services: Services):
   };
 }
 
+// [report]: what the scan report adds; whois lookups are off unless asked for.
+function buildReport(raw: unknown): ReportSettings {
+  const t = table(raw, 'report');
+  checkKeys(t, KEYS.report, 'report');
+  const whois = t['whois'] ?? false;
+  if (typeof whois !== 'boolean') throw new Invalid('report', 'whois', `whois must be true or false, not ${JSON.stringify(whois)}`);
+  return { whois };
+}
+
 function buildFromData(data: Table, path: string | null, exists: (p: string) => boolean, services: Services): Config {
   checkKeys(data, KEYS.top, '');
   const defs = table(data['defaults'], 'defaults');
@@ -165,7 +175,7 @@ function buildFromData(data: Table, path: string | null, exists: (p: string) => 
   }
   const rawJails = path === null ? embeddedJails(exists) : table(data['jails'], 'jails');
   const jails = Object.entries(rawJails).map(([n, j]) => buildJail(n, j, d, services)).filter((j): j is Jail => j !== null);
-  return { path, jails, backend: backend as Backend, chains };
+  return { path, jails, backend: backend as Backend, chains, report: buildReport(data['report']) };
 }
 
 // Parses and validates the config text (or the embedded defaults when path is null).

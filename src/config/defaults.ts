@@ -15,9 +15,11 @@ export const DEFAULTS = {
 } as const;
 
 // With no config file: one jail per built-in rule whose well-known log exists on this host.
+// Opt-in rules (those that would ban normal visitors of some sites) must be named in a config.
 export function embeddedJails(exists: (path: string) => boolean): Record<string, Record<string, unknown>> {
   const jails: Record<string, Record<string, unknown>> = {};
   for (const rule of RULES) {
+    if (rule.optIn) continue;
     const present = rule.logpath.filter(exists);
     if (present.length > 0) jails[rule.name] = { logpath: present, rules: [rule.name], port: [...rule.port] };
   }

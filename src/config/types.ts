@@ -22,10 +22,14 @@ export type Jail = JailPolicy & {
   readonly connlimit: number | null;
 };
 
+// [report]: whois = true adds country and network of each newly banned IP to the report.
+export type ReportSettings = { readonly whois: boolean };
+
 export type Config = {
   /** The file read, or null for the embedded defaults. */
   readonly path: string | null;
   readonly jails: readonly Jail[];
   readonly backend: Backend;
   readonly chains: readonly string[];
+  readonly report: ReportSettings;
 };

@@ -1,6 +1,10 @@
+import { EVIDENCE_LINES } from './decide.js';
 import type { Argv } from './iptables-plan.js';
 import type { Ban } from './state.js';
+import { capLength, escapeUnsafe } from './text-safety.js';
 import { toIso } from './timestamp.js';
+import { describeWhois, type WhoisInfo } from './whois-parse.js';
+import { formatZoned } from './zoned-time.js';
 
 export type ReportInput = {
   readonly dryRun: boolean;
@@ -10,11 +14,19 @@ export type ReportInput = {
   readonly activeBans: number;
   readonly commands: readonly Argv[];
   readonly notes: readonly { level: 'warning' | 'info'; text: string }[];
+  /** whois per new ban when lookups are on; absent: lookups off. */
+  readonly whois?: Readonly<Record<string, WhoisInfo>>;
 };
+
+/** Who reads the report and where: the host it is about and the reader's time zone (IANA name). */
+export type ReportContext = { readonly host?: string; readonly timeZone?: string };
+
+// An evidence line is shown whole but no longer than this (a mail is not the place for 1 MiB).
+const EVIDENCE_CHARS = 2000;
 
 // Log lines are attacker-written: control characters must not reach a terminal or a mail reader.
 export function printable(line: string): string {
-  return line.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
+  return escapeUnsafe(capLength(line, EVIDENCE_CHARS));
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -24,6 +36,7 @@ export function hasNews(r: ReportInput): boolean {
   return r.newBans.length > 0 || r.unbans.length > 0 || r.notes.some((n) => n.level === 'warning');
 }
 
+// The --json shape of scan (DESIGN.md); `whois` per new ban is added when lookups are on.
 export function scanJson(r: ReportInput): object {
   return {
     dryRun: r.dryRun,
@@ -31,6 +44,7 @@ export function scanJson(r: ReportInput): object {
     newBans: r.newBans.map((b) => ({
       ip: b.ip, jail: b.jail, failures: b.failures, firstSeen: toIso(b.firstSeen), lastSeen: toIso(b.lastSeen),
       expiresAt: b.expiresAt === null ? null : toIso(b.expiresAt), evidence: b.evidence,
+      ...(r.whois ? { whois: r.whois[b.ip] ?? null } : {}),
     })),
     unbans: r.unbans,
     activeBans: r.activeBans,
@@ -39,28 +53,57 @@ export function scanJson(r: ReportInput): object {
   };
 }
 
-export type Style = { readonly strong: (s: string) => string; readonly dim: (s: string) => string };
-export const PLAIN: Style = { strong: (s) => s, dim: (s) => s };
+export type Style = {
+  readonly strong: (s: string) => string;
+  readonly dim: (s: string) => string;
+  readonly warn?: (s: string) => string;
+};
+export const PLAIN: Style = { strong: (s) => s, dim: (s) => s, warn: (s) => s };
 
-// The text report: a first line that reads as a mail subject, then bans with evidence, unbans,
-// warnings and the firewall commands.
-export function renderScanText(r: ReportInput, style: Style = PLAIN, verbose = false): string {
-  const out: string[] = [];
-  const head = `logban: ${plural(r.newBans.length, 'IP')} banned, ${r.unbans.length} unbanned, ${r.activeBans} active`;
-  out.push(style.strong(r.dryRun ? `${head} (dry run: nothing was changed)` : head));
-  if (r.newBans.length > 0) out.push('', r.dryRun ? 'Would ban:' : 'Banned:');
-  for (const b of r.newBans) {
-    const until = b.expiresAt === null ? 'permanently' : `until ${toIso(b.expiresAt)}`;
-    out.push(`  ${style.strong(b.ip)}  jail ${b.jail}  ${plural(b.failures, 'failure')}  ${toIso(b.firstSeen)} .. ${toIso(b.lastSeen)}  ${until}`);
-    for (const line of b.evidence) out.push(style.dim(`      ${printable(line)}`));
+// The first line, written to read well as a mail subject: "logban on web1: 3 IPs banned, 1 unbanned".
+export function reportSubject(r: ReportInput, host?: string): string {
+  const warnings = r.notes.filter((n) => n.level === 'warning').length;
+  const counts = [`${plural(r.newBans.length, 'IP')} banned`, `${r.unbans.length} unbanned`];
+  if (warnings > 0) counts.push(plural(warnings, 'warning'));
+  const who = host ? `logban on ${escapeUnsafe(host)}` : 'logban';
+  return `${who}: ${counts.join(', ')}${r.dryRun ? ' (dry run: nothing was changed)' : ''}`;
+}
+
+function renderBan(b: Ban, r: ReportInput, style: Style, timeZone: string): string[] {
+  const when = (t: number) => formatZoned(t, timeZone);
+  const evidence = b.evidence.slice(-EVIDENCE_LINES);
+  const out = [
+    `  ${style.strong(b.ip)}  jail ${b.jail}  ${plural(b.failures, 'failure')}`,
+    `    first seen  ${when(b.firstSeen)}`,
+    `    last seen   ${when(b.lastSeen)}`,
+    `    ban ends    ${b.expiresAt === null ? 'permanent' : when(b.expiresAt)}`,
+  ];
+  if (r.whois) out.push(`    whois       ${describeWhois(r.whois[b.ip])}`);
+  if (evidence.length > 0) {
+    const of = b.failures > evidence.length ? ` (last ${evidence.length} of ${b.failures})` : '';
+    out.push(`    evidence${of}:`, ...evidence.map((line) => style.dim(`      ${printable(line)}`)));
   }
+  return out;
+}
+
+// The text report cron mails: subject line, then each ban with its times, end and evidence,
+// unbans with their reason, warnings; commands and files with --verbose (commands also on a dry run).
+export function renderScanText(r: ReportInput, style: Style = PLAIN, verbose = false, ctx: ReportContext = {}): string {
+  const timeZone = ctx.timeZone ?? 'UTC';
+  const warn = style.warn ?? ((s: string) => s);
+  const out: string[] = [style.strong(reportSubject(r, ctx.host))];
+  if (r.newBans.length > 0) out.push('', `${r.dryRun ? 'Would ban' : 'Banned'} (times in ${timeZone}):`);
+  for (const b of r.newBans) out.push(...renderBan(b, r, style, timeZone));
   if (r.unbans.length > 0) out.push('', r.dryRun ? 'Would unban:' : 'Unbanned:');
   for (const u of r.unbans) out.push(`  ${u.ip}  jail ${u.jail}  (${u.reason})`);
-  const notes = r.notes.filter((n) => verbose || n.level === 'warning');
-  if (notes.length > 0) out.push('', 'Notes:');
-  for (const n of notes) out.push(`  ${n.level === 'warning' ? 'warning: ' : ''}${n.text}`);
-  if (r.commands.length > 0) out.push('', r.dryRun ? 'Firewall commands (not run):' : 'Firewall commands:');
-  for (const c of r.commands) out.push(`  ${c.join(' ')}`);
+  const warnings = r.notes.filter((n) => n.level === 'warning');
+  if (warnings.length > 0) out.push('', ...warnings.map((n) => `${warn('warning:')} ${escapeUnsafe(n.text)}`));
+  const infos = verbose ? r.notes.filter((n) => n.level === 'info') : [];
+  if (infos.length > 0) out.push('', 'Notes:', ...infos.map((n) => `  ${escapeUnsafe(n.text)}`));
+  out.push('', `${plural(r.activeBans, 'ban')} active.`);
+  if (r.commands.length > 0 && (verbose || r.dryRun)) {
+    out.push('', r.dryRun ? 'Firewall commands (not run):' : 'Firewall commands:', ...r.commands.map((c) => `  ${c.join(' ')}`));
+  }
   if (verbose) {
     out.push('', 'Files:');
     for (const f of r.files) out.push(`  ${f.path}: ${plural(f.linesRead, 'line')}, bytes ${f.startOffset}..${f.endOffset}`);

@@ -1,6 +1,7 @@
 import type { BanHistory } from './escalation.js';
 import { canonicalIp } from './ip.js';
 import { err, ok, type Result } from './result.js';
+import { isWhoisCache, type WhoisCache } from './whois-cache.js';
 
 // Where the last run stopped in one log, and which file that was: by inode, and by content (a
 // digest of its first headLen bytes, and of the bytes just before the offset) so the file is
@@ -45,6 +46,8 @@ export type State = {
   readonly bootId?: string;
   /** Past bans per jail and IP, for longer bans of repeat offenders (absent in older state files). */
   readonly history?: BanHistory;
+  /** whois answers for banned IPs (optional: older state files have none). */
+  readonly whois?: WhoisCache;
 };
 
 export const EMPTY_STATE: State = { version: 1, files: {}, windows: {}, bans: [] };
@@ -102,6 +105,7 @@ export function parseState(text: string): Result<State, StateProblem> {
   if (!optional(data['journals'], (j) => isObj(j) && Object.values(j).every(isStr))) return err({ message: '"journals" is damaged' });
   if (data['bootId'] !== undefined && typeof data['bootId'] !== 'string') return err({ message: '"bootId" is damaged' });
   if (data['history'] !== undefined && !checkHistory(data['history'])) return err({ message: '"history" is damaged' });
+  if (!optional(data['whois'], isWhoisCache)) return err({ message: '"whois" is damaged' });
   return ok(data as State);
 }
 

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { makeSandbox, sshdFailure } from '../helpers/cli.js';
 
@@ -93,7 +94,7 @@ describe('logban scan, end to end on files', () => {
     sb.append('auth.log', fail('09:41:00', '203.0.113.9') + fail('09:41:10', '203.0.113.9') + fail('09:41:20', '203.0.113.9'));
     const r = sb.scan(NOW);
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe('logban: 1 IP banned, 0 unbanned, 1 active');
+    expect(r.stdout.split('\n')[0]).toBe(`logban on ${hostname()}: 1 IP banned, 0 unbanned`);
     expect(r.stdout).toContain('203.0.113.9  jail sshd  3 failures');
     expect(r.stdout).toContain(fail('09:41:20', '203.0.113.9').trim());
     expect(r.stdout).not.toMatch(/\u001b\[/);

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { RULES } from '../../src/rules/library.js';
 import { makeSandbox, runCli, sshdFailure } from '../helpers/cli.js';
 
 const CONFIG = `
@@ -34,6 +35,7 @@ describe('logban status', () => {
     const r = runCli(['status', '--json', '--config', sb.config, '--state-dir', sb.stateDir]);
     expect(JSON.parse(r.stdout)).toEqual({ bans: [], failures: [], files: [] });
     const rules = JSON.parse(runCli(['rules', '--json']).stdout) as { name: string }[];
-    expect(rules.map((x) => x.name)).toEqual(['sshd', 'mysqld-auth']);
+    expect(rules.map((x) => x.name)).toEqual(RULES.map((r) => r.name));
+    expect(rules.map((x) => x.name)).toEqual(expect.arrayContaining(['sshd', 'mysqld-auth', 'nginx-http-auth', 'apache-auth', 'wordpress']));
   });
 });

@@ -1,0 +1,87 @@
+import type { RuleSpec } from '../spec.js';
+import { ACCESS_HEAD, ACCESS_PREFIX, NGINX_ERROR_PREFIX, NGINX_ONE_CLIENT, PATH_CHAR, QUOTED, REQUEST_END } from '../web-prefixes.js';
+import { badBotsRule } from './bad-bots.js';
+
+export const NGINX_ACCESS_LOG = ['/var/log/nginx/access.log'];
+const ERROR_LOG = ['/var/log/nginx/error.log'];
+const WEB = ['http', 'https'];
+const ACCESS = { prefix: ACCESS_PREFIX, ignoreregex: [], logpath: NGINX_ACCESS_LOG, port: WEB, datepattern: ['access-log'] } as const;
+
+// What scanners look for on sites that do not have it: webmail, phpMyAdmin, WordPress logins,
+// CGI, and files that should never be public (.env, .git).
+const PROBED = String.raw`(?:(?:typo3/|xampp/|admin/)?(?:pma|PMA|(?:[Pp]hp)?[Mm]y[Aa]dmin|mysqladmin|dbadmin)|roundcube|(?:ext)?mail|horde|(?:v-?)?webmail|(?:[\w.-]+/)?wp-(?:login|signup|admin|config)\.php|cgi-bin|vendor/phpunit/|\.env\b|\.git/|\.aws/|phpinfo\.php)`;
+// Script files on a site that serves none (the seed's nginx-noscript): any case, then the end of the path.
+const SCRIPT_EXT = String.raw`\.(?:[Pp][Hh][Pp]\d?|[Pp][Hh][Tt][Mm][Ll]|[Aa][Ss][Pp][Xx]?|[Ee][Xx][Ee]|[Pp][Ll]|[Ss]?[Cc][Gg][Ii]|[Jj][Ss][Pp])(?=[\s"?#;/])`;
+
+export const NGINX_RULES: readonly RuleSpec[] = [
+  {
+    name: 'nginx-http-auth',
+    description: 'nginx error log: basic-auth password mismatch or unknown user, invalid auth token',
+    prefilter: ['password mismatch', 'not found', 'client used invalid token'],
+    prefix: NGINX_ERROR_PREFIX,
+    failregex: [
+      // nginx's own messages, and the "...: <realm>" forms of auth modules built on them.
+      String.raw`${NGINX_ONE_CLIENT}(?:user ".*":? (?:password mismatch(?:: .*?)?|(?:was )?not found(?::| in) .*?)|client used invalid token: .*?), client: <HOST>, `,
+    ],
+    ignoreregex: [],
+    logpath: ERROR_LOG,
+    port: WEB,
+  },
+  {
+    name: 'nginx-limit-req',
+    description: 'nginx error log: requests or connections refused by limit_req/limit_conn (not dry runs, not delays)',
+    prefilter: ['limiting requests, excess: ', 'limiting connections by zone '],
+    prefix: NGINX_ERROR_PREFIX,
+    failregex: [
+      String.raw`limiting requests, excess: [\d.]+ by zone "[^"]*", client: <HOST>, `,
+      String.raw`limiting connections by zone "[^"]*", client: <HOST>, `,
+    ],
+    ignoreregex: [],
+    logpath: ERROR_LOG,
+    port: WEB,
+  },
+  {
+    name: 'nginx-botsearch',
+    description: 'nginx: 404s for phpMyAdmin, webmail, wp-login, cgi-bin, .env (access log, or error log open() failed)',
+    prefilter: ['" 404 ', ' (2: No such file or directory), client: '],
+    prefix: String.raw`(?:${ACCESS_PREFIX}|${NGINX_ERROR_PREFIX})`,
+    failregex: [
+      String.raw`${ACCESS_HEAD}[A-Z]+ /+${PROBED}${PATH_CHAR}*(?:\?\S*)?${REQUEST_END}404 `,
+      String.raw`${NGINX_ONE_CLIENT}(?:\S+ )?".*" (?:failed|is not found) \(2: No such file or directory\), client: <HOST>, server: \S*, request: "[A-Z]+ /+${PROBED}`,
+    ],
+    ignoreregex: [],
+    logpath: NGINX_ACCESS_LOG,
+    port: WEB,
+  },
+  {
+    name: 'nginx-bad-request',
+    description: 'nginx access log: requests answered 400 Bad Request (malformed, TLS or RDP on port 80, empty)',
+    prefilter: ['" 400 '],
+    ...ACCESS,
+    failregex: [String.raw`${ACCESS_HEAD}${QUOTED}" 400 `],
+    optIn: true,
+  },
+  {
+    name: 'nginx-noscript',
+    description: 'nginx access log: requests for .php/.asp/.exe/.pl/.cgi scripts or cgi-bin (for sites that serve none)',
+    prefilter: ['.php', '.PHP', '.asp', '.ASP', '.exe', '.pl', '.cgi', '.jsp', '.phtml', 'cgi-bin/'],
+    ...ACCESS,
+    failregex: [String.raw`${ACCESS_HEAD}[A-Z]+ /(?:${PATH_CHAR}*?${SCRIPT_EXT}|(?:${PATH_CHAR}*/)?cgi-bin/)`],
+    optIn: true,
+  },
+  {
+    name: 'nginx-nohome',
+    description: 'nginx access log: requests for home directories (/~user)',
+    prefilter: ['/~', '/%7E', '/%7e'],
+    ...ACCESS,
+    failregex: [String.raw`${ACCESS_HEAD}[A-Z]+ /(?:${PATH_CHAR}*/)?(?:~|%7[Ee])`],
+  },
+  {
+    name: 'nginx-noproxy',
+    description: 'nginx access log: attempts to use the server as an open proxy (absolute URL or CONNECT)',
+    prefilter: [' http://', ' https://', ' HTTP://', 'CONNECT '],
+    ...ACCESS,
+    failregex: [String.raw`${ACCESS_HEAD}(?:[A-Z]+ [Hh][Tt][Tt][Pp][Ss]?://|CONNECT \S)`],
+  },
+  badBotsRule('nginx-badbots', 'nginx', NGINX_ACCESS_LOG),
+];
