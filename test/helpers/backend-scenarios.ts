@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeSandbox, rootOrSkip, sshdFailure, type ScanJson } from './cli.js';
+import { makeSandbox, rootOrSkip, runCli, sshdFailure, type ScanJson } from './cli.js';
 import {
-  cliIn, connectMany, createNetnsPool, createPair, duplicatedLines, flushFirewall, nsExec, probe, saveAll, scanIn, startServer, type Pair,
+  cliIn, connectMany, createNetnsPool, createPair, duplicatedLines, flushFirewall, IP_BIN, nsExec, probe, saveAll, scanIn, startServer, type Pair,
 } from './netns.js';
 
 export type Backend = 'iptables' | 'ipset' | 'nftables';
@@ -162,6 +162,20 @@ export function describeBackendLifecycle(backend: Backend): void {
       expect(later.commands.some((c) => c.includes(attacker4) || c.some((a) => a.includes(attacker4)))).toBe(true);
       expect(saveAll(victim).filter((l) => l.includes(attacker4))).toEqual([]);
       expect(probe(attacker, victim4, SSH_PORT)).toBe('ok');
+    }, 60_000);
+
+    it('not permitted (run as an unprivileged user): one line naming the tool and the fix, exit 1, nothing recorded', () => {
+      const { victim, attacker4 } = v.pair();
+      const sb = v.sandbox(firewallConfig(backend));
+      sb.append('auth.log', threeFailures(attacker4));
+      chmodSync(sb.dir, 0o777);
+      const asNobody = runCli(['scan', '--config', sb.config, '--state-dir', sb.stateDir, '--now', NOW], {
+        prefix: [IP_BIN, 'netns', 'exec', victim, 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'],
+      });
+      expect(asNobody.code).toBe(1);
+      const tool = { iptables: 'iptables', ipset: 'ipset', nftables: 'nft' }[backend];
+      expect(asNobody.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^logban: ${tool}: permission denied .*: run logban as root`))]);
+      expect(existsSync(join(sb.stateDir, 'state.json'))).toBe(false);
     }, 60_000);
 
     it('hooks into a DOCKER-USER chain the test made, and names the chain when it is missing', () => {
