@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rootOrSkip } from './helpers/cli.js';
-import { firewallConfig, NOW, restoreVictim, scanVictim, SSH_PORT, threeFailures, useBareNamespaces, WEB_PORT, type Backend } from './helpers/backend-scenarios.js';
+import { firewallConfig, NOW, restoreVictim, scanVictim, SSH_PORT, threeFailures, useBareNamespaces, WEB_PORT, type Backend } from './helpers/victim.js';
 import { duplicatedLines, IP_BIN, nsExec, probe, saveAll, startServer } from './helpers/netns.js';
 
 // A Docker host in miniature: the attacker reaches a "container" namespace only through the host

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rootOrSkip, sshdFailure } from './helpers/cli.js';
-import { describeBackendLifecycle, expectMissingTool, firewallConfig, NOW, pathWith, scanVictim, threeFailures, useBareNamespaces } from './helpers/backend-scenarios.js';
+import { describeBackendLifecycle } from './helpers/backend-scenarios.js';
+import { expectMissingTool, firewallConfig, NOW, pathWith, scanVictim, threeFailures, useBareNamespaces } from './helpers/victim.js';
 import { nsExec } from './helpers/netns.js';
 
 // ipset backend: hash:ip sets with kernel timeouts, one iptables rule per set.

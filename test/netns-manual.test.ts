@@ -2,9 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rootOrSkip, sshdFailure } from './helpers/cli.js';
-import {
-  firewallConfig, NOW, restoreVictim, scanVictim, SSH_PORT, useVictim, WEB_PORT, type Backend, type Sandbox,
-} from './helpers/backend-scenarios.js';
+import { firewallConfig, NOW, restoreVictim, scanVictim, SSH_PORT, useVictim, WEB_PORT, type Backend, type Sandbox } from './helpers/victim.js';
 import { cliIn, duplicatedLines, flushFirewall, probe, saveAll } from './helpers/netns.js';
 
 // `logban ban` and `logban unban` go through the state: the next scan keeps a manual ban and does

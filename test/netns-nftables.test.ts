@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rootOrSkip } from './helpers/cli.js';
-import { describeBackendLifecycle, expectMissingTool, firewallConfig, NOW, scanVictim, threeFailures, useBareNamespaces } from './helpers/backend-scenarios.js';
+import { describeBackendLifecycle } from './helpers/backend-scenarios.js';
+import { expectMissingTool, firewallConfig, NOW, scanVictim, threeFailures, useBareNamespaces } from './helpers/victim.js';
 import { nsExec } from './helpers/netns.js';
 
 // nftables backend: one table `inet logban` with timed sets.

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rootOrSkip } from './helpers/cli.js';
-import {
-  firewallConfig, NOW, scanVictim, SSH_PORT, threeFailures, useVictim, WEB_PORT, type Backend,
-} from './helpers/backend-scenarios.js';
+import { firewallConfig, NOW, scanVictim, SSH_PORT, threeFailures, useVictim, WEB_PORT, type Backend } from './helpers/victim.js';
 import { duplicatedLines, flushFirewall, probe, saveAll } from './helpers/netns.js';
 
 // A jail's bans stop its ports only: real connections from an attacker namespace, per backend.

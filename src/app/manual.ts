@@ -8,6 +8,7 @@ import type { Firewall } from '../io/firewall/types.js';
 import type { StateStore } from '../io/state-store.js';
 import { UsageError } from './errors.js';
 
+/** What ban and unban need: the same config, state, firewall and host addresses as a scan. */
 export type ManualDeps = {
   readonly config: Config;
   readonly store: StateStore;

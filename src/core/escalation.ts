@@ -17,6 +17,7 @@ export const HISTORY_GRACE = 7 * 86400;
 /** Without maxbantime an escalated ban still stops at ten years, so times stay finite numbers. */
 export const HARD_MAX_BANTIME = 10 * 365 * 86400;
 
+// Only jails with a factor above 1 (and a bantime that ends) escalate and keep a history.
 export function escalates(policy: Escalation): boolean {
   return (policy.bantimeFactor ?? 1) > 1 && policy.bantime !== null;
 }
@@ -30,6 +31,7 @@ export function banDuration(policy: Escalation, priorBans: number): number | nul
   return Math.max(policy.bantime, Math.min(cap, Number.isFinite(scaled) ? Math.round(scaled) : cap));
 }
 
+// Whether a record still counts: a permanent ban's always does, others until a week after they ended.
 export function isRemembered(record: BanRecord, now: number): boolean {
   return record.until === null || record.until + HISTORY_GRACE > now;
 }

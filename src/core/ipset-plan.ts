@@ -18,6 +18,7 @@ export function setFor(jail: string, family: Family): string {
   return `${CHAIN_PREFIX}${jail}-v${family}`;
 }
 
+// The family a set was made for, from its name.
 export function familyOfSet(name: string): Family {
   return name.endsWith('-v6') ? 6 : 4;
 }

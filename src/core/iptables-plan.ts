@@ -19,12 +19,15 @@ export type IptablesWant = {
   readonly hooks: ReadonlyMap<string, readonly string[]>;
 };
 
+/** Every chain and set logban owns starts with this, so nothing else is ever touched. */
 export const CHAIN_PREFIX = 'logban-';
 
+// One chain per jail: "logban-sshd" (at most 28 characters with jail names of at most 21).
 export function chainFor(jail: string): string {
   return `${CHAIN_PREFIX}${jail}`;
 }
 
+// IPv4 rules live in iptables, IPv6 rules in ip6tables.
 export function binaryFor(family: Family): 'iptables' | 'ip6tables' {
   return family === 4 ? 'iptables' : 'ip6tables';
 }
@@ -150,6 +153,7 @@ export function toRestoreInput(commands: readonly Argv[]): string {
   return ['*filter', ...commands.map((argv) => joinSpec(argv.slice(2))), 'COMMIT', ''].join('\n');
 }
 
+/** A firewall without any chain (what the do-nothing backend starts from). */
 export const EMPTY_VIEW: IptablesView = { chains: new Set(), rules: new Map(), hooks: [] };
 
 /** A family's plan: the commands, and hook chains the firewall lacks (an error to report, not to paper over). */

@@ -2,6 +2,7 @@ import { bansByJail, filterFor, remainingSeconds, type Argv, type BanEntry, type
 import { canonicalIp, type Family } from './ip.js';
 import { nftPorts } from './ports.js';
 
+/** The one table logban owns, for IPv4 and IPv6 together. */
 export const NFT_FAMILY = 'inet';
 export const NFT_TABLE = 'logban';
 /** nft takes element timeouts in seconds far beyond any ban; this keeps numbers finite and readable. */
@@ -31,6 +32,7 @@ export function nftHookFor(chain: string): 'input' | 'forward' | null {
   return HOOKS[chain] ?? null;
 }
 
+// The set of a jail's banned IPs of one family: "ban4-sshd" (prefixes keep sets, chains and hooks apart).
 export const banSetFor = (jail: string, family: Family): string => `ban${family}-${jail}`;
 const connSetFor = (jail: string, family: Family): string => `conn${family}-${jail}`;
 const jailChain = (jail: string): string => `jail-${jail}`;

@@ -1,5 +1,6 @@
 import { err, ok, type Result } from './result.js';
 
+/** What a jail's bans block; `all` with ports means TCP and UDP on those ports. */
 export type Protocol = 'tcp' | 'udp' | 'all';
 export const PROTOCOLS: readonly Protocol[] = ['tcp', 'udp', 'all'];
 

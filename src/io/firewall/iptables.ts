@@ -19,10 +19,12 @@ export function checkIps(bans: readonly BanEntry[]): void {
   if (bad !== undefined) throw new FirewallError(`refusing to pass ${JSON.stringify(bad)} to the firewall: not a canonical IP address`);
 }
 
+// One `iptables -S` (or ip6tables) read of the whole filter table.
 export async function readChains(runner: Runner, family: Family): Promise<IptablesView> {
   return parseRuleListing((await runTool(runner, [binaryFor(family), '-w', '-S'])).stdout);
 }
 
+// The family's changes as one iptables-restore batch; nothing runs when there is nothing to change.
 export async function restoreChains(runner: Runner, family: Family, commands: readonly Argv[]): Promise<void> {
   if (commands.length > 0) await runTool(runner, [`${binaryFor(family)}-restore`, '-w', '--noflush'], toRestoreInput(commands));
 }

@@ -4,6 +4,7 @@ import { planSetChains, setsAfter } from '../../core/ipset-plan.js';
 import { planNft, viewOfTable, wantedTable, parseNftJson } from '../../core/nft-plan.js';
 import type { Firewall } from './types.js';
 
+/** The backend whose commands a dry run (or backend = "none") reports. */
 export type PlannedBackend = 'iptables' | 'ipset' | 'nftables';
 
 function plan(kind: PlannedBackend, setup: FirewallSetup, bans: readonly BanEntry[], previous: readonly BanEntry[]): Argv[] {

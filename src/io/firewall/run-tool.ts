@@ -17,6 +17,7 @@ function describeFailure(argv: Argv, stderr: string): FirewallError {
   return new FirewallError(`${argv.join(' ')} failed: ${detail.trim()}`);
 }
 
+/** What a tool printed and how it exited. */
 export type ToolRun = { readonly exitCode: number; readonly stdout: string; readonly stderr: string };
 
 // Runs one firewall tool; a missing tool or a refusal becomes one FirewallError line naming the tool

@@ -13,6 +13,7 @@ export type Firewall = {
   readonly reconciles: boolean;
 };
 
+/** A firewall tool missing, refusing, or failing: one line for the user, exit 1, nothing recorded. */
 export class FirewallError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
