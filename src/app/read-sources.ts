@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { EVIDENCE_LINES } from '../core/decide.js';
-import { forEachCandidateLine, matchLine } from '../core/match.js';
+import { createAttemptCounter, type AttemptInput } from '../core/attempts.js';
+import { forEachCandidateLine, matchLine, roleOf } from '../core/match.js';
 import type { FileCursor } from '../core/state.js';
 import { createDateReader } from '../core/timestamp.js';
 import type { Jail } from '../config/types.js';
@@ -63,18 +64,31 @@ function describe(e: unknown): string {
   return (e as Error).message;
 }
 
+export type LineSink = { readonly write: (text: string) => void; readonly end: () => void };
+
 // The text handler for one source: every line goes through the matchers of the jails that
-// watch it, and each failure lands in that jail's tally with its time read from the line.
-function createLineSink(jails: readonly Jail[], incoming: ReadonlyMap<string, Tally>, now: number): (text: string) => void {
+// watch it, and each attempt (not each line: see core/attempts) lands in that jail's tally with
+// its time read from the line. `end` counts what still waits when the source is read.
+export function createLineSink(jails: readonly Jail[], incoming: ReadonlyMap<string, Tally>, now: number): LineSink {
   const dates = createDateReader(now);
-  return (text) => {
-    for (const jail of jails) {
-      const tally = incoming.get(jail.name)!;
-      forEachCandidateLine(text, jail.matcher.prefilterRe, (line) => {
-        const v = matchLine(line, jail.matcher, true);
-        if (v.kind === 'match') record(tally, v.ip, dates.read(line)?.time ?? now, line);
-      });
-    }
+  const perJail = jails.map((jail) => {
+    const tally = incoming.get(jail.name)!;
+    return { jail, counter: createAttemptCounter<AttemptInput>({ count: (m) => record(tally, m.ip, m.time, m.line) }) };
+  });
+  return {
+    write(text) {
+      for (const { jail, counter } of perJail) {
+        forEachCandidateLine(text, jail.matcher.prefilterRe, (line) => {
+          const v = matchLine(line, jail.matcher, true);
+          if (v.kind === 'match' || v.kind === 'companion' || v.kind === 'success') {
+            counter.feed({ ip: v.ip, time: dates.read(line)?.time ?? now, pattern: v.pattern, line, role: roleOf(v), key: v.key });
+          }
+        });
+      }
+    },
+    end() {
+      for (const { counter } of perJail) counter.flush();
+    },
   };
 }
 
@@ -124,7 +138,8 @@ export async function readSources(jails: readonly Jail[], saved: SavedSources, n
   for (const [path, fileJails] of byFile) {
     const sink = createLineSink(fileJails, incoming, now);
     try {
-      const out = await readChain(path, saved.files[path], now, (text) => { sink(text); progress.advance(text.length); });
+      const out = await readChain(path, saved.files[path], now, (text) => { sink.write(text); progress.advance(text.length); });
+      sink.end();
       notes.push(...out.notes);
       if (out.cursor === null) { notes.push({ level: 'warning', text: `${path}: ${describe(missingError(path))}` }); continue; }
       files.push({ path, startOffset: out.startOffset, endOffset: out.endOffset, linesRead: out.lines, rotated: out.rotated });

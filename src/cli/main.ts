@@ -10,6 +10,7 @@ import { registerRules } from './rules.js';
 import { registerScan } from './scan.js';
 import { registerStats } from './stats.js';
 import { registerStatus } from './status.js';
+import { registerTest } from './test.js';
 import { registerUnban } from './unban.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, locked: 75 } as const;
@@ -36,6 +37,7 @@ async function main(argv: string[]): Promise<void> {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') });
   registerScan(program);
+  registerTest(program);
   registerStatus(program);
   registerRules(program);
   registerRestore(program);

@@ -2,15 +2,23 @@ import type { Command } from 'commander';
 import { RULES } from '../rules/library.js';
 import { writeOut } from './common.js';
 
+// What `logban rules --json` shows of a rule: its patterns, what each means for counting
+// attempts (fail, companion), the logins that worked (successregex), and where its logs are.
+function describeRule(r: (typeof RULES)[number]) {
+  const { name, description, prefix, failregex, ignoreregex, logpath, port } = r;
+  const roles = failregex.map((_, i) => r.roles?.[i] ?? 'fail');
+  return { name, description, prefix, failregex, roles, successregex: r.successregex ?? [], ignoreregex, logpath, port };
+}
+
 export function registerRules(program: Command): void {
   program.command('rules')
     .description('list the built-in rules')
     .option('--json', 'print the rules as JSON')
     .action((flags: { json?: boolean }) => {
       if (flags.json) {
-        writeOut(`${JSON.stringify(RULES.map(({ name, description, prefix, failregex, ignoreregex, logpath, port }) => ({ name, description, prefix, failregex, ignoreregex, logpath, port })), null, 2)}\n`);
+        writeOut(`${JSON.stringify(RULES.map(describeRule), null, 2)}\n`);
         return;
       }
-      writeOut(RULES.map((r) => `${r.name.padEnd(14)} ${r.description}\n${' '.repeat(15)}logs: ${r.logpath.join(', ')}\n`).join(''));
+      writeOut(RULES.map((r) => `${r.name.padEnd(14)} ${r.description}\n${' '.repeat(15)}logs: ${r.logpath.join(', ') || '(name it in a jail)'}\n`).join(''));
     });
 }

@@ -1,4 +1,5 @@
 import { parse, TomlError } from 'smol-toml';
+import { resolveDatePatterns, type DatePatternName } from '../core/timestamp.js';
 import { parseDuration } from '../core/duration.js';
 import { compileIpMatcher } from '../core/ip.js';
 import { nftHookFor } from '../core/nft-plan.js';
@@ -19,14 +20,15 @@ const KEYS = {
   defaults: ['findtime', 'maxretry', 'bantime', 'ignoreip', 'bantime_factor', 'maxbantime'],
   firewall: ['backend', 'chains'],
   report: ['whois'],
-  jail: ['enabled', 'logpath', 'journalmatch', 'journal_dir', 'rules', 'failregex', 'ignoreregex', 'findtime', 'maxretry', 'bantime', 'ignoreip', 'port',
-    'protocol', 'connlimit', 'bantime_factor', 'maxbantime'],
+  jail: ['enabled', 'logpath', 'journalmatch', 'journal_dir', 'rules', 'failregex', 'ignoreregex', 'prefregex', 'datepattern', 'findtime', 'maxretry', 'bantime',
+    'ignoreip', 'port', 'protocol', 'connlimit', 'bantime_factor', 'maxbantime'],
 };
 const BACKENDS: readonly Backend[] = ['iptables', 'ipset', 'nftables', 'none'];
 const JAIL_NAME = /^[A-Za-z0-9_-]{1,21}$/;
 
 class Invalid extends Error {
-  constructor(readonly table: string, readonly key: string | undefined, message: string) {
+  /** `needle`: text on the offending line itself (a pattern inside a multi-line list). */
+  constructor(readonly table: string, readonly key: string | undefined, message: string, readonly needle?: string) {
     super(message);
   }
 }
@@ -123,8 +125,17 @@ function buildJail(name: string, raw: unknown, d: Defaults, services: Services):
     throw new Invalid(where, undefined, `jail "${name}" needs rules = [...] (see "logban rules") or failregex = [...]`);
   }
   const rules = ruleNames.map((r) => findRule(r) ?? (() => { throw new Invalid(where, 'rules', `unknown rule "${r}" (see "logban rules")`); })());
-  const matcher = compileMatcher(rules, failregex, strings(t, 'ignoreregex', where, []));
-  if (!matcher.ok) throw new Invalid(where, failregex.length ? 'failregex' : 'ignoreregex', `jail "${name}": ${matcher.error}`);
+  const ignoreregex = strings(t, 'ignoreregex', where, []);
+  const prefregex = t['prefregex'] ?? '';
+  if (typeof prefregex !== 'string') throw new Invalid(where, 'prefregex', 'prefregex must be a string');
+  if (prefregex !== '' && failregex.length === 0) throw new Invalid(where, 'prefregex', 'prefregex needs failregex = [...] to follow it');
+  const matcher = compileMatcher(rules, failregex, ignoreregex, prefregex);
+  if (!matcher.ok) {
+    const bad = /^(prefregex|pattern) '(.*)': /s.exec(matcher.error);
+    const key = bad?.[1] === 'prefregex' ? 'prefregex' : bad && ignoreregex.includes(bad[2]!) && !failregex.includes(bad[2]!) ? 'ignoreregex' : 'failregex';
+    throw new Invalid(where, key, `jail "${name}": ${matcher.error}`, bad?.[2]);
+  }
+  const datepattern = datePatterns(t, where);
   const findtime = duration(t, 'findtime', where, d.findtime);
   if (findtime === null) throw new Invalid(where, 'findtime', 'findtime cannot be permanent');
   return {
@@ -135,7 +146,29 @@ function buildJail(name: string, raw: unknown, d: Defaults, services: Services):
     maxbantime: duration(t, 'maxbantime', where, d.maxbantime),
     ignoreip: [...new Set([...d.ignoreip, ...ignoreList(t, where, [])])],
     ...portsOf(t, where, services),
+    ...(datepattern ? { datepattern } : {}),
   };
+}
+
+// A jail's date formats, by the names timestamp.ts knows (DATE_PATTERNS and their aliases).
+function datePatterns(t: Table, where: string): readonly DatePatternName[] | undefined {
+  if (t['datepattern'] === undefined) return undefined;
+  const names = strings(t, 'datepattern', where, []);
+  if (names.length === 0) throw new Invalid(where, 'datepattern', 'datepattern must name at least one date format');
+  const r = resolveDatePatterns(names);
+  if (!r.ok) throw new Invalid(where, 'datepattern', `datepattern: ${r.error}`);
+  return r.value;
+}
+
+// The line of `needle` at or after the key's line (a pattern in a multi-line list).
+function locateNeedle(text: string, from: number | undefined, needle: string): number | undefined {
+  if (from === undefined) return undefined;
+  const lines = text.split('\n');
+  for (let i = from - 1; i < lines.length; i++) {
+    if (i > from - 1 && /^\s*\[/.test(lines[i]!)) break;
+    if (lines[i]!.includes(needle)) return i + 1;
+  }
+  return from;
 }
 
 // [report]: what the scan report adds; whois lookups are off unless asked for.
@@ -196,7 +229,8 @@ export function buildConfig(
     return ok(buildFromData(data, path, exists, services));
   } catch (e) {
     if (!(e instanceof Invalid)) throw e;
-    const line = locateKey(text, e.table, e.key);
+    const keyLine = locateKey(text, e.table, e.key);
+    const line = e.needle === undefined ? keyLine : locateNeedle(text, keyLine, e.needle);
     return err({ message: e.message, ...(line !== undefined ? { line } : {}) });
   }
 }

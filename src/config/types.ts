@@ -1,6 +1,7 @@
 import type { JailPolicy } from '../core/decide.js';
 import type { Matcher } from '../core/match.js';
 import type { PortRange, Protocol } from '../core/ports.js';
+import type { DatePatternName } from '../core/timestamp.js';
 
 export type Backend = 'iptables' | 'ipset' | 'nftables' | 'none';
 
@@ -20,6 +21,8 @@ export type Jail = JailPolicy & {
   readonly protocol: Protocol;
   /** New TCP connections per IP above which the jail's ports drop them; null: no limit. */
   readonly connlimit: number | null;
+  /** Date format names for this jail's logs (config `datepattern`); absent: every format is tried. */
+  readonly datepattern?: readonly DatePatternName[];
 };
 
 // [report]: whois = true adds country and network of each newly banned IP to the report.

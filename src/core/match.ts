@@ -1,7 +1,20 @@
 import { canonicalIp } from './ip.js';
 
-/** One regex standing for one or more patterns; `groups[i]` captures the host of pattern `first + i`. */
-export type MatchUnit = { readonly re: RegExp; readonly groups: readonly string[]; readonly first: number };
+/** What a pattern means for counting attempts (see src/rules/spec.ts and src/core/attempts.ts). */
+export type PatternRole = 'fail' | 'companion' | 'success';
+
+/**
+ * One regex standing for one or more patterns; capture `hosts[i]` holds the host of pattern
+ * `first + i`, `roles[i]` says what it means (missing: every pattern is a `fail`), capture
+ * `keys[i]` (0: none) its process or session id, which relates the lines of one attempt.
+ */
+export type MatchUnit = {
+  readonly re: RegExp;
+  readonly hosts: readonly number[];
+  readonly first: number;
+  readonly roles?: readonly PatternRole[];
+  readonly keys?: readonly number[];
+};
 
 export type Matcher = {
   /** Literals of which a line must contain one; null means every line is tried. */
@@ -12,10 +25,24 @@ export type Matcher = {
   readonly ignore: readonly RegExp[];
 };
 
+type Hit = { readonly ip: string; readonly pattern: number; readonly key: string | undefined };
+
+/**
+ * `match`: a failure, one attempt. `companion`: a line about an attempt that another line of the
+ * same key may log too (only the attempt counter can tell whether it counts). `success`: a login
+ * that worked. Callers that count only `match` never count a line twice.
+ */
 export type LineVerdict =
-  | { readonly kind: 'match'; readonly ip: string; readonly pattern: number }
+  | ({ readonly kind: 'match' } & Hit)
+  | ({ readonly kind: 'companion' } & Hit)
+  | ({ readonly kind: 'success' } & Hit)
   | { readonly kind: 'ignored' }
   | { readonly kind: 'miss' };
+
+/** The role of a verdict's pattern, for the attempt counter. */
+export function roleOf(v: { readonly kind: 'match' | 'companion' | 'success' }): PatternRole {
+  return v.kind === 'match' ? 'fail' : v.kind;
+}
 
 const MISS: LineVerdict = { kind: 'miss' };
 const IGNORED: LineVerdict = { kind: 'ignored' };
@@ -26,14 +53,20 @@ export function matchLine(line: string, matcher: Matcher, prefiltered = false): 
   const { prefilter, units, ignore } = matcher;
   if (prefilter && !prefiltered && !prefilter.some((word) => line.includes(word))) return MISS;
   for (const unit of units) {
-    const groups = unit.re.exec(line)?.groups;
-    if (!groups) continue;
-    for (let i = 0; i < unit.groups.length; i++) {
-      const host = groups[unit.groups[i]!];
+    const m = unit.re.exec(line);
+    if (m === null) continue;
+    for (let i = 0; i < unit.hosts.length; i++) {
+      const host = m[unit.hosts[i]!];
       if (host === undefined) continue;
       const ip = canonicalIp(host);
       if (ip === null) break;
-      return ignore.some((re) => re.test(line)) ? IGNORED : { kind: 'match', ip, pattern: unit.first + i };
+      const role = unit.roles?.[i] ?? 'fail';
+      const k = unit.keys?.[i];
+      const key = k ? m[k] : undefined;
+      const pattern = unit.first + i;
+      if (role === 'success') return { kind: 'success', ip, pattern, key };
+      if (ignore.some((re) => re.test(line))) return IGNORED;
+      return role === 'fail' ? { kind: 'match', ip, pattern, key } : { kind: 'companion', ip, pattern, key };
     }
   }
   return MISS;
@@ -47,14 +80,15 @@ export function compilePrefilter(words: readonly string[] | null): RegExp | null
 }
 
 // Calls `visit` with each line of `text` that could match, in order: with a prefilter only the
-// lines around a word hit are cut out, so most lines of a big log are never sliced.
-export function forEachCandidateLine(text: string, prefilter: RegExp | null, visit: (line: string) => void): void {
+// lines around a word hit are cut out, so most lines of a big log are never sliced. `start` is
+// the line's offset in `text`, so a caller can count the newlines before it cheaply.
+export function forEachCandidateLine(text: string, prefilter: RegExp | null, visit: (line: string, start: number) => void): void {
   if (prefilter === null) {
     let start = 0;
     while (start < text.length) {
       let end = text.indexOf('\n', start);
       if (end < 0) end = text.length;
-      visit(stripCr(text.slice(start, end)));
+      visit(stripCr(text.slice(start, end)), start);
       start = end + 1;
     }
     return;
@@ -64,7 +98,7 @@ export function forEachCandidateLine(text: string, prefilter: RegExp | null, vis
     const start = text.lastIndexOf('\n', hit.index) + 1;
     let end = text.indexOf('\n', hit.index);
     if (end < 0) end = text.length;
-    visit(stripCr(text.slice(start, end)));
+    visit(stripCr(text.slice(start, end)), start);
     prefilter.lastIndex = end;
   }
 }

@@ -51,7 +51,8 @@ export function createStatsCounter(matcher: Matcher, now: number): StatsCounter 
   let dates = createDateReader(now);
   const visit = (line: string) => {
     const v = matchLine(line, matcher, true);
-    if (v.kind !== 'match') return;
+    // Lines, not attempts: a companion line ("Invalid user", PAM's line) is a failure line too.
+    if (v.kind !== 'match' && v.kind !== 'companion') return;
     matched++;
     ips.set(v.ip, (ips.get(v.ip) ?? 0) + 1);
     const time = dates.read(line)?.time;

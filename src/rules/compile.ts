@@ -1,52 +1,78 @@
 import { err, ok, type Result } from '../core/result.js';
-import { compilePrefilter, type Matcher, type MatchUnit } from '../core/match.js';
-import type { RuleSpec } from './library.js';
+import { compilePrefilter, type Matcher, type MatchUnit, type PatternRole } from '../core/match.js';
+import { numberGroups } from './capture-groups.js';
+import type { RuleSpec } from './spec.js';
 
 // IPv4 or IPv6 only (never a host name, so nothing an attacker writes can trigger a DNS lookup);
 // the capture is validated and canonicalised after the match.
 const HOST_BODY = '(?:\\d{1,3}\\.){3}\\d{1,3}|(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\\d{1,3}\\.){3}\\d{1,3})?';
 const hostGroup = (name: string) => `(?<${name}>${HOST_BODY})`;
 
-function checkHost(source: string): string | null {
+// Why a custom pattern cannot be used, or null: exactly one <HOST> is required.
+export function checkHost(source: string): string | null {
   const count = source.split('<HOST>').length - 1;
   if (count === 1) return null;
   return count === 0 ? 'it has no <HOST>' : 'it has more than one <HOST>';
+}
+
+// Pattern i of a unit: which capture holds its host, and its key (its own, else the prefix's).
+function unitOf(source: string, first: number, count: number, roles?: readonly PatternRole[]): Result<MatchUnit> {
+  const { source: numbered, index } = numberGroups(source);
+  const re = build(numbered);
+  if (!re.ok) return re;
+  const hosts = Array.from({ length: count }, (_, i) => index.get(`lbh${first + i}`)!);
+  const keys = Array.from({ length: count }, (_, i) => index.get(`lbk${first + i}`) ?? index.get('key') ?? 0);
+  return ok({
+    re: re.value, hosts, first,
+    ...(roles && roles.some((r) => r !== 'fail') ? { roles } : {}),
+    ...(keys.some((k) => k !== 0) ? { keys } : {}),
+  });
 }
 
 function build(source: string): Result<RegExp> {
   try {
     return ok(new RegExp(source));
   } catch (e) {
-    return err((e as Error).message);
+    return err((e as Error).message.replace(/^Invalid regular expression: /, ''));
   }
+}
+
+/** Every pattern of a rule in matcher order: failregex first, then successregex. */
+export function rulePatterns(rule: RuleSpec): { readonly source: string; readonly role: PatternRole }[] {
+  return [
+    ...rule.failregex.map((source, i) => ({ source, role: rule.roles?.[i] ?? ('fail' as const) })),
+    ...(rule.successregex ?? []).map((source) => ({ source, role: 'success' as const })),
+  ];
 }
 
 // A rule's patterns share its prefix, so they become one regex: prefix once, then the
 // alternatives in order, each with its own host group (the first alternative that matches wins,
 // as if the patterns were tried one by one).
 function compileRule(rule: RuleSpec, first: number): Result<MatchUnit> {
-  const groups = rule.failregex.map((_, i) => `lbh${first + i}`);
-  const bodies = rule.failregex.map((body, i) => `(?:${body.replace('<HOST>', hostGroup(groups[i]!))})`);
-  const re = build(`${rule.prefix}(?:${bodies.join('|')})`);
-  if (!re.ok) return err(`rule ${rule.name}: ${re.error}`);
-  return ok({ re: re.value, groups, first });
+  const patterns = rulePatterns(rule);
+  // A pattern may capture its own key (a session id in its text) as `key`; names must be unique
+  // in one regex, so each becomes lbk<n>.
+  const bodies = patterns.map((p, i) => `(?:${p.source.replace('<HOST>', hostGroup(`lbh${first + i}`)).replace('(?<key>', `(?<lbk${first + i}>`)})`);
+  const unit = unitOf(`${rule.prefix}(?:${bodies.join('|')})`, first, patterns.length, patterns.map((p) => p.role));
+  return unit.ok ? unit : err(`rule ${rule.name}: ${unit.error}`);
 }
 
-// A custom pattern stays a regex of its own, tried after the ones before it.
-export function compileCustom(source: string, first: number): Result<MatchUnit> {
-  const problem = checkHost(source);
-  if (problem) return err(problem);
-  const group = `lbh${first}`;
-  const re = build(source.replace('<HOST>', hostGroup(group)));
-  return re.ok ? ok({ re: re.value, groups: [group], first }) : re;
+// A custom pattern stays a regex of its own, tried after the ones before it. With a prefregex the
+// pattern matches what follows the common prefix (a leading ^ on the pattern is dropped).
+export function compileCustom(source: string, first: number, prefregex = ''): Result<MatchUnit> {
+  const body = prefregex === '' ? source : `${prefregex}(?:${source.replace(/^\^/, '')})`;
+  const problem = checkHost(body);
+  if (problem) return err(prefregex === '' ? problem : `${problem} (prefregex and pattern together)`);
+  return unitOf(body.replace('<HOST>', hostGroup(`lbh${first}`)), first, 1);
 }
 
 // A jail's matcher: built-in rules plus its own failregex/ignoreregex. Prefilters only apply
-// when every pattern comes from a rule that has them.
+// when every pattern comes from a rule that has them. Errors name the pattern and the reason.
 export function compileMatcher(
   rules: readonly RuleSpec[],
   failregex: readonly string[],
   ignoreregex: readonly string[],
+  prefregex = '',
 ): Result<Matcher> {
   const units: MatchUnit[] = [];
   let next = 0;
@@ -54,10 +80,14 @@ export function compileMatcher(
     const unit = compileRule(rule, next);
     if (!unit.ok) return unit;
     units.push(unit.value);
-    next += rule.failregex.length;
+    next += unit.value.hosts.length;
+  }
+  if (prefregex !== '') {
+    const bad = build(prefregex.replace('<HOST>', hostGroup('lbhp')));
+    if (!bad.ok) return err(`prefregex '${prefregex}': ${bad.error}`);
   }
   for (const source of failregex) {
-    const unit = compileCustom(source, next++);
+    const unit = compileCustom(source, next++, prefregex);
     if (!unit.ok) return err(`pattern '${source}': ${unit.error}`);
     units.push(unit.value);
   }

@@ -2,6 +2,8 @@
 // so that text an attacker controls (user names, URLs, user agents) can never supply <HOST>: the
 // host is taken from a field the daemon writes itself, before or after the attacker's text.
 import { APACHE_RULES } from './services/apache.js';
+import { FTP_RULES } from './services/ftp.js';
+import { MAIL_RULES } from './services/mail.js';
 import { MYSQL_RULES } from './services/mysql.js';
 import { NGINX_RULES } from './services/nginx.js';
 import { SSHD_RULES } from './services/sshd.js';
@@ -11,7 +13,7 @@ import type { RuleSpec } from './spec.js';
 export type { RuleSpec } from './spec.js';
 
 export const RULES: readonly RuleSpec[] = [
-  ...SSHD_RULES, ...MYSQL_RULES,
+  ...SSHD_RULES, ...MYSQL_RULES, ...MAIL_RULES, ...FTP_RULES,
   ...NGINX_RULES, ...APACHE_RULES, ...WORDPRESS_RULES,
 ];
 

@@ -1,14 +1,33 @@
+// A built-in rule as data: what a line must contain, its shared prefix, its patterns.
+import type { PatternRole } from '../core/match.js';
 import type { DatePatternName } from '../core/timestamp.js';
 
-// A built-in rule as data: what a line must contain, its shared prefix, its patterns.
+export type { PatternRole };
+
+/*
+ * What a matched line means for counting attempts (src/core/attempts.ts):
+ * - `fail`: one attempt.
+ * - `companion`: another line about an attempt that may be logged elsewhere too (PAM's line next
+ *   to sshd's, "Invalid user" before "Failed password", a closing line); it counts, once per key,
+ *   only when the same key (process or session id) logs no `fail` and no `success`.
+ * - `success`: a login that worked; the key's pending companions are forgotten, never counted.
+ */
+
 export type RuleSpec = {
   readonly name: string;
   readonly description: string;
   /** Literal words a line must contain before any regex runs. */
   readonly prefilter: readonly string[];
-  /** What every failregex starts with (timestamp, host, process); matched once per line. */
+  /**
+   * What every pattern starts with (timestamp, host, process); matched once per line. A named
+   * group `key` (process or session id) relates the lines of one attempt.
+   */
   readonly prefix: string;
   readonly failregex: readonly string[];
+  /** Role of failregex[i]; missing entries (or no list) mean `fail`. */
+  readonly roles?: readonly PatternRole[];
+  /** Logins that worked: matched after the failregex, never a failure; they settle their key. */
+  readonly successregex?: readonly string[];
   readonly ignoreregex: readonly string[];
   /** Well-known log files, used by the embedded defaults when they exist on the host. */
   readonly logpath: readonly string[];

@@ -36,6 +36,6 @@ describe('logban status', () => {
     expect(JSON.parse(r.stdout)).toEqual({ bans: [], failures: [], files: [] });
     const rules = JSON.parse(runCli(['rules', '--json']).stdout) as { name: string }[];
     expect(rules.map((x) => x.name)).toEqual(RULES.map((r) => r.name));
-    expect(rules.map((x) => x.name)).toEqual(expect.arrayContaining(['sshd', 'mysqld-auth', 'nginx-http-auth', 'apache-auth', 'wordpress']));
+    expect(rules.map((x) => x.name)).toEqual(expect.arrayContaining(['sshd', 'mysqld-auth', 'nginx-http-auth', 'apache-auth', 'wordpress', 'postfix', 'dovecot', 'vsftpd', 'proftpd', 'pure-ftpd']));
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildConfig } from '../../src/config/build.js';
+import { matchLine } from '../../src/core/match.js';
 
 describe('config', () => {
   it('embedded defaults: one jail per built-in rule whose log exists', () => {
@@ -54,5 +55,51 @@ rules = ["sshd"]
     if (r.ok) return;
     expect(r.error.line).toBe(line);
     expect(r.error.message).toContain(message);
+  });
+});
+
+describe('custom patterns in the config', () => {
+  const jail = (body: string) => `[firewall]\nbackend = "none"\n\n[jails.web]\nlogpath = ["/srv/a.log"]\n${body}`;
+  const build = (text: string) => buildConfig(text, '/etc/logban/logban.toml', () => false);
+
+  it.each([
+    // [config body, line of the error, words the message must hold]
+    ["failregex = ['^<HOST> (unclosed']\n", 6, ['jail "web"', "pattern '^<HOST> (unclosed'", 'Unterminated group']],
+    ["failregex = ['^no host here$']\n", 6, ['jail "web"', "pattern '^no host here$'", 'it has no <HOST>']],
+    ["failregex = ['^<HOST> and <HOST>$']\n", 6, ['jail "web"', 'more than one <HOST>']],
+    ["failregex = [\n  '^<HOST> fine$',\n  '^<HOST> [bad$',\n]\n", 8, ["pattern '^<HOST> [bad$'", 'Unterminated character class']],
+    ["failregex = ['^<HOST> x$']\nignoreregex = ['(oops']\n", 7, ["pattern '(oops'", 'Unterminated group']],
+    ["prefregex = '^\\S+ app['\nfailregex = ['<HOST> x$']\n", 6, ['prefregex', 'Unterminated character class']],
+    ["prefregex = '^<HOST> '\nfailregex = ['from <HOST>$']\n", 7, ['more than one <HOST>', 'prefregex and pattern together']],
+    ["rules = ['sshd']\nprefregex = '^\\S+ app: '\n", 7, ['prefregex needs failregex']],
+    ["prefregex = 5\nfailregex = ['<HOST>']\n", 6, ['prefregex must be a string']],
+  ])('%j is refused at its line', (body, line, words) => {
+    const r = build(jail(body));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.line).toBe(line);
+    for (const w of words) expect(r.error.message).toContain(w);
+  });
+
+  it('prefregex is the common start of every failregex; a leading ^ on the pattern is dropped', () => {
+    const r = build(jail("prefregex = '^\\S+ app\\[\\d+\\]: '\nfailregex = ['^login failed from <HOST>$', 'bad token from <HOST>$']\n"));
+    if (!r.ok) throw new Error(r.error.message);
+    const m = r.value.jails[0]!.matcher;
+    expect(matchLine('host1 app[12]: login failed from 203.0.113.5', m)).toMatchObject({ kind: 'match', ip: '203.0.113.5', pattern: 0 });
+    expect(matchLine('host1 app[12]: bad token from 2001:db8::5', m)).toMatchObject({ kind: 'match', ip: '2001:db8::5', pattern: 1 });
+    expect(matchLine('host1 other[12]: login failed from 203.0.113.5', m).kind).toBe('miss');
+  });
+
+  it('datepattern: one name or a list, kept for the jail; an empty list is refused', () => {
+    const one = build(jail("failregex = ['^<HOST> x$']\ndatepattern = 'iso8601'\n"));
+    if (!one.ok) throw new Error(one.error.message);
+    expect(one.value.jails[0]!.datepattern).toEqual(['iso8601']);
+    const aliases = build(jail("failregex = ['^<HOST> x$']\ndatepattern = ['rfc5424', 'syslog']\n"));
+    if (!aliases.ok) throw new Error(aliases.error.message);
+    expect(aliases.value.jails[0]!.datepattern).toEqual(['iso8601', 'syslog']);
+    const unknown = build(jail("failregex = ['^<HOST> x$']\ndatepattern = 'strftime'\n"));
+    expect(unknown.ok ? null : [unknown.error.line, unknown.error.message.split(' (known')[0]]).toEqual([7, 'datepattern: unknown datepattern "strftime"']);
+    const none = build(jail("failregex = ['^<HOST> x$']\ndatepattern = []\n"));
+    expect(none.ok ? null : [none.error.line, none.error.message]).toEqual([7, 'datepattern must name at least one date format']);
   });
 });

@@ -20,6 +20,13 @@ describe('forEachCandidateLine', () => {
   ])('prefilter %j visits each candidate line once, in order', (prefilter, expected) => {
     expect(collect(text, prefilter)).toEqual(expected);
   });
+  it('hands over where each line starts, so callers can number lines', () => {
+    const text = 'x\nFailed a\ny\nz Failed b\n';
+    const seen: [string, number][] = [];
+    forEachCandidateLine(text, compilePrefilter(['Failed']), (line, start) => seen.push([line, start]));
+    expect(seen).toEqual([['Failed a', 2], ['z Failed b', 13]]);
+    expect(seen.map(([, start]) => text.slice(0, start).split('\n').length)).toEqual([2, 4]);
+  });
   it('handles a hit on the first and the last character', () => {
     expect(collect('Failed \n\nx Failed ', ['Failed '])).toEqual(['Failed ', 'x Failed ']);
   });
@@ -29,10 +36,26 @@ describe('matchLine', () => {
   const r = compileMatcher([], ['^<HOST> denied$'], ['^192\\.0\\.2\\.1 ']);
   const m = r.ok ? r.value : null;
   it.each([
-    ['203.0.113.5 denied', { kind: 'match', ip: '203.0.113.5', pattern: 0 }],
-    ['2001:DB8::1 denied', { kind: 'match', ip: '2001:db8::1', pattern: 0 }],
+    ['203.0.113.5 denied', { kind: 'match', ip: '203.0.113.5', pattern: 0, key: undefined }],
+    ['2001:DB8::1 denied', { kind: 'match', ip: '2001:db8::1', pattern: 0, key: undefined }],
     ['192.0.2.1 denied', { kind: 'ignored' }],
     ['999.1.1.1 denied', { kind: 'miss' }],
     ['203.0.113.5 allowed', { kind: 'miss' }],
   ])('%s', (line, expected) => expect(matchLine(line, m!)).toEqual(expected));
+});
+
+describe('matchLine roles and keys', () => {
+  const rule = {
+    name: 't', description: '', prefilter: ['x'], prefix: '^p\\[(?<key>\\d+)\\]: ',
+    failregex: ['bad <HOST>$', 'maybe <HOST>$'], roles: ['fail', 'companion'] as const,
+    successregex: ['good <HOST>$'], ignoreregex: [], logpath: [], port: [],
+  };
+  const r = compileMatcher([rule], [], []);
+  const m = r.ok ? r.value : null;
+  it.each([
+    ['p[7]: bad 203.0.113.5', { kind: 'match', ip: '203.0.113.5', pattern: 0, key: '7' }],
+    ['p[8]: maybe 203.0.113.5', { kind: 'companion', ip: '203.0.113.5', pattern: 1, key: '8' }],
+    ['p[9]: good 192.0.2.1', { kind: 'success', ip: '192.0.2.1', pattern: 2, key: '9' }],
+    ['p[9]: good host.example', { kind: 'miss' }],
+  ])('%s', (line, expected) => expect(matchLine(line, m!, true)).toEqual(expected));
 });

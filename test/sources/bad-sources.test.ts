@@ -1,21 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { sshdJailConfig } from '../helpers/sshd-config.js';
 import { readCompleteLines } from '../../src/io/reader.js';
 import { makeSandbox, sshdFailure, tempDir } from '../helpers/cli.js';
 import { join } from 'node:path';
 
 const NOW = '2026-11-21T10:00:00Z';
-const CONFIG = `
-[defaults]
-findtime = "1h"
-maxretry = 3
-[firewall]
-backend = "none"
-[jails.sshd]
-logpath = ["$DIR/auth.log"]
-rules = ["sshd"]
-`;
+const CONFIG = sshdJailConfig({ findtime: '1h' });
 const IP = '203.0.113.50';
 
 function filler(n: number, tag: string): string {

@@ -1,17 +1,56 @@
-import { SSHD_PREFIX } from '../prefixes.js';
+import { syslogPrefix } from '../syslog-prefix.js';
 import type { RuleSpec } from '../spec.js';
+
+// OpenSSH message texts (auth.c, auth2.c, auth-pam.c, sshd.c, kex.c): the client picks the user
+// name and its version banner; sshd appends the address after them, so every pattern is anchored
+// at the end of the line where the address is the last thing sshd wrote, or (for messages whose
+// client text comes last) right after the fixed words that start the message. The pid is the
+// key: one connection's lines share it (OpenSSH 9.8+ logs them as sshd-session, relayed
+// pre-auth lines carry " [preauth]").
+const USER = '(?:invalid user |illegal user )?.*?';
+const PORT_OPT = '(?: port \\d+)?';
+const KEY_INFO = '(?:: [A-Z0-9-]+ (?:SHA256:[A-Za-z0-9+/=]+|MD5:[0-9a-f:]+|(?:[0-9a-f]{2}:){15}[0-9a-f]{2}))?';
 
 export const SSHD_RULES: readonly RuleSpec[] = [
   {
     name: 'sshd',
-    description: 'OpenSSH: failed passwords, invalid users, too many authentication attempts',
-    prefilter: ['Failed ', 'nvalid user ', 'llegal user ', 'maximum authentication attempts'],
-    prefix: SSHD_PREFIX,
+    description: 'OpenSSH: failed passwords, invalid users, PAM failures, too many tries, pre-auth probes and closes',
+    prefilter: ['Failed ', 'nvalid user ', 'llegal user ', 'uthentication ', 'Connection ', 'Disconnect', 'identification', 'negotiate', 'not allowed because', 'Auth fail', 'Accepted '],
+    prefix: syslogPrefix('sshd|sshd-session|sshd-auth'),
     failregex: [
-      `Failed (?:password|keyboard-interactive/pam) for (?:invalid user )?.*? from <HOST> port \\d+(?: ssh\\d?)?$`,
-      `(?:Invalid|Illegal) user .*? from <HOST>(?: port \\d+)?$`,
-      `error: maximum authentication attempts exceeded for (?:invalid user )?.*? from <HOST> port \\d+(?: ssh\\d?)? \\[preauth\\]$`,
+      // 0: a password (or PAM conversation) that was wrong
+      `Failed (?:password|keyboard-interactive(?:/pam)?) for ${USER} from <HOST>${PORT_OPT}(?: ssh\\d?)?$`,
+      // 1: a user name that does not exist (the password try that follows is the attempt)
+      `(?:Invalid|Illegal) user .*? from <HOST>${PORT_OPT}$`,
+      // 2: PAM's own line for the same try as "Failed password"
+      `pam_unix\\(sshd:auth\\): authentication failure; logname=\\S* uid=\\d* euid=\\d* tty=\\S* ruser=\\S* rhost=<HOST>(?:\\s+user=\\S*)?(?: \\[preauth\\])?$`,
+      // 3: a key or the "none" method refused: a user's agent often offers several keys first
+      `Failed (?:publickey|none) for ${USER} from <HOST> port \\d+ ssh\\d?${KEY_INFO}$`,
+      // 4: MaxAuthTries reached: the end of tries already logged one by one
+      `(?:error: )?maximum authentication attempts exceeded for ${USER} from <HOST>${PORT_OPT}(?: ssh\\d?)? \\[preauth\\]$`,
+      // 5: the same, as OpenSSH 7.x wrote it with the address
+      `Disconnecting (?:authenticating|invalid) user .*? <HOST> port \\d+: Too many authentication failures \\[preauth\\]$`,
+      // 6: a client that gave up while authenticating
+      `(?:Connection (?:closed|reset) by|Disconnected from) (?:authenticating|invalid) user .*? <HOST> port \\d+ \\[preauth\\]$`,
+      // 7: PAM failures as sshd itself reports them (macOS, Solaris, older Linux)
+      `(?:error: )?PAM: (?:[Aa]uthentication (?:failure|error)|User not known to the underlying authentication module) for ${USER} from <HOST>(?: via \\S+)?$`,
+      // 8: AllowUsers/DenyUsers/AllowGroups/DenyGroups refusals
+      `User .*? from <HOST> not allowed because (?:not listed in AllowUsers|listed in DenyUsers|not in any group|a group is listed in DenyGroups|none of user's groups are listed in AllowGroups)$`,
+      // 9: a connection that never sent an SSH banner (scanners)
+      `Did not receive identification string from <HOST>${PORT_OPT}$`,
+      // 10: a banner that is not SSH (OpenSSH before 8.2)
+      `Bad protocol version identification '.*' from <HOST>${PORT_OPT}$`,
+      // 11: a bad banner or a dropped connection during the banner (OpenSSH 8.2+)
+      `banner exchange: Connection from <HOST> port \\d+: .*$`,
+      // 12: a client offering only algorithms no one should accept (old bots)
+      `(?:error: |fatal: )?Unable to negotiate with <HOST> port \\d+: no matching [\\w -]+ found\\b.*$`,
+      // 13: PAM's summary when a connection ends after several failures
+      `PAM \\d+ more authentication failures?; logname=\\S* uid=\\d* euid=\\d* tty=\\S* ruser=\\S* rhost=<HOST>(?:\\s+user=\\S*)?$`,
+      // 14: a client giving up: "auth fail" (JSch), or no method it has is allowed (key-only servers)
+      `(?:error: )?Received disconnect from <HOST>(?: port \\d+)?:\\s*(?:3: .*: Auth fail|14: No (?:supported )?authentication methods available)(?: \\[preauth\\])?$`,
     ],
+    roles: ['fail', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'fail', 'fail', 'fail', 'fail', 'companion', 'companion'],
+    successregex: [`Accepted \\S+ for .*? from <HOST> port \\d+ ssh\\d?(?:: .*)?$`],
     ignoreregex: [],
     logpath: ['/var/log/auth.log', '/var/log/secure'],
     port: ['ssh'],

@@ -1,0 +1,169 @@
+// `logban test`: one log file against one rule or regex, as fail2ban-regex does it, on the same
+// chunk + prefilter path the scan uses; the attempt counter says how many attempts the lines make.
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { createAttemptCounter, type AttemptInput } from '../core/attempts.js';
+import { forEachCandidateLine, matchLine, roleOf, type Matcher, type PatternRole } from '../core/match.js';
+import { createDateReader, toIso, type DatePatternName } from '../core/timestamp.js';
+import { compileMatcher, rulePatterns } from '../rules/compile.js';
+import { findRule } from '../rules/library.js';
+import { readLogText } from '../io/log-text.js';
+import { UsageError } from './errors.js';
+
+export type TestMatch = { readonly line: number; readonly ip: string; readonly time: string | null; readonly pattern: number };
+
+/** The counts and matches of `test --json` (DESIGN's contract), and what the text report adds. */
+export type TestReport = {
+  readonly lines: number; readonly matched: number; readonly missed: number; readonly ignored: number;
+  readonly matches: readonly TestMatch[];
+  /** What was tested: a rule name or the regex, and its patterns with their hits. */
+  readonly target: { readonly kind: 'rule' | 'regex'; readonly name: string };
+  readonly patterns: readonly { readonly source: string; readonly role: PatternRole; readonly hits: number }[];
+  readonly successes: number;
+  readonly attempts: number;
+  readonly dates: readonly { readonly name: string; readonly hits: number }[];
+  readonly missedLines: readonly { readonly line: number; readonly text: string }[];
+  readonly file: { readonly bytes: number; readonly gzip: boolean; readonly complete: boolean; readonly note?: string };
+};
+
+type Target = {
+  kind: 'rule' | 'regex'; name: string; matcher: Matcher; patterns: { source: string; role: PatternRole }[];
+  datepattern?: readonly DatePatternName[];
+};
+
+// A built-in rule by name, else a regex with exactly one <HOST>; anything else is a usage error.
+export function resolveTarget(arg: string): Target {
+  const rule = findRule(arg);
+  const compiled = rule ? compileMatcher([rule], [], []) : compileMatcher([], [arg], []);
+  if (!compiled.ok) {
+    if (!rule && !arg.includes('<HOST>')) throw new UsageError(`"${arg}" is neither a built-in rule (see "logban rules") nor a regex with <HOST>`);
+    throw new UsageError(compiled.error);
+  }
+  const patterns = rule ? rulePatterns(rule) : [{ source: arg, role: 'fail' as const }];
+  return { kind: rule ? 'rule' : 'regex', name: arg, matcher: compiled.value, patterns, ...(rule?.datepattern ? { datepattern: rule.datepattern } : {}) };
+}
+
+
+// A failure line as the counter sees it; `time` stays epoch seconds until the output.
+type Entry = AttemptInput & { lineNo: number; date: number | null; removed?: boolean };
+
+export type TestOptions = {
+  /** How many missed lines to keep as samples. */
+  readonly maxMissed: number;
+  /** Keep every match for `matches` (--json); the text report only needs the counts. */
+  readonly listMatches: boolean;
+};
+
+// Reads the file (plain or gzip) and tests every line.
+export async function testLog(path: string, arg: string, now: number, opts: TestOptions): Promise<TestReport> {
+  const { maxMissed } = opts;
+  const target = resolveTarget(arg);
+  const { matcher } = target;
+  const hits = target.patterns.map(() => 0);
+  const dateHits = new Map<string, number>();
+  const entries: Entry[] = [];
+  const missedLines: { line: number; text: string }[] = [];
+  let ignored = 0;
+  let successes = 0;
+  let attempts = 0;
+  const dates = createDateReader(now, target.datepattern ? { pattern: target.datepattern } : {});
+  let failureLines = 0;
+  let forgotten = 0;
+  const counter = createAttemptCounter<Entry>({
+    count: () => { attempts++; },
+    forget: (m) => { m.removed = true; forgotten++; },
+  });
+  let lineBase = 0;
+
+  const visit = (line: string, lineNo: number, prefiltered: boolean) => {
+    const v = matchLine(line, matcher, prefiltered);
+    if (v.kind === 'miss') {
+      if (missedLines.length < maxMissed) missedLines.push({ line: lineNo, text: line });
+      return;
+    }
+    if (v.kind === 'ignored') { ignored++; return; }
+    hits[v.pattern]!++;
+    const date = dates.read(line);
+    if (date) {
+      dateHits.set(date.pattern, (dateHits.get(date.pattern) ?? 0) + 1);
+    }
+    const time = date?.time ?? now;
+    // The line text is not kept: a slice would hold its whole 1 MiB chunk in memory.
+    const entry: Entry = { ip: v.ip, time, pattern: v.pattern, line: '', role: roleOf(v), key: v.key, lineNo, date: date ? date.time : null };
+    if (v.kind === 'success') successes++;
+    else {
+      failureLines++;
+      if (opts.listMatches) entries.push(entry);
+    }
+    counter.feed(entry);
+  };
+
+  // Line numbers: the newlines before each candidate line are counted from the previous one.
+  // Until the missed-line samples are taken every line is looked at, then only prefilter hits.
+  const onText = (text: string) => {
+    let pos = 0;
+    let lineNo = lineBase + 1;
+    const prefilter = missedLines.length < maxMissed ? null : matcher.prefilterRe;
+    forEachCandidateLine(text, prefilter, (line, start) => {
+      for (let nl = text.indexOf('\n', pos); nl !== -1 && nl < start; nl = text.indexOf('\n', pos)) { lineNo++; pos = nl + 1; }
+      visit(line, lineNo, prefilter !== null);
+    });
+    for (let nl = text.indexOf('\n', pos); nl !== -1; nl = text.indexOf('\n', pos)) { lineNo++; pos = nl + 1; }
+    lineBase = lineNo - 1;
+  };
+  const out = await readLogTextOrExplain(path, onText);
+  const tail = out.gzip ? '' : unterminatedTail(path, out.bytes);
+  if (tail !== '') onText(`${tail}\n`);
+  counter.flush();
+  const iso = createIsoMemo();
+  const matches = entries.filter((e) => !e.removed).map((e) => ({ line: e.lineNo, ip: e.ip, time: e.date === null ? null : iso(e.date), pattern: e.pattern }));
+  // Each line is a miss, an ignoreregex hit, a login that worked, or a failure line; failure
+  // lines that a later success settled are reported as ignored, not matched.
+  const lines = lineBase;
+  return {
+    lines, matched: failureLines - forgotten, ignored: ignored + successes + forgotten,
+    missed: lines - ignored - successes - failureLines,
+    matches, target: { kind: target.kind, name: target.name },
+    patterns: target.patterns.map((p, i) => ({ ...p, hits: hits[i]! })),
+    successes, attempts,
+    dates: [...dateHits].map(([name, n]) => ({ name, hits: n })),
+    missedLines,
+    file: { bytes: out.bytes + Buffer.byteLength(tail), gzip: out.gzip, complete: out.complete, ...(out.note ? { note: out.note } : {}) },
+  };
+}
+
+// Lines come in time order, so most times repeat the previous one: one conversion per second.
+function createIsoMemo(): (seconds: number) => string {
+  let last = NaN;
+  let text = '';
+  return (seconds) => {
+    if (seconds !== last) { last = seconds; text = toIso(seconds); }
+    return text;
+  };
+}
+
+// Missing, unreadable or not a file: an error naming the file, mapped to exit 1 by the CLI.
+async function readLogTextOrExplain(path: string, onText: (text: string) => void) {
+  try {
+    return await readLogText(path, onText);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied'
+      : code === 'ENOTFILE' || code === 'EISDIR' ? 'not a regular file' : undefined;
+    if (reason === undefined) throw e;
+    throw Object.assign(new Error(reason), { code, path });
+  }
+}
+
+// A plain log's last line without a newline (a file written by hand): the reader leaves it out.
+function unterminatedTail(path: string, done: number): string {
+  const size = statSync(path).size;
+  if (size <= done || size - done > 1 << 20) return '';
+  const buf = Buffer.alloc(size - done);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, buf, 0, buf.length, done);
+  } finally {
+    closeSync(fd);
+  }
+  return buf.toString('utf8').replace(/\r$/, '');
+}

@@ -1,0 +1,67 @@
+import { SYSLOG_HEAD, syslogPrefix, syslogPrefixNoKey } from '../syslog-prefix.js';
+import type { RuleSpec } from '../spec.js';
+
+// PAM's pam_unix line; ruser and user are the FTP login name, so both are single words here: a
+// name with spaces could forge a second "rhost=", and such a line is not matched at all.
+const PAM_FAILURE = 'authentication failure; logname=\\S* uid=\\d* euid=\\d* tty=\\S* ruser=\\S* rhost=<HOST>(?:\\s+user=\\S*)?$';
+
+// vsftpd's own log (vsftpd.log, dual_log): ctime stamp, then "[pid N]"; with syslog_enable the
+// syslog header instead. The login name is in brackets before the client address, which the
+// server writes last in quotes (vsftpd 3 may append a quoted reason).
+const CTIME = '[A-Z][a-z]{2} [A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4} ';
+const VSFTPD_PREFIX = `^(?:${CTIME}|${syslogPrefixNoKey('vsftpd|vsftpd\\(pam_unix\\)').slice(1)})(?:\\[pid \\d+\\] )?`;
+
+// ProFTPD: "proftpd[PID] SERVER (NAME[ADDRESS]):" or " - ", syslog or its own SystemLog. NAME is
+// a resolved host name (no brackets, spaces or parentheses) or the address; the login name comes
+// after, so the first bracketed address is the client.
+const PROFTPD_CLIENT = '\\S+ \\([^\\s\\[\\]()]*\\[<HOST>\\]\\)(?::| -) ';
+
+export const FTP_RULES: readonly RuleSpec[] = [
+  {
+    name: 'vsftpd',
+    description: 'vsftpd: FAIL LOGIN in vsftpd.log or syslog, and PAM failures',
+    prefilter: ['FAIL LOGIN', 'authentication failure', 'OK LOGIN'],
+    prefix: VSFTPD_PREFIX,
+    failregex: [
+      `\\[.*\\] FAIL LOGIN: Client "<HOST>"(?:, "[^"]*")?$`,
+      // PAM's line for the same try; no pid is shared with the FAIL LOGIN line, the address relates them
+      `(?:pam_unix\\(vsftpd:auth\\): |\\(pam_unix\\) )?${PAM_FAILURE}`,
+    ],
+    roles: ['fail', 'companion'],
+    successregex: [`\\[[^\\]]*\\] OK LOGIN: Client "<HOST>"(?:, .*)?$`],
+    ignoreregex: [],
+    logpath: ['/var/log/vsftpd.log'],
+    port: ['ftp', 'ftp-data', 'ftps', 'ftps-data'],
+  },
+  {
+    name: 'proftpd',
+    description: 'ProFTPD: wrong passwords, unknown users, root logins, too many tries',
+    prefilter: ['Login failed', 'no such user found', 'SECURITY VIOLATION', 'Maximum login attempts', 'Login successful'],
+    prefix: syslogPrefix('proftpd'),
+    failregex: [
+      `${PROFTPD_CLIENT}USER .* \\(Login failed\\): .*$`,
+      `${PROFTPD_CLIENT}USER .*: no such user found from .*$`,
+      `${PROFTPD_CLIENT}SECURITY VIOLATION: \\S+ login attempted\\.?$`,
+      // MaxLoginAttempts reached: the tries were logged one by one above, in the same pid
+      `${PROFTPD_CLIENT}Maximum login attempts \\(\\d+\\) exceeded(?:, connection refused)?\\s*$`,
+    ],
+    roles: ['fail', 'fail', 'fail', 'companion'],
+    successregex: [`${PROFTPD_CLIENT}USER .*: Login successful\\.?$`],
+    ignoreregex: [],
+    logpath: ['/var/log/proftpd/proftpd.log', '/var/log/proftpd/auth.log'],
+    port: ['ftp', 'ftp-data', 'ftps', 'ftps-data'],
+  },
+  {
+    name: 'pure-ftpd',
+    description: 'Pure-FTPd: Authentication failed for user [...] (English messages, addresses not resolved)',
+    prefilter: ['Authentication failed for user'],
+    prefix: `${SYSLOG_HEAD}pure-ftpd(?:\\[\\d+\\])?: `,
+    // Before a login the session shows as (?@ADDRESS); the tried name comes last, in brackets.
+    failregex: [`\\(\\?@<HOST>\\) \\[WARNING\\] Authentication failed for user \\[.*\\]$`],
+    ignoreregex: [],
+    // It logs only to syslog (facility ftp: /var/log/syslog, /var/log/messages), which every host
+    // has, so the embedded defaults do not turn it on by themselves: a jail names it.
+    logpath: [],
+    port: ['ftp', 'ftp-data', 'ftps', 'ftps-data'],
+  },
+];

@@ -1,0 +1,59 @@
+import { SYSLOG_HEAD, syslogPrefix } from '../syslog-prefix.js';
+import type { RuleSpec } from '../spec.js';
+
+// Postfix writes the client as name[address] right after fixed words, before anything the client
+// chose (HELO name, sender and recipient addresses, SASL user name), and a verified name never
+// holds "[" or a space: the host is the first bracketed field after "from" / "warning:".
+const POSTFIX_CLIENT = '[^\\s\\[\\]]*\\[<HOST>\\](?::\\d+)?';
+const POSTFIX_REJECT = `(?:NOQUEUE|[0-9A-Za-z]{5,}): reject: (?:RCPT|MAIL|DATA|EHLO|HELO|VRFY|ETRN|CONNECT) from ${POSTFIX_CLIENT}: [45]\\d\\d [45]\\.\\d{1,3}\\.\\d{1,3} `;
+
+// Dovecot writes the user name before the address in both of its formats: login processes
+// "user=<NAME>, method=M, rip=ADDR, lip=..., session=<ID>" and the auth process
+// "passdb(NAME,ADDR,<ID>): message" (2.4: "auth-worker(NAME,ADDR)<pid><ID>: ..."). A user name
+// may hold any of ",>)"; so every pattern takes the last address field before text that only
+// Dovecot writes, with a greedy user part, and ends at the end of the line.
+const DOVECOT_PROCESS = '(?:(?:dovecot|dovecot-auth)(?:\\[\\d+\\])?: ){0,2}';
+const LOGIN = '(?:imap|pop3|submission|managesieve|lmtp|sieve)-login: (?:Info: )?';
+const LOGIN_TAIL = 'rip=<HOST>, lip=[0-9A-Fa-f.:]+(?:, [^,]*)*?(?:, session=<(?<key>[^>]*)>)?$';
+const AUTH_RESULT = '(?:unknown user|Password mismatch(?: \\(.*\\))?|invalid credentials|pam_authenticate\\(\\) failed: .*)$';
+
+export const MAIL_RULES: readonly RuleSpec[] = [
+  {
+    name: 'postfix',
+    description: 'Postfix smtpd/postscreen: SASL authentication failures, DNSBL (RBL) and relay rejects',
+    prefilter: ['authentication failed', ': reject: '],
+    prefix: syslogPrefix('postfix(?:-[\\w.-]+)?/(?:[\\w.-]+/)?(?:smtpd|postscreen)'),
+    failregex: [
+      // 0: a wrong SASL password (not the server losing its auth backend, not a bad mechanism name)
+      `warning: ${POSTFIX_CLIENT}: SASL [\\w-]+ authentication failed(?!: Connection lost to authentication server| Invalid authentication mechanism)(?::.*)?$`,
+      // 1: a client listed in a DNSBL (smtpd reject_rbl_client, postscreen)
+      `${POSTFIX_REJECT}Service unavailable; [Cc]lient(?: host)? \\[[^\\]]*\\] blocked using .*$`,
+      // 2: an attempt to relay through this server
+      `${POSTFIX_REJECT}(?:<[^<>]*>: )?Relay access denied;.*$`,
+    ],
+    ignoreregex: [],
+    logpath: ['/var/log/mail.log', '/var/log/maillog', '/var/log/mail/mail.log'],
+    port: ['smtp', 'submission', 'submissions'],
+  },
+  {
+    name: 'dovecot',
+    description: 'Dovecot IMAP/POP3: logins that failed authentication, passdb failures, PAM failures',
+    prefilter: ['auth failed', 'tried to use ', 'pam_authenticate', 'unknown user', 'Password mismatch', 'invalid credentials', 'authentication failure', 'Login: '],
+    prefix: `${SYSLOG_HEAD}${DOVECOT_PROCESS}`,
+    failregex: [
+      // 0: a connection that ended after failed logins: the attempt (2.2/2.3 and 2.4 wordings)
+      `${LOGIN}(?:Aborted login|Disconnected|Login aborted)(?:: [^(]*)? \\((?:auth failed, \\d+ attempts(?: in \\d+ secs)?|tried to use (?:disabled|disallowed) \\S+ auth)\\)(?: \\(\\w+\\))?: (?:user=<.*>, )?(?:method=\\S+, )?${LOGIN_TAIL}`,
+      // 1: the auth process's reason (auth_verbose), 2.2/2.3: passdb(user,addr[,master][,<session>])
+      `auth(?:-worker)?(?:\\([\\w-]+\\))?: (?:Info: )?[\\w-]+\\(.*,<HOST>(?:,master)?(?:,<(?<key>[^>]*)>)?\\): ${AUTH_RESULT}`,
+      // 2: the same in 2.4: auth-worker(user,addr)<pid><session>: request [n]: passdb: reason
+      `auth(?:-worker)?\\(.*,<HOST>\\)(?:<\\d+>)?(?:<(?<key>[^>]*)>)?: (?:request \\[\\d+\\]: )?(?:Info: )?[\\w-]+: ${AUTH_RESULT}`,
+      // 3: PAM's line (passdb pam); it carries no session id
+      `(?:auth(?:-worker)?(?:\\([\\w-]+\\))?: )?pam_unix\\(dovecot:auth\\): authentication failure; logname=\\S* uid=\\d* euid=\\d* tty=\\S* ruser=\\S* rhost=<HOST>(?:\\s+user=\\S*)?$`,
+    ],
+    roles: ['fail', 'companion', 'companion', 'companion'],
+    successregex: [`${LOGIN}Login: user=<.*>, (?:method=\\S+, )?${LOGIN_TAIL}`],
+    ignoreregex: [],
+    logpath: ['/var/log/mail.log', '/var/log/maillog', '/var/log/dovecot.log', '/var/log/dovecot/info.log'],
+    port: ['imap', 'imaps', 'pop3', 'pop3s'],
+  },
+];

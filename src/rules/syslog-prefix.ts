@@ -1,0 +1,39 @@
+// Line prefixes of programs that log through syslog or journald, as each format writes them:
+// RFC 3164 (with or without PRI, year, fractions), RFC 3339 (rsyslog high precision, journald
+// short-iso/short-iso-precise), journald short-full and short-unix, TAI64N (multilog), and
+// RFC 5424 (APP-NAME PROCID MSGID STRUCTURED-DATA), then an optional host, BSD "<auth.info>"
+// or busybox "auth.info" facility, the program, its pid as the named group `key`, and the
+// Solaris "[ID n auth.info]" tag. Everything here is written by the logger, never by a client.
+
+const STAMP = [
+  '[A-Z][a-z]{2} {1,2}\\d{1,2} \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?: \\d{4})?',
+  '\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)?',
+  '[A-Z][a-z]{2} \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [A-Z][A-Za-z0-9+-]{0,5}',
+  '\\d{9,10}\\.\\d{6}',
+  '@[0-9a-f]{24}',
+].join('|');
+
+/** Timestamp (any of the syslog/journald forms), with the optional RFC 3164/5424 PRI and version. */
+export const SYSLOG_STAMP = `(?:<\\d{1,3}>(?:1 )?)?(?:${STAMP}) `;
+
+/** Optional BSD facility tag, host, busybox facility.level. */
+const HOST = '(?:<[a-z0-9]+\\.[a-z]+> )?(?:[^\\s\\[]+ )?(?:[a-z0-9]+\\.[a-z]+ )?';
+
+// RFC 5424 STRUCTURED-DATA: "-" or [..][..] with \] escapes.
+const SD = '(?:-|(?:\\[(?:[^\\]\\\\]|\\\\.)*\\])+)';
+
+// `[pid]:` (RFC 3164), ` pid MSGID SD` (RFC 5424), `:` or ` - MSGID SD` (no pid).
+const PROCESS_TAIL = `(?:[\\[ ](?<key>\\d+)(?:(?<=\\[\\d+)\\]:?|(?<= \\d+) \\S+ ${SD})|:| - \\S+ ${SD}) \\uFEFF?(?:\\[ID \\d+ [a-z0-9]+\\.[a-z]+\\] )?`;
+
+/** Start of a syslog/journald line up to the program name. */
+export const SYSLOG_HEAD = `^${SYSLOG_STAMP}${HOST}`;
+
+// The start of a line written by one of `programs` (a regex alternation of program names).
+export function syslogPrefix(programs: string): string {
+  return `${SYSLOG_HEAD}(?:${programs})${PROCESS_TAIL}`;
+}
+
+// Same, without the pid capture (for rules that read other ids as their key).
+export function syslogPrefixNoKey(programs: string): string {
+  return syslogPrefix(programs).replace('(?<key>', '(');
+}

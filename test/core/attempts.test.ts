@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { createAttemptCounter, type AttemptInput } from '../../src/core/attempts.js';
+import type { PatternRole } from '../../src/core/match.js';
+
+// A row: "time role ip key" (key "-" for none); the label is what the line stands for.
+type Row = readonly [label: string, spec: string];
+
+function run(rows: readonly Row[], opts: { horizon?: number; maxKeys?: number } = {}) {
+  const counted: string[] = [];
+  const forgotten: string[] = [];
+  const c = createAttemptCounter<AttemptInput & { label: string }>(
+    { count: (m) => counted.push(m.label), forget: (m) => forgotten.push(m.label) },
+    opts,
+  );
+  for (const [label, spec] of rows) {
+    const [time, role, ip, key] = spec.split(' ') as [string, PatternRole, string, string];
+    c.feed({ label, time: Number(time), role, ip, pattern: 0, line: label, key: key === '-' ? undefined : key });
+  }
+  const beforeFlush = [...counted];
+  c.flush();
+  return { beforeFlush, counted, forgotten };
+}
+
+const A = '203.0.113.7';
+const B = '198.51.100.9';
+
+describe('attempt counter', () => {
+  it.each<[string, Row[], string[]]>([
+    ['one failed password logged by PAM and by sshd is one attempt', [
+      ['pam', `0 companion ${A} 4312`],
+      ['failed password', `2 fail ${A} 4312`],
+    ], ['failed password']],
+    ['"Invalid user" then "Failed password for invalid user" in the same pid is one attempt', [
+      ['invalid user', `0 companion ${A} 4318`],
+      ['failed none', `0 companion ${A} 4318`],
+      ['pam', `1 companion ${A} 4318`],
+      ['failed password', `3 fail ${A} 4318`],
+      ['closed by invalid user', `4 companion ${A} 4318`],
+    ], ['failed password']],
+    ['three passwords in one connection are three attempts; the closing line adds none', [
+      ['pam 1', `0 companion ${A} 7`], ['fail 1', `2 fail ${A} 7`],
+      ['pam 2', `4 companion ${A} 7`], ['fail 2', `6 fail ${A} 7`],
+      ['pam 3', `8 companion ${A} 7`], ['fail 3', `10 fail ${A} 7`],
+      ['max tries', `10 companion ${A} 7`],
+    ], ['fail 1', 'fail 2', 'fail 3']],
+    ['keys offered before one is accepted are no failure', [
+      ['publickey 1', `0 companion ${B} 1230`],
+      ['publickey 2', `0 companion ${B} 1230`],
+      ['accepted publickey', `0 success ${B} 1230`],
+    ], []],
+    ['a probe for a user name that never tries a password is one attempt, counted at the end', [
+      ['invalid user', `0 companion ${A} 9`],
+      ['closed by invalid user', `1 companion ${A} 9`],
+    ], ['invalid user']],
+    ['a successful login is never a failure; the typo before it still is', [
+      ['pam', `0 companion ${B} 5`], ['typo', `2 fail ${B} 5`], ['accepted password', `5 success ${B} 5`],
+    ], ['typo']],
+    ['keys are per process: an acceptance in another pid forgets nothing', [
+      ['invalid user', `0 companion ${A} 1`],
+      ['accepted elsewhere', `1 success ${A} 2`],
+    ], ['invalid user']],
+    ['the same pid for another IP is another attempt (the earlier one is settled first)', [
+      ['companion A', `0 companion ${A} 1`],
+      ['fail B', `1 fail ${B} 1`],
+    ], ['companion A', 'fail B']],
+    ['lines without a key: a fail takes the waiting keyless companions of its IP', [
+      ['pam', `0 companion ${A} -`], ['fail login', `1 fail ${A} -`],
+      ['pam again', `30 companion ${A} -`],
+    ], ['fail login', 'pam again']],
+    ['a keyed fail also takes the keyless companions of its IP (PAM has no session id)', [
+      ['pam (no session)', `0 companion ${A} -`],
+      ['login aborted, session s1', `3 fail ${A} s1`],
+    ], ['login aborted, session s1']],
+    ['a keyed success forgets the keyless companions of its IP', [
+      ['pam (no session)', `0 companion ${A} -`],
+      ['login, session s2', `3 success ${A} s2`],
+    ], []],
+  ])('%s', (_, rows, expected) => {
+    expect(run(rows).counted).toEqual(expected);
+  });
+
+  it('a waiting companion counts once its key has been quiet for the horizon, not before', () => {
+    const rows: Row[] = [
+      ['invalid user', `0 companion ${A} 1`],
+      ['other traffic at 100s', `100 fail ${B} 2`],
+      ['other traffic at 701s', `701 fail ${B} 3`],
+    ];
+    const r = run(rows, { horizon: 600 });
+    expect(r.beforeFlush).toEqual(['other traffic at 100s', 'invalid user', 'other traffic at 701s']);
+    expect(r.counted).toEqual(r.beforeFlush);
+  });
+
+  it('a late fail after the horizon is a new attempt, the old companion already counted', () => {
+    const r = run([['invalid user', `0 companion ${A} 1`], ['fail much later', `1000 fail ${A} 1`]], { horizon: 600 });
+    expect(r.counted).toEqual(['invalid user', 'fail much later']);
+  });
+
+  it('beyond maxKeys the quietest key is settled first', () => {
+    const r = run([['c1', `0 companion ${A} 1`], ['c2', `1 companion ${A} 2`], ['c3', `2 companion ${A} 3`]], { maxKeys: 2 });
+    expect(r.beforeFlush).toContain('c1');
+    expect(r.beforeFlush).not.toContain('c3');
+    expect(r.counted).toEqual(['c1', 'c2', 'c3']);
+  });
+
+  it('reports what a success forgot, in order', () => {
+    const r = run([['pk1', `0 companion ${B} 1`], ['pk2', `0 companion ${B} 1`], ['ok', `1 success ${B} 1`]]);
+    expect(r.forgotten).toEqual(['pk1', 'pk2']);
+  });
+
+  it('flush counts each waiting key once and forgets everything', () => {
+    const counted: string[] = [];
+    const c = createAttemptCounter<AttemptInput>({ count: (m) => counted.push(m.line) });
+    c.feed({ ip: A, time: 0, pattern: 1, line: 'x', role: 'companion', key: '1' });
+    c.feed({ ip: A, time: 0, pattern: 1, line: 'y', role: 'companion', key: '1' });
+    c.flush();
+    c.flush();
+    expect(counted).toEqual(['x']);
+  });
+});
