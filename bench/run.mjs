@@ -470,6 +470,8 @@ function main() {
   writeFileSync(resolve(ROOT, flags.out), doc);
   log(`wrote ${flags.out}`);
   if (!flags.keep) cleanup();
+  // The firewall step (5,000 bans per backend; root only, in a network namespace of its own), appended to the same file.
+  spawnSync(process.execPath, ['bench/firewall.mjs', '--runs', String(flags.runs), '--append', flags.out], { stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
 try {

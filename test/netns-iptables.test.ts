@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeSandbox, rootOrSkip, runCli, type ScanJson } from './helpers/cli.js';
-import { countLine, createNetnsPool, IP_BIN, nsExec, saveRules, scanIn } from './helpers/netns.js';
+import { countLine, createNetnsPool, createPair, IP_BIN, nsExec, probe, saveRules, scanIn, startServer, type Pair } from './helpers/netns.js';
 
 // Real iptables/ip6tables in throw-away network namespaces: what logban leaves in the kernel, not what it says.
 const gate = rootOrSkip();
@@ -187,75 +187,26 @@ describe.skipIf(gate.skip)('iptables in network namespaces (' + gate.reason + ')
   }, 30_000);
 
   describe('a ban really stops packets', () => {
-    const VICTIM_IP = '192.0.2.1';
-    const ATTACKER_IP = '192.0.2.2';
     const PORT = 2222;
-    // Bounds, not waits: a dropped SYN is only seen as silence, the server stops itself, setup gives up.
-    const CONNECT_TIMEOUT_MS = 1_000;
-    const SERVER_LIFETIME_MS = 120_000;
-    const READY_LIMIT_MS = 10_000;
-    let victim = '';
-    let attacker = '';
-
-    // Exits 0 when the server answered "hi", 3 after ~1 s without an answer, 4 on a connection error.
-    const CLIENT = `
-      const s = require('net').connect({ host: '${VICTIM_IP}', port: ${PORT} });
-      s.setTimeout(${CONNECT_TIMEOUT_MS});
-      s.on('timeout', () => { console.log('timeout'); process.exit(3); });
-      let data = '';
-      s.on('data', (d) => { data += d; });
-      s.on('end', () => { console.log(data); process.exit(data === 'hi' ? 0 : 5); });
-      s.on('error', (e) => { console.log('error ' + e.code); process.exit(4); });
-    `;
-    // Stops by itself after two minutes even if nobody kills it.
-    const SERVER = `
-      require('net').createServer((s) => s.end('hi')).listen(${PORT}, '0.0.0.0', () => console.log('ready'));
-      setTimeout(() => process.exit(0), ${SERVER_LIFETIME_MS}).unref();
-    `;
-
-    const connect = () => nsExec(attacker, [process.execPath, '-e', CLIENT], { allowFail: true, timeoutMs: 10_000 });
+    let pair: Pair | undefined;
 
     beforeAll(async () => {
-      victim = pool.add();
-      attacker = pool.add();
-      nsExec(victim, ['ip', 'link', 'add', 'lbv0', 'type', 'veth', 'peer', 'name', 'lba0', 'netns', attacker]);
-      nsExec(victim, ['ip', 'addr', 'add', `${VICTIM_IP}/24`, 'dev', 'lbv0']);
-      nsExec(attacker, ['ip', 'addr', 'add', `${ATTACKER_IP}/24`, 'dev', 'lba0']);
-      nsExec(victim, ['ip', 'link', 'set', 'lbv0', 'up']);
-      nsExec(attacker, ['ip', 'link', 'set', 'lba0', 'up']);
-      const server = pool.spawnIn(victim, [process.execPath, '-e', SERVER]);
-      await new Promise<void>((resolve, reject) => {
-        let seen = '';
-        const timer = setTimeout(() => reject(new Error(`server not ready after 10 s: ${seen}`)), READY_LIMIT_MS);
-        server.stdout!.on('data', (d) => {
-          seen += String(d);
-          if (seen.includes('ready')) {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-        server.stderr!.on('data', (d) => { seen += String(d); });
-        server.on('exit', (code) => {
-          clearTimeout(timer);
-          reject(new Error(`server exited ${code}: ${seen}`));
-        });
-      });
+      pair = createPair(pool);
+      await startServer(pool, pair.victim, [PORT]);
     }, 30_000);
 
     it('connects before the ban and times out after logban bans 192.0.2.2', () => {
-      const before = connect();
-      expect(before.stdout.trim()).toBe('hi');
-      expect(before.code).toBe(0);
+      const { victim, attacker, victim4, attacker4 } = pair!;
+      expect(attacker4).toBe('192.0.2.2');
+      expect(probe(attacker, victim4, PORT)).toBe('ok');
 
       const sb = sandbox();
-      sb.append('auth.log', failures(ATTACKER_IP, ['09:41:02', '09:41:05', '09:41:09']));
+      sb.append('auth.log', failures(attacker4, ['09:41:02', '09:41:05', '09:41:09']));
       const out = scanJson(victim, sb, NOW);
-      expect(out.newBans.map((b) => b.ip)).toEqual([ATTACKER_IP]);
-      expect(countLine(saveRules(victim, 4), drop(`${ATTACKER_IP}/32`))).toBe(1);
+      expect(out.newBans.map((b) => b.ip)).toEqual([attacker4]);
+      expect(countLine(saveRules(victim, 4), drop(`${attacker4}/32`))).toBe(1);
 
-      const after = connect();
-      expect(after.stdout.trim()).toBe('timeout');
-      expect(after.code).toBe(3);
+      expect(probe(attacker, victim4, PORT)).toBe('timeout');
     }, 30_000);
   });
 

@@ -76,20 +76,26 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   // After a reboot the kernel's rules are gone: the first run of the new boot reconciles even
   // when nothing else changed, so bans survive a reboot without an extra unit.
   const rebooted = deps.bootId !== null && state.bootId !== deps.bootId && decision.bans.length > 0;
-  const commands = changed || rebooted ? await firewall.apply(decision.bans, rebooted ? [] : state.bans) : [];
+  // A backend that reads the real firewall reconciles on every run, so a flushed firewall heals.
+  const commands = changed || rebooted || firewall.reconciles ? await firewall.apply(decision.bans, rebooted ? [] : state.bans) : [];
   const whois = deps.whois ? await enrichWhois(decision.newBans.map((b) => b.ip), state.whois, deps.whois, opts.now) : undefined;
   const files = { ...state.files, ...read.cursors };
   const journals = { ...state.journals, ...read.journals };
   const journalMoved = Object.entries(read.journals).some(([k, c]) => state.journals?.[k] !== c);
   const bootId = deps.bootId ?? state.bootId;
+  const history = Object.keys(decision.history).length > 0 ? { history: decision.history } : {};
   if (!opts.dryRun && (changed || rebooted || journalMoved || !sameCursors(state.files, read.cursors))) {
     const cache = whois?.cache ?? state.whois;
     store.save({
       version: 1, files, windows: decision.windows, bans: decision.bans,
       ...(Object.keys(journals).length > 0 ? { journals } : {}), ...(bootId ? { bootId } : {}), ...(cache ? { whois: cache } : {}),
+      ...history,
     });
   }
   const notes = [...read.notes];
+  if (!changed && commands.length > 0 && !opts.dryRun) {
+    notes.push({ level: 'info', text: `firewall: ${commands.length} change(s) re-applied to match the saved bans (flushed or edited by hand?)` });
+  }
   for (const tmp of opts.dryRun ? [] : store.leftovers()) {
     notes.push({ level: 'warning', text: `${tmp}: a temp file left by a killed run; the state in ${store.path} was kept, remove it` });
   }

@@ -3,6 +3,7 @@ import { ConfigError, UsageError } from '../app/errors.js';
 import { FirewallError } from '../io/firewall/types.js';
 import { LockHeld } from '../io/lock.js';
 import { StateError } from '../io/state-store.js';
+import { registerBan } from './ban.js';
 import { registerReport } from './report.js';
 import { registerRestore } from './restore.js';
 import { registerRules } from './rules.js';
@@ -10,6 +11,7 @@ import { registerScan } from './scan.js';
 import { registerStats } from './stats.js';
 import { registerStatus } from './status.js';
 import { registerTest } from './test.js';
+import { registerUnban } from './unban.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, locked: 75 } as const;
 
@@ -41,6 +43,8 @@ async function main(argv: string[]): Promise<void> {
   registerRestore(program);
   registerStats(program);
   registerReport(program);
+  registerBan(program);
+  registerUnban(program);
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../app/load-config.js';
-import { execaRunner } from '../io/exec.js';
-import { createIptablesFirewall } from '../io/firewall/iptables.js';
-import { createNoneFirewall } from '../io/firewall/none.js';
+import { runRestore } from '../app/restore.js';
+import { createFirewall } from '../io/firewall/select.js';
 import { acquireLock } from '../io/lock.js';
 import { createStateStore } from '../io/state-store.js';
 import { clockOf, stateDirOf, withCommon, writeOut, type CommonOptions } from './common.js';
@@ -14,12 +13,9 @@ async function restore(flags: CommonOptions): Promise<void> {
   const dir = stateDirOf(flags);
   const release = acquireLock(dir);
   try {
-    const state = createStateStore(dir).load();
-    const active = state.bans.filter((b) => b.expiresAt === null || b.expiresAt > now);
-    const firewall = config.backend === 'none' ? createNoneFirewall(config.chains) : createIptablesFirewall(execaRunner, config.chains);
-    const commands = await firewall.apply(active, config.backend === 'none' ? [] : active);
-    if (flags.json) writeOut(`${JSON.stringify({ activeBans: active.length, commands }, null, 2)}\n`);
-    else if (commands.length > 0) writeOut(`logban: restored ${active.length} ban(s)\n${commands.map((c) => `  ${c.join(' ')}`).join('\n')}\n`);
+    const r = await runRestore(now, { store: createStateStore(dir), firewall: createFirewall(config, { dryRun: false, now }) });
+    if (flags.json) writeOut(`${JSON.stringify(r, null, 2)}\n`);
+    else if (r.commands.length > 0) writeOut(`logban: restored ${r.activeBans} ban(s)\n${r.commands.map((c) => `  ${c.join(' ')}`).join('\n')}\n`);
   } finally {
     release();
   }

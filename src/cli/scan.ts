@@ -5,8 +5,7 @@ import { isKnownTimeZone } from '../core/zoned-time.js';
 import { loadConfig } from '../app/load-config.js';
 import { runScan } from '../app/scan.js';
 import { execaRunner } from '../io/exec.js';
-import { createIptablesFirewall } from '../io/firewall/iptables.js';
-import { createNoneFirewall } from '../io/firewall/none.js';
+import { createFirewall } from '../io/firewall/select.js';
 import { currentBootId, hostAddresses } from '../io/host.js';
 import { createJournalSource } from '../io/journal.js';
 import { acquireLock } from '../io/lock.js';
@@ -36,9 +35,7 @@ async function scan(flags: ScanFlags): Promise<void> {
   const now = clockOf(flags).now();
   const dir = stateDirOf(flags);
   const dryRun = flags.dryRun === true;
-  const firewall = dryRun || config.backend === 'none'
-    ? createNoneFirewall(config.chains)
-    : createIptablesFirewall(execaRunner, config.chains);
+  const firewall = createFirewall(config, { dryRun, now });
   const release = dryRun ? () => {} : acquireLock(dir);
   try {
     const result = await runScan(

@@ -2,7 +2,10 @@ import { parse, TomlError } from 'smol-toml';
 import { resolveDatePatterns, type DatePatternName } from '../core/timestamp.js';
 import { parseDuration } from '../core/duration.js';
 import { compileIpMatcher } from '../core/ip.js';
+import { nftHookFor } from '../core/nft-plan.js';
+import { parsePorts, PROTOCOLS, type PortRange, type Protocol } from '../core/ports.js';
 import { err, ok, type Result } from '../core/result.js';
+import { lookupService } from '../io/services.js';
 import { compileMatcher } from '../rules/compile.js';
 import { findRule } from '../rules/library.js';
 import { DEFAULTS, embeddedJails } from './defaults.js';
@@ -14,12 +17,13 @@ export type ConfigProblem = { readonly message: string; readonly line?: number }
 type Table = Record<string, unknown>;
 const KEYS = {
   top: ['defaults', 'firewall', 'jails', 'report'],
-  defaults: ['findtime', 'maxretry', 'bantime', 'ignoreip'],
+  defaults: ['findtime', 'maxretry', 'bantime', 'ignoreip', 'bantime_factor', 'maxbantime'],
   firewall: ['backend', 'chains'],
   report: ['whois'],
-  jail: ['enabled', 'logpath', 'journalmatch', 'journal_dir', 'rules', 'failregex', 'ignoreregex', 'prefregex', 'datepattern', 'findtime', 'maxretry', 'bantime', 'ignoreip', 'port'],
+  jail: ['enabled', 'logpath', 'journalmatch', 'journal_dir', 'rules', 'failregex', 'ignoreregex', 'prefregex', 'datepattern', 'findtime', 'maxretry', 'bantime',
+    'ignoreip', 'port', 'protocol', 'connlimit', 'bantime_factor', 'maxbantime'],
 };
-const BACKENDS: readonly Backend[] = ['iptables', 'none'];
+const BACKENDS: readonly Backend[] = ['iptables', 'ipset', 'nftables', 'none'];
 const JAIL_NAME = /^[A-Za-z0-9_-]{1,21}$/;
 
 class Invalid extends Error {
@@ -73,9 +77,33 @@ function ignoreList(t: Table, name: string, fallback: readonly string[]): readon
   return list;
 }
 
-type Defaults = { findtime: number; maxretry: number; bantime: number | null; ignoreip: readonly string[] };
+type Defaults = {
+  findtime: number; maxretry: number; bantime: number | null; ignoreip: readonly string[];
+  bantimeFactor: number; maxbantime: number | null;
+};
 
-function buildJail(name: string, raw: unknown, d: Defaults): Jail | null {
+type Services = (name: string) => number | null;
+
+function factor(t: Table, name: string, fallback: number): number {
+  const v = t['bantime_factor'] ?? fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 1) throw new Invalid(name, 'bantime_factor', 'bantime_factor must be a number of at least 1 (1: no escalation)');
+  return v;
+}
+
+// port = "ssh" | 22 | ["http", "https", "8000:8100"]; protocol = "tcp" | "udp" | "all"; connlimit = N.
+function portsOf(t: Table, name: string, services: Services): { port: string[]; ports: readonly PortRange[]; protocol: Protocol; connlimit: number | null } {
+  const raw = t['port'] === undefined ? [] : Array.isArray(t['port']) ? t['port'] : [t['port']];
+  if (!raw.every((p) => typeof p === 'string' || typeof p === 'number')) throw new Invalid(name, 'port', 'port must be a port, a range or a list of them, e.g. ["ssh", 2222, "8000:8100"]');
+  const parsed = parsePorts(raw as (string | number)[], services);
+  if (!parsed.ok) throw new Invalid(name, 'port', `port: ${parsed.error}`);
+  const protocol = t['protocol'] ?? (parsed.value.length > 0 ? 'tcp' : 'all');
+  if (!PROTOCOLS.includes(protocol as Protocol)) throw new Invalid(name, 'protocol', `protocol must be one of ${PROTOCOLS.join(', ')}, not ${JSON.stringify(protocol)}`);
+  const connlimit = t['connlimit'] === undefined ? null : positive(t, 'connlimit', name, 1);
+  if (connlimit !== null && protocol === 'udp') throw new Invalid(name, 'connlimit', 'connlimit counts TCP connections: it needs protocol = "tcp" or "all"');
+  return { port: raw.map(String), ports: parsed.value, protocol: protocol as Protocol, connlimit };
+}
+
+function buildJail(name: string, raw: unknown, d: Defaults, services: Services): Jail | null {
   const where = `jails.${name}`;
   if (!JAIL_NAME.test(name)) throw new Invalid(where, undefined, `jail name "${name}" must be 1-21 letters, digits, _ or -`);
   const t = table(raw, where);
@@ -114,8 +142,10 @@ function buildJail(name: string, raw: unknown, d: Defaults): Jail | null {
     name, logpath, journalmatch, journalDir, rules: ruleNames, matcher: matcher.value, findtime,
     maxretry: positive(t, 'maxretry', where, d.maxretry),
     bantime: duration(t, 'bantime', where, d.bantime),
+    bantimeFactor: factor(t, where, d.bantimeFactor),
+    maxbantime: duration(t, 'maxbantime', where, d.maxbantime),
     ignoreip: [...new Set([...d.ignoreip, ...ignoreList(t, where, [])])],
-    port: strings(t, 'port', where, []),
+    ...portsOf(t, where, services),
     ...(datepattern ? { datepattern } : {}),
   };
 }
@@ -150,7 +180,7 @@ function buildReport(raw: unknown): ReportSettings {
   return { whois };
 }
 
-function buildFromData(data: Table, path: string | null, exists: (p: string) => boolean): Config {
+function buildFromData(data: Table, path: string | null, exists: (p: string) => boolean, services: Services): Config {
   checkKeys(data, KEYS.top, '');
   const defs = table(data['defaults'], 'defaults');
   checkKeys(defs, KEYS.defaults, 'defaults');
@@ -161,6 +191,8 @@ function buildFromData(data: Table, path: string | null, exists: (p: string) => 
     maxretry: positive(defs, 'maxretry', 'defaults', DEFAULTS.maxretry),
     bantime: duration(defs, 'bantime', 'defaults', DEFAULTS.bantime),
     ignoreip: ignoreList(defs, 'defaults', DEFAULTS.ignoreip),
+    bantimeFactor: factor(defs, 'defaults', DEFAULTS.bantimeFactor),
+    maxbantime: duration(defs, 'maxbantime', 'defaults', DEFAULTS.maxbantime),
   };
   const fw = table(data['firewall'], 'firewall');
   checkKeys(fw, KEYS.firewall, 'firewall');
@@ -170,13 +202,22 @@ function buildFromData(data: Table, path: string | null, exists: (p: string) => 
   }
   const chains = strings(fw, 'chains', 'firewall', DEFAULTS.chains);
   for (const c of chains) if (!/^[A-Za-z0-9_-]{1,28}$/.test(c)) throw new Invalid('firewall', 'chains', `"${c}" is not a chain name`);
+  if (backend === 'nftables') {
+    const bad = chains.find((c) => nftHookFor(c) === null);
+    if (bad !== undefined) throw new Invalid('firewall', 'chains', `backend nftables hooks into INPUT, FORWARD or DOCKER-USER, not "${bad}"`);
+  }
   const rawJails = path === null ? embeddedJails(exists) : table(data['jails'], 'jails');
-  const jails = Object.entries(rawJails).map(([n, j]) => buildJail(n, j, d)).filter((j): j is Jail => j !== null);
+  const jails = Object.entries(rawJails).map(([n, j]) => buildJail(n, j, d, services)).filter((j): j is Jail => j !== null);
   return { path, jails, backend: backend as Backend, chains, report: buildReport(data['report']) };
 }
 
 // Parses and validates the config text (or the embedded defaults when path is null).
-export function buildConfig(text: string, path: string | null, exists: (p: string) => boolean): Result<Config, ConfigProblem> {
+export function buildConfig(
+  text: string,
+  path: string | null,
+  exists: (p: string) => boolean,
+  services: Services = lookupService,
+): Result<Config, ConfigProblem> {
   let data: Table;
   try {
     data = path === null ? {} : parse(text);
@@ -185,7 +226,7 @@ export function buildConfig(text: string, path: string | null, exists: (p: strin
     return err({ message: (e as Error).message });
   }
   try {
-    return ok(buildFromData(data, path, exists));
+    return ok(buildFromData(data, path, exists, services));
   } catch (e) {
     if (!(e instanceof Invalid)) throw e;
     const keyLine = locateKey(text, e.table, e.key);

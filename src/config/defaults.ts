@@ -7,6 +7,8 @@ export const DEFAULTS = {
   findtime: 600,
   maxretry: 5,
   bantime: 3600,
+  bantimeFactor: 1,
+  maxbantime: null,
   ignoreip: ['127.0.0.0/8', '::1'],
   backend: 'iptables',
   chains: ['INPUT'],

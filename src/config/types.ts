@@ -1,8 +1,9 @@
 import type { JailPolicy } from '../core/decide.js';
 import type { Matcher } from '../core/match.js';
+import type { PortRange, Protocol } from '../core/ports.js';
 import type { DatePatternName } from '../core/timestamp.js';
 
-export type Backend = 'iptables' | 'none';
+export type Backend = 'iptables' | 'ipset' | 'nftables' | 'none';
 
 export type Jail = JailPolicy & {
   readonly logpath: readonly string[];
@@ -14,6 +15,12 @@ export type Jail = JailPolicy & {
   readonly matcher: Matcher;
   readonly ignoreip: readonly string[];
   readonly port: readonly string[];
+  /** `port` resolved to numbers and ranges; empty: all ports. */
+  readonly ports: readonly PortRange[];
+  /** What the jail's bans block; "all" without ports blocks every packet from the IP. */
+  readonly protocol: Protocol;
+  /** New TCP connections per IP above which the jail's ports drop them; null: no limit. */
+  readonly connlimit: number | null;
   /** Date format names for this jail's logs (config `datepattern`); absent: every format is tried. */
   readonly datepattern?: readonly DatePatternName[];
 };

@@ -1,9 +1,11 @@
+import { banDuration, escalates, priorBans, recordBans, type BanHistory, type Escalation } from './escalation.js';
+import { MANUAL_JAIL } from './firewall-model.js';
 import type { Ban, Pending, State } from './state.js';
 import { evaluateWindow, mergeSorted, type Policy } from './window.js';
 
 export const EVIDENCE_LINES = 5;
 
-export type JailPolicy = Policy & { readonly name: string };
+export type JailPolicy = Policy & Escalation & { readonly name: string };
 
 /** New failures of one run: jail → ip → times (any order) and the last few lines. */
 export type Incoming = ReadonlyMap<string, ReadonlyMap<string, Pending>>;
@@ -18,6 +20,8 @@ export type Decision = {
   readonly windows: State['windows'];
   /** IPs that crossed the threshold but wait for the next run because of the per-run cap. */
   readonly deferred: number;
+  /** Past bans of jails that escalate, with this run's new bans counted. */
+  readonly history: BanHistory;
 };
 
 export type DecideInput = {
@@ -30,7 +34,7 @@ export type DecideInput = {
 };
 
 function liftExpired(input: DecideInput): { kept: Ban[]; unbans: Unban[] } {
-  const jailNames = new Set(input.jails.map((j) => j.name));
+  const jailNames = new Set([MANUAL_JAIL, ...input.jails.map((j) => j.name)]);
   const kept: Ban[] = [];
   const unbans: Unban[] = [];
   for (const ban of input.state.bans) {
@@ -57,7 +61,8 @@ export function decide(input: DecideInput): Decision {
       const old = prior[ip];
       const add = fresh.get(ip);
       const times = mergeSorted(old?.times ?? [], add?.times ?? []);
-      const { trigger, pending } = evaluateWindow(times, jail, now);
+      const bantime = escalates(jail) ? banDuration(jail, priorBans(state.history, jail.name, ip, now)) : jail.bantime;
+      const { trigger, pending } = evaluateWindow(times, { ...jail, bantime }, now);
       // Checked after the window: on a first run over an old log most IPs drop out before this.
       if ((!trigger && pending.length === 0) || isIgnored(jail.name, ip)) continue;
       const evidence = [...(old?.evidence ?? []), ...(add?.evidence ?? [])].slice(-EVIDENCE_LINES);
@@ -75,5 +80,7 @@ export function decide(input: DecideInput): Decision {
   candidates.sort((a, b) => b.ban.lastSeen - a.ban.lastSeen);
   const newBans = candidates.slice(0, input.maxBans).map((c) => c.ban);
   for (const c of candidates.slice(input.maxBans)) windows[c.ban.jail]![c.ban.ip] = c.pending;
-  return { newBans, unbans, bans: [...kept, ...newBans], windows, deferred: Math.max(0, candidates.length - input.maxBans) };
+  const escalating = new Set(jails.filter(escalates).map((j) => j.name));
+  const history = recordBans(state.history, newBans.filter((b) => escalating.has(b.jail)), now);
+  return { newBans, unbans, bans: [...kept, ...newBans], windows, deferred: Math.max(0, candidates.length - input.maxBans), history };
 }

@@ -1,3 +1,4 @@
+import type { BanHistory } from './escalation.js';
 import { canonicalIp } from './ip.js';
 import { err, ok, type Result } from './result.js';
 import { isWhoisCache, type WhoisCache } from './whois-cache.js';
@@ -43,6 +44,8 @@ export type State = {
   readonly journals?: Readonly<Record<string, string>>;
   /** The kernel boot the bans were last applied in; a new boot means the firewall was emptied. */
   readonly bootId?: string;
+  /** Past bans per jail and IP, for longer bans of repeat offenders (absent in older state files). */
+  readonly history?: BanHistory;
   /** whois answers for banned IPs (optional: older state files have none). */
   readonly whois?: WhoisCache;
 };
@@ -57,6 +60,11 @@ const isStrList = (v: unknown): v is string[] => Array.isArray(v) && v.every((s)
 
 function lineOf(text: string, position: number): number {
   return text.slice(0, position).split('\n').length;
+}
+
+function checkHistory(h: unknown): boolean {
+  const recordOk = (r: unknown) => isObj(r) && Number.isInteger(r['count']) && (r['count'] as number) >= 1 && (r['until'] === null || isNum(r['until']));
+  return isObj(h) && Object.values(h).every((ips) => isObj(ips) && Object.entries(ips).every(([ip, r]) => canonicalIp(ip) === ip && recordOk(r)));
 }
 
 function checkBan(b: unknown): b is Ban {
@@ -96,6 +104,7 @@ export function parseState(text: string): Result<State, StateProblem> {
   if (!Array.isArray(bans) || !bans.every(checkBan)) return err({ message: '"bans" is damaged' });
   if (!optional(data['journals'], (j) => isObj(j) && Object.values(j).every(isStr))) return err({ message: '"journals" is damaged' });
   if (data['bootId'] !== undefined && typeof data['bootId'] !== 'string') return err({ message: '"bootId" is damaged' });
+  if (data['history'] !== undefined && !checkHistory(data['history'])) return err({ message: '"history" is damaged' });
   if (!optional(data['whois'], isWhoisCache)) return err({ message: '"whois" is damaged' });
   return ok(data as State);
 }

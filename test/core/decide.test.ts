@@ -53,4 +53,31 @@ describe('decide', () => {
     const next = decide(input({ now: 1100, state: { ...EMPTY_STATE, windows: d.windows, bans: d.bans } }));
     expect(next.newBans.map((b) => b.ip)).toEqual(['203.0.113.6']);
   });
+
+  it('keeps manual bans although no configured jail is called "manual"', () => {
+    const state: State = { ...EMPTY_STATE, bans: [ban('198.51.100.9', null, 'manual'), ban('198.51.100.10', 900, 'manual')] };
+    const d = decide(input({ state }));
+    expect(d.bans.map((b) => b.ip)).toEqual(['198.51.100.9']);
+    expect(d.unbans).toEqual([{ ip: '198.51.100.10', jail: 'manual', reason: 'expired' }]);
+  });
+
+  it('a repeat offender\'s next ban lasts bantime × factor, capped at maxbantime; the history is kept', () => {
+    const escalating = { ...sshd, bantimeFactor: 2, maxbantime: 3 * 3600 };
+    const attack = (at: number) => incoming({ '203.0.113.5': [at, at + 1, at + 2] });
+    let state: State = EMPTY_STATE;
+    const durations: (number | null)[] = [];
+    for (const at of [1000, 20_000, 40_000, 60_000]) {
+      const d = decide(input({ now: at + 10, jails: [escalating], state, incoming: attack(at) }));
+      durations.push(d.newBans[0]!.expiresAt! - (at + 2));
+      state = { ...state, bans: d.bans, windows: d.windows, history: d.history };
+    }
+    expect(durations).toEqual([3600, 7200, 10800, 10800]);
+    expect(state.history).toEqual({ sshd: { '203.0.113.5': { count: 4, until: 60_002 + 10800 } } });
+  });
+
+  it('jails without escalation keep no history', () => {
+    const d = decide(input({ incoming: incoming({ '203.0.113.5': [900, 910, 920] }) }));
+    expect(d.newBans).toHaveLength(1);
+    expect(d.history).toEqual({});
+  });
 });

@@ -77,3 +77,144 @@ export function scanIn(
     ...(env ? { env } : {}),
   });
 }
+
+// ---------------------------------------------------------------- two namespaces, a server, a client
+
+/** A victim and an attacker namespace joined by a veth pair, with IPv4 and IPv6 documentation addresses. */
+export type Pair = {
+  readonly victim: string;
+  readonly attacker: string;
+  readonly victim4: string;
+  readonly attacker4: string;
+  readonly victim6: string;
+  readonly attacker6: string;
+};
+
+// Bounds, not waits: a dropped SYN is only seen as silence, a server stops itself, setup gives up.
+const CONNECT_TIMEOUT_MS = 1_000;
+const SERVER_LIFETIME_MS = 300_000;
+const READY_LIMIT_MS = 10_000;
+
+export function createPair(pool: ReturnType<typeof createNetnsPool>, subnet = 1): Pair {
+  const victim = pool.add();
+  const attacker = pool.add();
+  const pair = {
+    victim, attacker,
+    victim4: '192.0.2.1', attacker4: `192.0.2.${1 + subnet}`,
+    victim6: '2001:db8::1', attacker6: `2001:db8::${(1 + subnet).toString(16)}`,
+  };
+  nsExec(victim, [IP_BIN, 'link', 'add', 'lbv0', 'type', 'veth', 'peer', 'name', 'lba0', 'netns', attacker]);
+  for (const [ns, dev, v4, v6] of [[victim, 'lbv0', pair.victim4, pair.victim6], [attacker, 'lba0', pair.attacker4, pair.attacker6]] as const) {
+    nsExec(ns, [IP_BIN, 'addr', 'add', `${v4}/24`, 'dev', dev]);
+    nsExec(ns, [IP_BIN, '-6', 'addr', 'add', `${v6}/64`, 'dev', dev, 'nodad']);
+    nsExec(ns, [IP_BIN, 'link', 'set', dev, 'up']);
+  }
+  return pair;
+}
+
+// Answers "hi" on every port (IPv4 and IPv6) and keeps the connection open; stops by itself.
+const serverScript = (ports: readonly number[]) => `
+  const net = require('net');
+  let ready = 0;
+  for (const port of ${JSON.stringify(ports)}) {
+    net.createServer((s) => { s.write('hi'); s.on('error', () => {}); })
+      .listen({ port, host: '::', ipv6Only: false }, () => { if (++ready === ${ports.length}) console.log('ready'); });
+  }
+  setTimeout(() => process.exit(0), ${SERVER_LIFETIME_MS}).unref();
+`;
+
+// Starts the server in `ns` and resolves once it listens on every port.
+export function startServer(pool: ReturnType<typeof createNetnsPool>, ns: string, ports: readonly number[]): Promise<void> {
+  const server = pool.spawnIn(ns, [process.execPath, '-e', serverScript(ports)]);
+  return new Promise<void>((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`server not ready after ${READY_LIMIT_MS} ms: ${seen}`)), READY_LIMIT_MS);
+    server.stdout!.on('data', (d) => {
+      seen += String(d);
+      if (seen.includes('ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    server.stderr!.on('data', (d) => { seen += String(d); });
+    server.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited ${code}: ${seen}`));
+    });
+  });
+}
+
+export type Probe = 'ok' | 'timeout' | `error ${string}`;
+
+// Opens `count` connections at once from `ns` and keeps them open until each answered "hi" or timed out.
+const clientScript = (host: string, port: number, count: number) => `
+  const net = require('net');
+  const results = [];
+  const sockets = [];
+  let open = ${count};
+  const done = (i, r) => { if (results[i] !== undefined) return; results[i] = r; if (--open === 0) { console.log(JSON.stringify(results)); process.exit(0); } };
+  for (let i = 0; i < ${count}; i++) {
+    const s = net.connect({ host: ${JSON.stringify(host)}, port: ${port} });
+    sockets.push(s);
+    s.setTimeout(${CONNECT_TIMEOUT_MS}, () => done(i, 'timeout'));
+    s.on('data', (d) => { if (String(d) === 'hi') done(i, 'ok'); });
+    s.on('error', (e) => done(i, 'error ' + e.code));
+  }
+`;
+
+export function connectMany(ns: string, host: string, port: number, count: number): Probe[] {
+  const r = nsExec(ns, [process.execPath, '-e', clientScript(host, port, count)], { allowFail: true, timeoutMs: 15_000 });
+  if (r.code !== 0) throw new Error(`client failed (${r.code}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as Probe[];
+}
+
+// One connection from `ns`: "ok" when the server answered, "timeout" when the SYN was dropped.
+export function probe(ns: string, host: string, port: number): Probe {
+  return connectMany(ns, host, port, 1)[0]!;
+}
+
+// ---------------------------------------------------------------- firewall state inside a namespace
+
+// Empties every firewall table of the namespace, as a reboot does (rules first: sets in use cannot go).
+export function flushFirewall(ns: string): void {
+  for (const bin of ['iptables', 'ip6tables']) {
+    nsExec(ns, [bin, '-w', '-F']);
+    nsExec(ns, [bin, '-w', '-X']);
+  }
+  nsExec(ns, ['ipset', 'destroy']);
+  nsExec(ns, ['nft', 'flush', 'ruleset']);
+}
+
+// `ipset save` without the random initval and the ticking timeouts, so two dumps compare equal.
+export function saveSets(ns: string): string[] {
+  return nsExec(ns, ['ipset', 'save']).stdout.split('\n').filter((l) => l !== '')
+    .map((l) => l.replace(/ initval 0x[0-9a-f]+/, '').replace(/^(add \S+ \S+) timeout [1-9]\d*$/, '$1 timeout N'));
+}
+
+// `nft list table inet logban` without the ticking "expires" and timeouts; [] when the table is not there.
+export function saveTable(ns: string): string[] {
+  const r = nsExec(ns, ['nft', 'list', 'table', 'inet', 'logban'], { allowFail: true });
+  if (r.code !== 0) return [];
+  return r.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '')
+    .map((l) => l.replace(/ timeout \d[\w.]*| expires \d[\w.]*/g, ''));
+}
+
+// Everything logban can have left in the namespace's kernel, for "nothing changed" and "no duplicates" checks.
+export function saveAll(ns: string): string[] {
+  const tag = (name: string, lines: readonly string[]) => lines.map((l) => `${name}: ${l}`);
+  return [...tag('ip4', saveRules(ns, 4)), ...tag('ip6', saveRules(ns, 6)), ...tag('ipset', saveSets(ns)), ...tag('nft', saveTable(ns))];
+}
+
+// Lines that occur more than once in a dump of logban's own chains, sets and table.
+export function duplicatedLines(lines: readonly string[]): string[] {
+  const own = lines.filter((l) => /logban|ban[46]-|conn[46]-|jail-|hook-/.test(l));
+  return own.filter((l, i) => own.indexOf(l) !== i);
+}
+
+// Any logban command (restore, ban, unban, status) run inside a namespace against a sandbox.
+export function cliIn(ns: string, sandbox: { config: string; stateDir: string }, args: readonly string[], now: string, env?: Record<string, string>): CliRun {
+  return runCli([...args, '--config', sandbox.config, '--state-dir', sandbox.stateDir, '--now', now], {
+    prefix: [IP_BIN, 'netns', 'exec', ns],
+    ...(env ? { env } : {}),
+  });
+}

@@ -1,41 +1,48 @@
-import { binaryFor, parseRuleListing, toRestoreInput, type Argv } from '../../core/iptables-plan.js';
+import { familiesOf, nonCanonical, type Argv, type BanEntry, type FirewallSetup } from '../../core/firewall-model.js';
 import type { Family } from '../../core/ip.js';
-import { ToolMissing, type Runner } from '../exec.js';
-import { familiesOf, planAgainst } from './desired.js';
+import { binaryFor, parseRuleListing, planBanChains, toRestoreInput, type FamilyPlan, type IptablesView } from '../../core/iptables-plan.js';
+import type { Runner } from '../exec.js';
+import { runTool } from './run-tool.js';
 import { FirewallError, type Firewall } from './types.js';
 
-function failure(argv: Argv, stderr: string): FirewallError {
-  const detail = stderr.trim().split('\n')[0] ?? '';
-  return new FirewallError(`${argv.join(' ')} failed: ${detail || 'no message'} (are you root, and is the iptables package installed?)`);
+// A hook chain that is not there is a setup problem (Docker not running, a typo), never created by logban.
+export function checkHookChains(family: Family, plan: FamilyPlan): void {
+  const [chain] = plan.missingChains;
+  if (chain === undefined) return;
+  const hint = chain === 'DOCKER-USER' ? 'is Docker running? Otherwise' : 'create it, or';
+  throw new FirewallError(`${binaryFor(family)}: chain ${chain} does not exist: ${hint} set [firewall] chains (e.g. ["INPUT"])`);
 }
 
-async function runChecked(runner: Runner, argv: Argv, input?: string): Promise<string> {
-  try {
-    const r = await runner.run(argv, input);
-    if (r.exitCode !== 0) throw failure(argv, r.stderr);
-    return r.stdout;
-  } catch (e) {
-    if (e instanceof ToolMissing) {
-      throw new FirewallError(`${e.tool} not found: install it (apt-get install iptables) or set backend = "none" in [firewall]`, { cause: e });
-    }
-    throw e;
-  }
+// Refuses before any process runs if an IP is not in canonical form (the state is validated, so never expected).
+export function checkIps(bans: readonly BanEntry[]): void {
+  const [bad] = nonCanonical(bans);
+  if (bad !== undefined) throw new FirewallError(`refusing to pass ${JSON.stringify(bad)} to the firewall: not a canonical IP address`);
+}
+
+// One `iptables -S` (or ip6tables) read of the whole filter table.
+export async function readChains(runner: Runner, family: Family): Promise<IptablesView> {
+  return parseRuleListing((await runTool(runner, [binaryFor(family), '-w', '-S'])).stdout);
+}
+
+// The family's changes as one iptables-restore batch; nothing runs when there is nothing to change.
+export async function restoreChains(runner: Runner, family: Family, commands: readonly Argv[]): Promise<void> {
+  if (commands.length > 0) await runTool(runner, [`${binaryFor(family)}-restore`, '-w', '--noflush'], toRestoreInput(commands));
 }
 
 // Reads the real rules, plans the difference, and applies it as one iptables-restore batch per
 // family, so a rerun adds nothing twice and a half-applied change cannot happen.
-export function createIptablesFirewall(runner: Runner, hookChains: readonly string[]): Firewall {
-  async function applyFamily(family: Family, bans: Parameters<Firewall['apply']>[0]): Promise<Argv[]> {
-    const bin = binaryFor(family);
-    const listing = await runChecked(runner, [bin, '-w', '-S']);
-    const commands = planAgainst(bans, family, parseRuleListing(listing), hookChains);
-    if (commands.length > 0) await runChecked(runner, [`${bin}-restore`, '-w', '--noflush'], toRestoreInput(commands));
-    return commands;
-  }
+export function createIptablesFirewall(runner: Runner, setup: FirewallSetup): Firewall {
   return {
+    reconciles: true,
     async apply(bans, previous) {
+      checkIps(bans);
       const out: Argv[] = [];
-      for (const family of familiesOf(bans, previous)) out.push(...(await applyFamily(family, bans)));
+      for (const family of familiesOf(setup, bans, previous)) {
+        const plan = planBanChains(setup, family, bans, await readChains(runner, family));
+        checkHookChains(family, plan);
+        await restoreChains(runner, family, plan.commands);
+        out.push(...plan.commands);
+      }
       return out;
     },
   };

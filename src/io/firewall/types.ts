@@ -1,16 +1,19 @@
-import type { Argv } from '../../core/iptables-plan.js';
+import type { Argv, BanEntry } from '../../core/firewall-model.js';
 
-export type BanRef = { readonly ip: string; readonly jail: string };
+export type { BanEntry } from '../../core/firewall-model.js';
 
 export type Firewall = {
   /**
    * Brings the firewall in line with `bans`. `previous` is what the state says was applied last run;
    * backends that can read the real firewall reconcile against that instead. Returns the commands
-   * run (or, for the do-nothing backend, that would run).
+   * run (or, for the do-nothing backend, that would run), one argv per change.
    */
-  readonly apply: (bans: readonly BanRef[], previous: readonly BanRef[]) => Promise<readonly Argv[]>;
+  readonly apply: (bans: readonly BanEntry[], previous: readonly BanEntry[]) => Promise<readonly Argv[]>;
+  /** True when `apply` reads the real firewall, so calling it on a quiet run heals a flushed firewall. */
+  readonly reconciles: boolean;
 };
 
+/** A firewall tool missing, refusing, or failing: one line for the user, exit 1, nothing recorded. */
 export class FirewallError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

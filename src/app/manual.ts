@@ -1,0 +1,67 @@
+import { MANUAL_JAIL } from '../core/firewall-model.js';
+import { canonicalIp, compileIpMatcher } from '../core/ip.js';
+import { addManualBan, removeManualBan } from '../core/manual.js';
+import type { Ban } from '../core/state.js';
+import type { Argv } from '../core/firewall-model.js';
+import type { Config, Jail } from '../config/types.js';
+import type { Firewall } from '../io/firewall/types.js';
+import type { StateStore } from '../io/state-store.js';
+import { UsageError } from './errors.js';
+
+/** What ban and unban need: the same config, state, firewall and host addresses as a scan. */
+export type ManualDeps = {
+  readonly config: Config;
+  readonly store: StateStore;
+  readonly firewall: Firewall;
+  readonly hostAddresses: readonly string[];
+};
+
+function ipOf(text: string): string {
+  const ip = canonicalIp(text.trim());
+  if (ip === null) throw new UsageError(`"${text}" is not an IP address: give one address, e.g. 203.0.113.9 or 2001:db8::1`);
+  return ip;
+}
+
+function jailOf(config: Config, name: string | undefined): Jail | null {
+  if (name === undefined || name === MANUAL_JAIL) return null;
+  const jail = config.jails.find((j) => j.name === name);
+  if (!jail) throw new UsageError(`unknown jail "${name}" (configured: ${[...config.jails.map((j) => j.name), MANUAL_JAIL].join(', ')})`);
+  return jail;
+}
+
+// The ignore lists that protect `ip` from a ban in `jail`; the manual jail blocks every port, so any jail's list counts.
+function refuseIgnored(config: Config, host: readonly string[], ip: string, jail: Jail | null): void {
+  if (host.includes(ip)) throw new UsageError(`${ip} is an address of this host: logban never bans it`);
+  for (const j of jail ? [jail] : config.jails) {
+    const m = compileIpMatcher(j.ignoreip);
+    if (m.ok && m.value(ip)) throw new UsageError(`${ip} is in ignoreip of jail ${j.name}: logban never bans it (edit ignoreip to change that)`);
+  }
+}
+
+async function commit(deps: ManualDeps, before: readonly Ban[], after: readonly Ban[], now: number, save: () => void): Promise<readonly Argv[]> {
+  const active = (b: Ban) => b.expiresAt === null || b.expiresAt > now;
+  const commands = await deps.firewall.apply(after.filter(active), before.filter(active));
+  save();
+  return commands;
+}
+
+// `logban ban <ip> [--jail J]`, through the state: the firewall first, then the state, like a scan.
+export async function runBan(text: string, jailName: string | undefined, now: number, deps: ManualDeps) {
+  const ip = ipOf(text);
+  const jail = jailOf(deps.config, jailName);
+  refuseIgnored(deps.config, deps.hostAddresses, ip, jail);
+  const state = deps.store.load();
+  const r = addManualBan(state, ip, jail, now);
+  const commands = await commit(deps, state.bans, r.state.bans, now, () => { if (!r.already) deps.store.save(r.state); });
+  return { ban: r.ban, already: r.already, commands };
+}
+
+// `logban unban <ip> [--jail J]`: lifts the ban and forgets the IP's pending failures there.
+export async function runUnban(text: string, jailName: string | undefined, now: number, deps: ManualDeps) {
+  const ip = ipOf(text);
+  if (jailName !== undefined) jailOf(deps.config, jailName);
+  const state = deps.store.load();
+  const r = removeManualBan(state, ip, jailName ?? null);
+  const commands = await commit(deps, state.bans, r.state.bans, now, () => deps.store.save(r.state));
+  return { ip, removed: r.removed, commands };
+}

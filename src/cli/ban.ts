@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { runBan } from '../app/manual.js';
+import { toIso } from '../core/timestamp.js';
+import { withCommon, writeOut, type CommonOptions } from './common.js';
+import { withManualDeps } from './manual-run.js';
+
+type Flags = CommonOptions & { jail?: string };
+
+// A ban by hand goes through the state, so scans keep it and `restore` brings it back.
+async function ban(ip: string, flags: Flags): Promise<void> {
+  await withManualDeps(flags, async (deps, now) => {
+    const r = await runBan(ip, flags.jail, now, deps);
+    const expiresAt = r.ban.expiresAt === null ? null : toIso(r.ban.expiresAt);
+    if (flags.json) {
+      writeOut(`${JSON.stringify({ ip: r.ban.ip, jail: r.ban.jail, bannedAt: toIso(r.ban.bannedAt), expiresAt, already: r.already, commands: r.commands }, null, 2)}\n`);
+      return;
+    }
+    const until = expiresAt === null ? 'permanently (until logban unban)' : `until ${expiresAt}`;
+    writeOut(`logban: ${r.already ? `${r.ban.ip} was already banned` : `banned ${r.ban.ip}`} in jail ${r.ban.jail} ${until}\n`);
+  });
+}
+
+export function registerBan(program: Command): void {
+  withCommon(program.command('ban <ip>'))
+    .description('ban an IP by hand: in a jail (its ports and bantime) or, without --jail, everything, until unbanned')
+    .option('--jail <name>', 'the jail whose ports and bantime apply')
+    .option('--json', 'print one JSON object')
+    .action(ban);
+}

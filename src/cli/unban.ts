@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { runUnban } from '../app/manual.js';
+import { withCommon, writeOut, type CommonOptions } from './common.js';
+import { withManualDeps } from './manual-run.js';
+
+type Flags = CommonOptions & { jail?: string };
+
+// Lifts a ban (e.g. your own address) and forgets the IP's pending failures, so the next scan does not ban it again.
+async function unban(ip: string, flags: Flags): Promise<void> {
+  await withManualDeps(flags, async (deps, now) => {
+    const r = await runUnban(ip, flags.jail, now, deps);
+    const unbans = r.removed.map((b) => ({ ip: b.ip, jail: b.jail, reason: 'manual' }));
+    if (flags.json) {
+      writeOut(`${JSON.stringify({ ip: r.ip, unbans, commands: r.commands }, null, 2)}\n`);
+      return;
+    }
+    writeOut(unbans.length > 0
+      ? `logban: unbanned ${r.ip} (jail ${unbans.map((u) => u.jail).join(', ')})\n`
+      : `logban: ${r.ip} was not banned${flags.jail ? ` in jail ${flags.jail}` : ''}; its pending failures were cleared\n`);
+  });
+}
+
+export function registerUnban(program: Command): void {
+  withCommon(program.command('unban <ip>'))
+    .description('lift a ban and forget the IP\'s pending failures (in one jail with --jail, else everywhere)')
+    .option('--jail <name>', 'only this jail')
+    .option('--json', 'print one JSON object')
+    .action(unban);
+}

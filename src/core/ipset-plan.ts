@@ -1,0 +1,111 @@
+import { bansByJail, remainingSeconds, type Argv, type BanEntry, type FirewallSetup } from './firewall-model.js';
+import { canonicalIp, type Family } from './ip.js';
+import { CHAIN_PREFIX, chainsAfter, missingHookChains, planIptables, wantedChains, type FamilyPlan, type IptablesView } from './iptables-plan.js';
+
+/** logban's sets as `ipset save` shows them: set → IPs in it. */
+export type IpsetView = ReadonlyMap<string, ReadonlySet<string>>;
+
+/** Set → IP → timeout in seconds (0: none). */
+export type IpsetWant = ReadonlyMap<string, ReadonlyMap<string, number>>;
+
+/** The kernel refuses ipset timeouts above this many seconds (about 24.8 days). */
+export const IPSET_MAX_TIMEOUT = 2_147_483;
+/** Room for 5,000 attackers many times over; ipset's default of 65,536 would be the first limit hit. */
+export const IPSET_MAXELEM = 1_048_576;
+
+// "logban-sshd-v4": at most 31 characters with jail names of at most 21.
+export function setFor(jail: string, family: Family): string {
+  return `${CHAIN_PREFIX}${jail}-v${family}`;
+}
+
+// The family a set was made for, from its name.
+export function familyOfSet(name: string): Family {
+  return name.endsWith('-v6') ? 6 : 4;
+}
+
+// Reads `ipset save`; sets that are not logban's are ignored.
+export function parseIpsetSave(text: string): IpsetView {
+  const out = new Map<string, Set<string>>();
+  for (const line of text.split('\n')) {
+    const [op, name, ip] = line.trim().split(/\s+/);
+    if (!name?.startsWith(CHAIN_PREFIX)) continue;
+    if (op === 'create' && !out.has(name)) out.set(name, new Set());
+    if (op === 'add' && ip !== undefined) {
+      const set = out.get(name) ?? new Set<string>();
+      set.add(canonicalIp(ip) ?? ip);
+      out.set(name, set);
+    }
+  }
+  return out;
+}
+
+// The sets logban wants in one family: one per jail with bans, plus the ones it made before
+// (kept, so the iptables rule that matches them never points at nothing).
+export function wantedSets(setup: FirewallSetup, family: Family, bans: readonly BanEntry[], actual: IpsetView): IpsetWant {
+  const out = new Map<string, Map<string, number>>();
+  for (const name of actual.keys()) if (familyOfSet(name) === family) out.set(name, new Map());
+  for (const [jail, list] of bansByJail(bans, family)) {
+    const set = out.get(setFor(jail, family)) ?? new Map<string, number>();
+    for (const ban of list) set.set(ban.ip, remainingSeconds(ban.expiresAt, setup.now, IPSET_MAX_TIMEOUT));
+    out.set(setFor(jail, family), set);
+  }
+  return out;
+}
+
+// Create missing sets, add missing IPs with their remaining time, delete stale IPs.
+export function planIpset(family: Family, want: IpsetWant, actual: IpsetView): Argv[] {
+  const out: Argv[] = [];
+  for (const [name, ips] of want) {
+    if (!actual.has(name)) {
+      out.push(['ipset', 'create', name, 'hash:ip', 'family', family === 4 ? 'inet' : 'inet6', 'timeout', '0', 'maxelem', String(IPSET_MAXELEM), '-exist']);
+    }
+    const have = actual.get(name) ?? new Set<string>();
+    for (const [ip, timeout] of ips) if (!have.has(ip)) out.push(['ipset', 'add', name, ip, 'timeout', String(timeout), '-exist']);
+  }
+  for (const [name, have] of actual) {
+    if (familyOfSet(name) !== family) continue;
+    const keep = want.get(name) ?? new Map<string, number>();
+    for (const ip of have) if (!keep.has(ip)) out.push(['ipset', 'del', name, ip, '-exist']);
+  }
+  return out;
+}
+
+// What the kernel holds if `want` was applied (the do-nothing backend plans against it).
+export function viewOfSets(want: IpsetWant): IpsetView {
+  return new Map([...want].map(([name, ips]) => [name, new Set(ips.keys())]));
+}
+
+// The commands as one `ipset restore` input (each line is a command without the leading "ipset").
+export function toIpsetRestore(commands: readonly Argv[]): string {
+  return `${commands.map((argv) => argv.slice(1).join(' ')).join('\n')}\n`;
+}
+
+// One `-m set --match-set NAME src -j DROP` rule per wanted set, in its jail's chain.
+export function setRules(want: IpsetWant): Map<string, string[][]> {
+  const out = new Map<string, string[][]>();
+  for (const name of want.keys()) {
+    const jail = name.slice(CHAIN_PREFIX.length, -3);
+    out.set(jail, [...(out.get(jail) ?? []), ['-m', 'set', '--match-set', name, 'src', '-j', 'DROP']]);
+  }
+  return out;
+}
+
+/** The ipset backend's plan for one family: set changes (applied first), then chain changes. */
+export type IpsetFamilyPlan = FamilyPlan & { readonly setCommands: readonly Argv[] };
+
+// The ipset backend for one family: sets with the IPs, and logban's chains matching the sets.
+export function planSetChains(setup: FirewallSetup, family: Family, bans: readonly BanEntry[], sets: IpsetView, chains: IptablesView): IpsetFamilyPlan {
+  const want = wantedSets(setup, family, bans, sets);
+  const wantChains = wantedChains(setup, family, setRules(want), chains);
+  return {
+    setCommands: planIpset(family, want, sets),
+    commands: planIptables(family, wantChains, chains),
+    missingChains: missingHookChains(wantChains, chains),
+  };
+}
+
+// What the last run left if all went as planned (the do-nothing backend's "actual").
+export function setsAfter(setup: FirewallSetup, family: Family, previous: readonly BanEntry[]): { sets: IpsetView; chains: IptablesView } {
+  const want = wantedSets(setup, family, previous, new Map());
+  return { sets: viewOfSets(want), chains: chainsAfter(setup, family, setRules(want)) };
+}

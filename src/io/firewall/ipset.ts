@@ -1,0 +1,31 @@
+import { familiesOf, type Argv, type FirewallSetup } from '../../core/firewall-model.js';
+import { parseIpsetSave, planSetChains, toIpsetRestore, type IpsetFamilyPlan } from '../../core/ipset-plan.js';
+import type { Runner } from '../exec.js';
+import { checkHookChains, checkIps, readChains, restoreChains } from './iptables.js';
+import { runTool } from './run-tool.js';
+import type { Firewall } from './types.js';
+
+// Bans as entries of hash:ip sets with kernel timeouts (the kernel lifts a ban even if cron stops),
+// matched by one iptables rule per set. One `ipset save` reads all sets, one `ipset restore -exist`
+// writes every set change, then one iptables-restore per family puts the rules in place.
+export function createIpsetFirewall(runner: Runner, setup: FirewallSetup): Firewall {
+  return {
+    reconciles: true,
+    async apply(bans, previous) {
+      checkIps(bans);
+      const families = familiesOf(setup, bans, previous);
+      if (families.length === 0) return [];
+      const sets = parseIpsetSave((await runTool(runner, ['ipset', 'save'])).stdout);
+      const plans: [4 | 6, IpsetFamilyPlan][] = [];
+      for (const family of families) {
+        const plan = planSetChains(setup, family, bans, sets, await readChains(runner, family));
+        checkHookChains(family, plan);
+        plans.push([family, plan]);
+      }
+      const setCommands = plans.flatMap(([, p]) => p.setCommands);
+      if (setCommands.length > 0) await runTool(runner, ['ipset', 'restore', '-exist'], toIpsetRestore(setCommands));
+      for (const [family, plan] of plans) await restoreChains(runner, family, plan.commands);
+      return plans.flatMap(([, p]): Argv[] => [...p.setCommands, ...p.commands]);
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { FirewallSetup } from '../../core/firewall-model.js';
+import { NFT_FAMILY, NFT_TABLE, parseNftJson, planNft, wantedTable } from '../../core/nft-plan.js';
+import type { Runner } from '../exec.js';
+import { checkIps } from './iptables.js';
+import { runTool } from './run-tool.js';
+import type { Firewall } from './types.js';
+
+const missingTable = (r: { stderr: string }) => /No such file or directory/i.test(r.stderr);
+
+// One table logban owns (`inet logban`) with timed sets: one `nft -j list` to read it and one
+// `nft -f -` transaction to change it, IPv4 and IPv6 together.
+export function createNftablesFirewall(runner: Runner, setup: FirewallSetup): Firewall {
+  return {
+    reconciles: true,
+    async apply(bans, previous) {
+      checkIps(bans);
+      if (bans.length === 0 && previous.length === 0 && !setup.jails.some((j) => j.connlimit !== null)) return [];
+      const listed = await runTool(runner, ['nft', '-j', 'list', 'table', NFT_FAMILY, NFT_TABLE], undefined, missingTable);
+      const plan = planNft(wantedTable(setup, bans), parseNftJson(listed.exitCode === 0 ? listed.stdout : ''));
+      if (plan.script !== '') await runTool(runner, ['nft', '-f', '-'], plan.script);
+      return plan.commands;
+    },
+  };
+}

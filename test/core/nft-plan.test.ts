@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { nftHookFor, parseNftJson, planNft, viewOfTable, wantedTable } from '../../src/core/nft-plan.js';
+import { BANS, NOW, readFirewallFixture, SETUP } from '../helpers/firewall-fixture.js';
+
+// The fixture is what nft printed after applying BANS with SETUP.
+const LISTED = parseNftJson(readFirewallFixture('nft-table.json'));
+
+describe('nftables plan', () => {
+  it('reads the table: its structure and the IPs of each ban set', () => {
+    expect(LISTED.exists).toBe(true);
+    expect(Object.fromEntries([...LISTED.elements].map(([k, v]) => [k, [...v]]))).toEqual({
+      'ban4-sshd': ['203.0.113.50'], 'ban6-sshd': ['2001:db8::bad'], 'ban4-web': ['203.0.113.50'], 'ban6-web': ['2001:db8::bad'],
+      'ban4-forever': ['198.51.100.7'], 'ban6-forever': [],
+    });
+    expect([...LISTED.structure].filter((k) => k.startsWith('chain'))).toEqual(['chain jail-sshd -', 'chain jail-web -', 'chain jail-forever -', 'chain hook-input input']);
+  });
+
+  it('plans nothing against what nft showed after applying the same bans', () => {
+    expect(planNft(wantedTable(SETUP, BANS), LISTED)).toEqual({ commands: [], script: '' });
+  });
+
+  it('only adds and deletes IPs when the structure is unchanged; a delete cannot fail on a timed-out element', () => {
+    const bans = [...BANS.slice(1), { ip: '203.0.113.77', jail: 'sshd', expiresAt: NOW + 59.5 }];
+    expect(planNft(wantedTable(SETUP, bans), LISTED)).toEqual({
+      commands: [
+        ['nft', 'add', 'element', 'inet', 'logban', 'ban4-sshd', '{ 203.0.113.77 timeout 60s }'],
+        ['nft', 'delete', 'element', 'inet', 'logban', 'ban4-sshd', '{ 203.0.113.50 }'],
+      ],
+      script: [
+        'add element inet logban ban4-sshd { 203.0.113.77 timeout 60s }',
+        'add element inet logban ban4-sshd { 203.0.113.50 }',
+        'delete element inet logban ban4-sshd { 203.0.113.50 }',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  it('replaces the whole table, with every IP, in one transaction when the structure differs', () => {
+    const setup = { ...SETUP, jails: SETUP.jails.map((j) => (j.name === 'web' ? { ...j, connlimit: 20 } : j)) };
+    const plan = planNft(wantedTable(setup, BANS), LISTED);
+    expect(plan.commands[0]).toEqual(['nft', 'delete', 'table', 'inet', 'logban']);
+    expect(plan.commands).toContainEqual(['nft', 'add', 'element', 'inet', 'logban', 'ban4-forever', '{ 198.51.100.7 }']);
+    expect(plan.commands.filter((c) => c.at(-1)!.includes('ct count over 20'))).toHaveLength(2);
+    expect(plan.script.split('\n').slice(0, 3)).toEqual(['add table inet logban', 'delete table inet logban', 'add table inet logban']);
+    expect(plan.script).toContain('add element inet logban ban6-sshd { 2001:db8::bad timeout 3363s }');
+  });
+
+  it('a missing table is created with every jail, hook and IP', () => {
+    const plan = planNft(wantedTable(SETUP, BANS), parseNftJson(''));
+    expect(plan.commands[0]).toEqual(['nft', 'add', 'table', 'inet', 'logban']);
+    expect(plan.commands).toContainEqual(['nft', 'add', 'chain', 'inet', 'logban', 'hook-input', '{ type filter hook input priority filter - 1; policy accept; }']);
+    expect(plan.commands.filter((c) => c[2] === 'rule' && c[5] === 'hook-input').map((c) => c[6]!.replace(/ comment .*/, ''))).toEqual([
+      'meta l4proto tcp th dport { 22, 2200-2299 } jump jail-sshd',
+      'meta l4proto tcp th dport { 80 } jump jail-web',
+      'jump jail-forever',
+    ]);
+  });
+
+  it('groups many IPs into one element statement per thousand', () => {
+    const many = Array.from({ length: 2500 }, (_, i) => ({ ip: `198.18.${i >> 8}.${i & 255}`, jail: 'forever', expiresAt: null }));
+    const plan = planNft(wantedTable(SETUP, many), viewOfTable(wantedTable(SETUP, [])));
+    expect(plan.commands).toHaveLength(2500);
+    expect(plan.script.split('\n').filter((l) => l.startsWith('add element'))).toHaveLength(3);
+  });
+
+  it.each([['INPUT', 'input'], ['FORWARD', 'forward'], ['DOCKER-USER', 'forward'], ['OUTPUT', null]])('chain %s hooks at %s', (chain, hook) => {
+    expect(nftHookFor(chain)).toBe(hook);
+  });
+});
