@@ -1,7 +1,9 @@
 import { statSync } from 'node:fs';
 import { EVIDENCE_LINES } from '../core/decide.js';
 import { createAttemptCounter, type AttemptInput } from '../core/attempts.js';
+import { longestBan } from '../core/escalation.js';
 import { forEachCandidateLine, matchLine, roleOf } from '../core/match.js';
+import { relevantSince } from '../core/window.js';
 import type { FileCursor } from '../core/state.js';
 import { createDateReader } from '../core/timestamp.js';
 import type { Jail } from '../config/types.js';
@@ -75,15 +77,19 @@ export function createLineSink(jails: readonly Jail[], incoming: ReadonlyMap<str
     const tally = incoming.get(jail.name)!;
     // A jail that names its date formats gets a reader limited to them.
     const dates = jail.datepattern ? createDateReader(now, { pattern: jail.datepattern }) : shared;
-    return { jail, dates, counter: createAttemptCounter<AttemptInput>({ count: (m) => record(tally, m.ip, m.time, m.line) }) };
+    const since = relevantSince({ ...jail, longestBan: longestBan(jail) }, now);
+    return { jail, dates, since, counter: createAttemptCounter<AttemptInput>({ count: (m) => record(tally, m.ip, m.time, m.line) }) };
   });
   return {
     write(text) {
-      for (const { jail, dates, counter } of perJail) {
+      for (const { jail, dates, since, counter } of perJail) {
         forEachCandidateLine(text, jail.matcher.prefilterRe, (line) => {
+          // The time first: a line too old to matter is never matched.
+          const time = dates.read(line)?.time ?? now;
+          if (time < since) return;
           const v = matchLine(line, jail.matcher, true);
           if (v.kind === 'match' || v.kind === 'companion' || v.kind === 'success') {
-            counter.feed({ ip: v.ip, time: dates.read(line)?.time ?? now, pattern: v.pattern, line, role: roleOf(v), key: v.key });
+            counter.feed({ ip: v.ip, time, pattern: v.pattern, line, role: roleOf(v), key: v.key });
           }
         });
       }

@@ -60,3 +60,10 @@ export function recordBans(
   }
   return out;
 }
+
+// The longest ban a jail can give (null: permanent), for skipping failures too old to matter.
+export function longestBan(policy: Escalation): number | null {
+  if (policy.bantime === null) return null;
+  if (!escalates(policy)) return policy.bantime;
+  return Math.min(policy.maxbantime ?? HARD_MAX_BANTIME, HARD_MAX_BANTIME);
+}

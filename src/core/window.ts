@@ -47,3 +47,12 @@ export function mergeSorted(a: readonly number[], b: readonly number[]): number[
   if (a.length === 0) return [...b].sort((x, y) => x - y);
   return [...a, ...b].sort((x, y) => x - y);
 }
+
+// The earliest failure time that can still matter at `now`: a window that ends before
+// now - longest ban - findtime can only cause a ban that has already expired, so a first run over
+// weeks of log skips older lines without even matching them. Permanent bans (or escalation
+// without a cap) keep every failure: -Infinity.
+export function relevantSince(policy: Policy & { readonly longestBan?: number | null }, now: number): number {
+  const longest = policy.longestBan === undefined ? policy.bantime : policy.longestBan;
+  return longest === null ? -Infinity : now - longest - policy.findtime;
+}

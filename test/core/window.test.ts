@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateWindow } from '../../src/core/window.js';
+import { evaluateWindow, relevantSince } from '../../src/core/window.js';
 
 const policy = { findtime: 600, maxretry: 3, bantime: 3600 };
 
@@ -23,5 +23,26 @@ describe('evaluateWindow', () => {
   it('permanent bans never expire and swallow later failures', () => {
     const r = evaluateWindow([1, 2, 3, 100000], { ...policy, bantime: null }, 10 ** 9);
     expect(r.trigger).toEqual({ at: 3, expiresAt: null, failures: 4, firstSeen: 1, lastSeen: 100000 });
+  });
+});
+
+describe('relevantSince', () => {
+  it('failures older than the longest ban plus findtime cannot matter', () => {
+    expect(relevantSince(policy, 10_000)).toBe(10_000 - 3600 - 600);
+    expect(relevantSince({ ...policy, longestBan: 86400 }, 100_000)).toBe(100_000 - 86400 - 600);
+    expect(relevantSince({ ...policy, bantime: null }, 100_000)).toBe(-Infinity);
+    expect(relevantSince({ ...policy, longestBan: null }, 100_000)).toBe(-Infinity);
+  });
+
+  // Whatever happened before the cut, the outcome at `now` is the same without those failures,
+  // for attacks that start or stop on either side of it (a table of sliding attack bursts).
+  it.each([0, 1000, 4000, 5500, 5999, 6000, 6100, 9000])('a burst starting at %i is judged alike with or without older failures', (start) => {
+    const now = 10_000;
+    const since = relevantSince(policy, now);
+    const times = [start, start + 100, start + 200, start + 250];
+    const all = evaluateWindow(times, policy, now);
+    const cut = evaluateWindow(times.filter((t) => t >= since), policy, now);
+    expect(cut.trigger === null).toBe(all.trigger === null);
+    expect(cut.trigger?.expiresAt).toEqual(all.trigger?.expiresAt);
   });
 });
