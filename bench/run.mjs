@@ -15,6 +15,7 @@ const DATA = 'bench/data';
 const LOG = `${DATA}/auth.log`;
 const META = `${DATA}/auth.log.meta.json`;
 const CONFIG = `${DATA}/bench.toml`;
+const PERMANENT_CONFIG = `${DATA}/bench-permanent.toml`;
 const NOW = '2026-11-21T12:00:00Z';
 const GENERATOR_VERSION = 3;
 const SEED = 0x10_6b_a2;
@@ -180,6 +181,8 @@ function prepareData(size) {
     '[jails.sshd]', `logpath = ['${resolve(ROOT, LOG)}']`, 'rules = ["sshd"]',
     'findtime = "10m"', 'maxretry = 5', 'bantime = "1h"', '',
   ].join('\n'));
+  // The worst case for a first run: with permanent bans no line is too old to matter.
+  writeFileSync(PERMANENT_CONFIG, readFileSync(CONFIG, 'utf8').replace('bantime = "1h"', 'bantime = "permanent"'));
   return meta;
 }
 
@@ -325,6 +328,7 @@ function targets(results, meta) {
 
 const NAMES = {
   node: 'node -e 0', noop: 'logban scan, no new bytes', cold: 'logban scan, first run', grep: 'grep -cE',
+  coldAll: 'logban scan, first run, permanent bans (every line matched)',
   test: 'logban test (sshd rule)', gz: 'logban scan, catching up on a rotated .gz', zgrep: 'zcat + grep -cE',
 };
 
@@ -348,6 +352,10 @@ function measurements() {
     {
       name: NAMES.cold, argv: scan(coldDir, '--json'), wholeFile: true, ratioTo: NAMES.grep,
       before: () => rmSync(coldDir, { recursive: true, force: true }),
+    },
+    {
+      name: NAMES.coldAll, argv: scanWith(PERMANENT_CONFIG, `${coldDir}-all`, '--json'), wholeFile: true, ratioTo: NAMES.grep,
+      before: () => rmSync(`${coldDir}-all`, { recursive: true, force: true }),
     },
     // stdout is a pipe: GNU grep stops at the first match when its output is /dev/null.
     {
@@ -424,7 +432,7 @@ function checkBuild() {
 }
 
 function cleanup() {
-  for (const p of [LOG, META, CONFIG, ROT, ROT_CONFIG, `${DATA}/state-noop`, `${DATA}/state-cold`]) rmSync(p, { recursive: true, force: true });
+  for (const p of [LOG, META, CONFIG, PERMANENT_CONFIG, `${DATA}/state-cold-all`, ROT, ROT_CONFIG, `${DATA}/state-noop`, `${DATA}/state-cold`]) rmSync(p, { recursive: true, force: true });
   try { if (readdirSync(DATA).length === 0) rmdirSync(DATA); } catch { /* already gone */ }
 }
 
