@@ -17,7 +17,7 @@ export async function readJournals(
   saved: Readonly<Record<string, string>>,
   now: number,
   journal: JournalSource,
-  sinkFor: (jails: readonly Jail[]) => { write: (text: string) => void; end: () => void },
+  sinkFor: (jails: readonly Jail[], key: string) => { write: (text: string) => void; end: () => void },
 ): Promise<{ files: JournalReport[]; cursors: Record<string, string>; notes: Note[] }> {
   const bySource = new Map<string, Jail[]>();
   for (const jail of jails) {
@@ -31,7 +31,7 @@ export async function readJournals(
     const since = now - Math.max(...watchers.map((j) => j.findtime));
     try {
       const out = await journal.read({ matches: first.journalmatch, dir: first.journalDir, cursor: saved[key] ?? null, since });
-      const sink = sinkFor(watchers);
+      const sink = sinkFor(watchers, key);
       if (out.text !== '') sink.write(out.text);
       sink.end();
       if (out.cursor !== null) cursors[key] = out.cursor;

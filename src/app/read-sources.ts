@@ -1,10 +1,10 @@
 import { statSync } from 'node:fs';
 import { EVIDENCE_LINES } from '../core/decide.js';
-import { createAttemptCounter, type AttemptInput } from '../core/attempts.js';
+import { createAttemptCounter, type AttemptInput, type OpenSlot } from '../core/attempts.js';
 import { longestBan } from '../core/escalation.js';
 import { forEachCandidateLine, matchLine, roleOf } from '../core/match.js';
 import { relevantSince } from '../core/window.js';
-import type { FileCursor } from '../core/state.js';
+import type { FileCursor, State } from '../core/state.js';
 import { createDateReader } from '../core/timestamp.js';
 import type { Jail } from '../config/types.js';
 import { discoverLogs } from '../io/discover.js';
@@ -28,6 +28,7 @@ export type SourcesRead = {
   readonly files: readonly FileReport[];
   readonly cursors: Record<string, FileCursor>;
   readonly journals: Record<string, string>;
+  readonly carry: Carry;
   readonly incoming: Map<string, Map<string, { times: number[]; evidence: string[] }>>;
   readonly notes: readonly Note[];
 };
@@ -68,17 +69,52 @@ function describe(e: unknown): string {
 
 export type LineSink = { readonly write: (text: string) => void; readonly end: () => void };
 
+/** Keys with lines in the last minute before `now` stay open for the next run (see attempts). */
+export const CARRY_SECONDS = 60;
+
+/** Where a sink finds the attempts its source left open last run, and leaves this run's. */
+export type SinkCarry = {
+  readonly resume: (jail: string) => readonly OpenSlot<AttemptInput>[] | undefined;
+  readonly keep: (jail: string, open: OpenSlot<AttemptInput>[]) => void;
+};
+const NO_CARRY: SinkCarry = { resume: () => undefined, keep: () => {} };
+
+export type Carry = NonNullable<State['carry']>;
+
+// This run's open attempts by jail and source: sources read now replace theirs, the others
+// (a log that could not be read) keep what they had; jails no longer configured are dropped.
+function createCarry(saved: Carry | undefined, jails: readonly Jail[]) {
+  const out: Record<string, Record<string, readonly OpenSlot<AttemptInput>[]>> = {};
+  for (const jail of jails) {
+    const kept = saved?.[jail.name];
+    if (kept) out[jail.name] = { ...kept };
+  }
+  return {
+    forSource: (source: string): SinkCarry => ({
+      resume: (jail) => saved?.[jail]?.[source],
+      keep: (jail, open) => {
+        const bySource = (out[jail] ??= {});
+        if (open.length > 0) bySource[source] = open;
+        else delete bySource[source];
+        if (Object.keys(bySource).length === 0) delete out[jail];
+      },
+    }),
+    result: (): Carry => out,
+  };
+}
+
 // The text handler for one source: every line goes through the matchers of the jails that
 // watch it, and each attempt (not each line: see core/attempts) lands in that jail's tally with
 // its time read from the line. `end` counts what still waits when the source is read.
-export function createLineSink(jails: readonly Jail[], incoming: ReadonlyMap<string, Tally>, now: number): LineSink {
+export function createLineSink(jails: readonly Jail[], incoming: ReadonlyMap<string, Tally>, now: number, carry: SinkCarry = NO_CARRY): LineSink {
   const shared = createDateReader(now);
   const perJail = jails.map((jail) => {
     const tally = incoming.get(jail.name)!;
     // A jail that names its date formats gets a reader limited to them.
     const dates = jail.datepattern ? createDateReader(now, { pattern: jail.datepattern }) : shared;
     const since = relevantSince({ ...jail, longestBan: longestBan(jail) }, now);
-    return { jail, dates, since, counter: createAttemptCounter<AttemptInput>({ count: (m) => record(tally, m.ip, m.time, m.line) }) };
+    const resume = carry.resume(jail.name) ?? [];
+    return { jail, dates, since, counter: createAttemptCounter<AttemptInput>({ count: (m) => record(tally, m.ip, m.time, m.line) }, { resume }) };
   });
   return {
     write(text) {
@@ -95,12 +131,16 @@ export function createLineSink(jails: readonly Jail[], incoming: ReadonlyMap<str
       }
     },
     end() {
-      for (const { counter } of perJail) counter.flush();
+      for (const { jail, counter } of perJail) carry.keep(jail.name, counter.suspend(now - CARRY_SECONDS));
     },
   };
 }
 
-export type SavedSources = { readonly files: Readonly<Record<string, FileCursor>>; readonly journals?: Readonly<Record<string, string>> | undefined };
+export type SavedSources = {
+  readonly files: Readonly<Record<string, FileCursor>>;
+  readonly journals?: Readonly<Record<string, string>> | undefined;
+  readonly carry?: Carry | undefined;
+};
 
 // Reads every jail's logs from the saved offsets (catching up on rotated files) and journals
 // from the saved cursors; one pass per source serves all jails that watch it.
@@ -142,9 +182,10 @@ export async function readSources(jails: readonly Jail[], saved: SavedSources, n
   const incoming = new Map(jails.map((j) => [j.name, new Map()] as [string, Tally]));
   const files: FileReport[] = [];
   const cursors: Record<string, FileCursor> = {};
+  const carry = createCarry(saved.carry, jails);
   const progress = deps.progress?.(pendingBytes(byFile.keys(), saved.files)) ?? noProgress;
   for (const [path, fileJails] of byFile) {
-    const sink = createLineSink(fileJails, incoming, now);
+    const sink = createLineSink(fileJails, incoming, now, carry.forSource(path));
     try {
       const out = await readChain(path, saved.files[path], now, (text) => { sink.write(text); progress.advance(text.length); });
       sink.end();
@@ -157,6 +198,9 @@ export async function readSources(jails: readonly Jail[], saved: SavedSources, n
     }
   }
   progress.done();
-  const journals = await readJournals(jails, saved.journals ?? {}, now, journal, (js) => createLineSink(js, incoming, now));
-  return { files: [...files, ...journals.files], cursors, journals: journals.cursors, incoming, notes: [...notes, ...journals.notes] };
+  const journals = await readJournals(jails, saved.journals ?? {}, now, journal, (js, key) => createLineSink(js, incoming, now, carry.forSource(key)));
+  return {
+    files: [...files, ...journals.files], cursors, journals: journals.cursors, carry: carry.result(), incoming,
+    notes: [...notes, ...journals.notes],
+  };
 }

@@ -82,14 +82,15 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   const files = { ...state.files, ...read.cursors };
   const journals = { ...state.journals, ...read.journals };
   const journalMoved = Object.entries(read.journals).some(([k, c]) => state.journals?.[k] !== c);
+  const carryChanged = JSON.stringify(read.carry) !== JSON.stringify(state.carry ?? {});
   const bootId = deps.bootId ?? state.bootId;
   const history = Object.keys(decision.history).length > 0 ? { history: decision.history } : {};
-  if (!opts.dryRun && (changed || rebooted || journalMoved || !sameCursors(state.files, read.cursors))) {
+  if (!opts.dryRun && (changed || rebooted || journalMoved || carryChanged || !sameCursors(state.files, read.cursors))) {
     const cache = whois?.cache ?? state.whois;
     store.save({
       version: 1, files, windows: decision.windows, bans: decision.bans,
       ...(Object.keys(journals).length > 0 ? { journals } : {}), ...(bootId ? { bootId } : {}), ...(cache ? { whois: cache } : {}),
-      ...history,
+      ...history, ...(Object.keys(read.carry).length > 0 ? { carry: read.carry } : {}),
     });
   }
   const notes = [...read.notes];

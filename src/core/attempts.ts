@@ -27,14 +27,32 @@ export type AttemptHandlers<T extends AttemptInput> = {
   readonly forget?: (m: T) => void;
 };
 
+/** A key (or keyless IP) still open when a run ends, carried in the state to the next run. */
+export type OpenSlot<T extends AttemptInput> = {
+  readonly id: string;
+  readonly keyed: boolean;
+  readonly ip: string;
+  readonly pending: readonly T[];
+  readonly settled: 'fail' | 'success' | null;
+  readonly last: number;
+};
+
 export type AttemptCounter<T extends AttemptInput> = {
   /** One match, in file order. */
   readonly feed: (m: T) => void;
   /** End of input: counts the companions still waiting. */
   readonly flush: () => void;
+  /**
+   * End of this run's input: keys quiet since before `before` are settled (their companions
+   * count), the others are handed back to be resumed by the next run, so an attempt whose lines
+   * straddle two runs still counts once.
+   */
+  readonly suspend: (before: number) => OpenSlot<T>[];
 };
 
-export type AttemptOptions = {
+export type AttemptOptions<T extends AttemptInput = AttemptInput> = {
+  /** Keys the previous run left open (see suspend). */
+  readonly resume?: readonly OpenSlot<T>[];
   /** Seconds a key may stay quiet before its waiting companions count (sshd's LoginGraceTime is 120). */
   readonly horizon?: number;
   /** Most keys remembered at once; the quietest are settled first beyond it. */
@@ -44,7 +62,7 @@ export type AttemptOptions = {
 type Slot<T> = { ip: string; pending: T[]; settled: 'fail' | 'success' | null; last: number };
 
 // Feeds matches in file order and calls `count` once per attempt; pure and synchronous.
-export function createAttemptCounter<T extends AttemptInput>(handlers: AttemptHandlers<T>, opts: AttemptOptions = {}): AttemptCounter<T> {
+export function createAttemptCounter<T extends AttemptInput>(handlers: AttemptHandlers<T>, opts: AttemptOptions<T> = {}): AttemptCounter<T> {
   const horizon = opts.horizon ?? 600;
   const maxKeys = opts.maxKeys ?? 200_000;
   // Slots by key (a pid is one client's at a time; another IP on the same key starts afresh),
@@ -52,6 +70,9 @@ export function createAttemptCounter<T extends AttemptInput>(handlers: AttemptHa
   const byKey = new Map<string, Slot<T>>();
   const byIp = new Map<string, Slot<T>>();
   let sweptAt = -Infinity;
+  for (const o of opts.resume ?? []) {
+    (o.keyed ? byKey : byIp).set(o.id, { ip: o.ip, pending: [...o.pending], settled: o.settled, last: o.last });
+  }
 
   const settle = (slot: Slot<T>) => {
     if (slot.settled === null && slot.pending.length > 0) handlers.count(slot.pending[0]!);
@@ -115,6 +136,17 @@ export function createAttemptCounter<T extends AttemptInput>(handlers: AttemptHa
       for (const slot of byIp.values()) settle(slot);
       byKey.clear();
       byIp.clear();
+    },
+    suspend(before) {
+      const open: OpenSlot<T>[] = [];
+      for (const [slots, keyed] of [[byKey, true], [byIp, false]] as const) {
+        for (const [id, slot] of slots) {
+          if (slot.last < before) settle(slot);
+          else if (slot.pending.length > 0 || slot.settled !== null) open.push({ id, keyed, ...slot });
+        }
+        slots.clear();
+      }
+      return open;
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { BanHistory } from './escalation.js';
+import type { AttemptInput, OpenSlot } from './attempts.js';
 import { canonicalIp } from './ip.js';
 import { err, ok, type Result } from './result.js';
 import { isWhoisCache, type WhoisCache } from './whois-cache.js';
@@ -40,6 +41,8 @@ export type State = {
   readonly files: Readonly<Record<string, FileCursor>>;
   readonly windows: Readonly<Record<string, Readonly<Record<string, Pending>>>>;
   readonly bans: readonly Ban[];
+  /** Attempts still open when the last run ended (jail → source → keys), resumed by the next. */
+  readonly carry?: Readonly<Record<string, Readonly<Record<string, readonly OpenSlot<AttemptInput>[]>>>>;
   /** The journal cursor each journald source stopped at, by source key. */
   readonly journals?: Readonly<Record<string, string>>;
   /** The kernel boot the bans were last applied in; a new boot means the firewall was emptied. */
@@ -82,6 +85,16 @@ function cursorOk(c: unknown): boolean {
     && optional(c['readAt'], isNum) && optional(c['inFile'], isStr);
 }
 
+function attemptOk(a: unknown): boolean {
+  return isObj(a) && typeof a['ip'] === 'string' && canonicalIp(a['ip']) === a['ip'] && isNum(a['time']) && isNum(a['pattern'])
+    && typeof a['line'] === 'string' && ['fail', 'companion', 'success'].includes(a['role'] as string) && optional(a['key'], isStr);
+}
+
+function openSlotOk(o: unknown): boolean {
+  return isObj(o) && isStr(o['id']) && typeof o['keyed'] === 'boolean' && isStr(o['ip']) && Array.isArray(o['pending'])
+    && o['pending'].every(attemptOk) && [null, 'fail', 'success'].includes(o['settled'] as string | null) && isNum(o['last']);
+}
+
 // A state file that does not parse or has the wrong shape is refused, never reset.
 export function parseState(text: string): Result<State, StateProblem> {
   let data: unknown;
@@ -102,6 +115,9 @@ export function parseState(text: string): Result<State, StateProblem> {
     return err({ message: '"windows" is damaged' });
   }
   if (!Array.isArray(bans) || !bans.every(checkBan)) return err({ message: '"bans" is damaged' });
+  if (!optional(data['carry'], (c) => isObj(c) && Object.values(c).every((j) => isObj(j) && Object.values(j).every((l) => Array.isArray(l) && l.every(openSlotOk))))) {
+    return err({ message: '"carry" is damaged' });
+  }
   if (!optional(data['journals'], (j) => isObj(j) && Object.values(j).every(isStr))) return err({ message: '"journals" is damaged' });
   if (data['bootId'] !== undefined && typeof data['bootId'] !== 'string') return err({ message: '"bootId" is damaged' });
   if (data['history'] !== undefined && !checkHistory(data['history'])) return err({ message: '"history" is damaged' });

@@ -28,6 +28,17 @@ describe('scan counts attempts, not lines', () => {
     expect(second.newBans.map((b) => [b.ip, b.failures])).toEqual([['203.0.113.9', 3]]);
   });
 
+  it('a run that ends between a probe and its password try still counts the attempt once', () => {
+    const box = makeSandbox(CONFIG);
+    const [invalid, ...rest] = probe(303, '203.0.113.9', 3).split('\n');
+    box.append('auth.log', `${probe(301, '203.0.113.9', 1)}${probe(302, '203.0.113.9', 2)}${invalid}\n`);
+    // The cron run comes seconds after the probe line: that connection's attempt is still open.
+    expect(box.json('2026-11-21T09:50:10Z').newBans).toEqual([]);
+    box.append('auth.log', `${rest.join('\n')}`);
+    const second = box.json('2026-11-21T09:52:00Z');
+    expect(second.newBans.map((b) => [b.ip, b.failures])).toEqual([['203.0.113.9', 3]]);
+  });
+
   it('keys offered before one is accepted are not failures', () => {
     const box = makeSandbox(CONFIG);
     let text = '';

@@ -117,3 +117,47 @@ describe('attempt counter', () => {
     expect(counted).toEqual(['x']);
   });
 });
+
+// Two runs: the first feeds `first`, suspends at `cut` (keys quiet since before it settle), and
+// the second resumes from what was handed over (through JSON, as the state file would carry it).
+function twoRuns(first: readonly Row[], second: readonly Row[], cut: number) {
+  const counted: string[] = [];
+  const feedAll = (c: ReturnType<typeof createAttemptCounter<AttemptInput & { label: string }>>, rows: readonly Row[]) => {
+    for (const [label, spec] of rows) {
+      const [time, role, ip, key] = spec.split(' ') as [string, PatternRole, string, string];
+      c.feed({ label, time: Number(time), role, ip, pattern: 0, line: label, key: key === '-' ? undefined : key });
+    }
+  };
+  const one = createAttemptCounter<AttemptInput & { label: string }>({ count: (m) => counted.push(m.label) });
+  feedAll(one, first);
+  const open = JSON.parse(JSON.stringify(one.suspend(cut)));
+  const afterFirst = [...counted];
+  const two = createAttemptCounter<AttemptInput & { label: string }>({ count: (m) => counted.push(m.label) }, { resume: open });
+  feedAll(two, second);
+  two.flush();
+  return { afterFirst, counted };
+}
+
+describe('attempts that straddle two runs', () => {
+  it('an invalid-user probe at the end of one run and its password try in the next count once', () => {
+    const r = twoRuns([['probe', `100 companion ${A} 7`]], [['password', `101 fail ${A} 7`]], 50);
+    expect(r.afterFirst).toEqual([]);
+    expect(r.counted).toEqual(['password']);
+  });
+
+  it('a failed password in one run and its pre-auth close in the next count once', () => {
+    const r = twoRuns([['password', `100 fail ${A} 7`]], [['closed', `102 companion ${A} 7`]], 50);
+    expect(r.counted).toEqual(['password']);
+  });
+
+  it('a key offered before the run ended and accepted after it is no failure', () => {
+    const r = twoRuns([['key', `100 companion ${B} 9`]], [['accepted', `101 success ${B} 9`]], 50);
+    expect(r.counted).toEqual([]);
+  });
+
+  it('keys quiet since before the cut settle at once; the rest wait', () => {
+    const r = twoRuns([['old probe', `10 companion ${A} 1`], ['new probe', `100 companion ${B} 2`]], [], 50);
+    expect(r.afterFirst).toEqual(['old probe']);
+    expect(r.counted).toEqual(['old probe', 'new probe']);
+  });
+});
