@@ -3,6 +3,7 @@ import type { FileCursor } from '../core/state.js';
 import { digest, HEAD_BYTES, readBytes, readHead, tailDigest } from '../io/fingerprint.js';
 import { listGenerations, type RotatedFile } from '../io/generations.js';
 import { readLogText } from '../io/log-text.js';
+import type { SkipCheck } from '../io/lines.js';
 import { openLog, readCompleteLines, type FileId } from '../io/reader.js';
 
 export type Note = { readonly level: 'warning' | 'info'; readonly text: string };
@@ -94,23 +95,23 @@ async function rotatedCursor(file: RotatedFile, end: number, now: number): Promi
 // the old file is read from the saved offset wherever it went (renamed, gzipped, copied), then
 // every newer rotated generation in order, then the current file from its start: no line lost,
 // none read twice.
-export async function readChain(path: string, saved: FileCursor | undefined, now: number, onText: (text: string) => void): Promise<ChainRead> {
+export async function readChain(path: string, saved: FileCursor | undefined, now: number, onText: (text: string) => void, skip?: SkipCheck): Promise<ChainRead> {
   const cur = openCurrent(path);
   try {
     if (cur && (saved === undefined || isSameFile(cur, saved))) {
       const start = saved?.offset ?? 0;
-      const out = readCompleteLines(cur.fd, start, cur.id.size, onText);
+      const out = readCompleteLines(cur.fd, start, cur.id.size, onText, skip);
       const notes: Note[] = out.longLines > 0 ? [{ level: 'info', text: `${path}: skipped ${out.longLines} line(s) longer than 1 MiB` }] : [];
       return { cursor: plainCursor(cur.fd, cur.id, out.endOffset, now), startOffset: start, endOffset: out.endOffset, lines: out.lines, rotated: [], notes };
     }
     if (saved === undefined) return { cursor: null, startOffset: 0, endOffset: 0, lines: 0, rotated: [], notes: [] };
-    return await catchUp(path, cur, saved, now, onText);
+    return await catchUp(path, cur, saved, now, onText, skip);
   } finally {
     if (cur) closeSync(cur.fd);
   }
 }
 
-async function catchUp(path: string, cur: Current | null, saved: FileCursor, now: number, onText: (text: string) => void): Promise<ChainRead> {
+async function catchUp(path: string, cur: Current | null, saved: FileCursor, now: number, onText: (text: string) => void, skip?: SkipCheck): Promise<ChainRead> {
   const notes: Note[] = [];
   const files = await listGenerations(path);
   const prev = await findPrevious(files, saved);
@@ -131,7 +132,7 @@ async function catchUp(path: string, cur: Current | null, saved: FileCursor, now
     const { file, from } = queue[i]!;
     let out;
     try {
-      out = await readLogText(file.path, onText, { from });
+      out = await readLogText(file.path, onText, { from, ...(skip ? { skip } : {}) });
     } catch (e) {
       notes.push({ level: 'warning', text: `${file.path}: could not read the rotated file (${(e as Error).message}); its lines are skipped` });
       continue;
@@ -155,7 +156,7 @@ async function catchUp(path: string, cur: Current | null, saved: FileCursor, now
     notes.push({ level: 'info', text: `${path}: not there right now (being rotated?); read up to ${last.file.path}` });
     return { cursor: await rotatedCursor(last.file, last.end, now), startOffset: 0, endOffset: 0, lines, rotated, notes };
   }
-  const out = readCompleteLines(cur.fd, 0, cur.id.size, onText);
+  const out = readCompleteLines(cur.fd, 0, cur.id.size, onText, skip);
   if (rotated.length > 0) notes.push({ level: 'info', text: `${path}: rotated since the last run; caught up on ${rotated.join(', ')}` });
   return { cursor: plainCursor(cur.fd, cur.id, out.endOffset, now), startOffset: 0, endOffset: out.endOffset, lines: lines + out.lines, rotated, notes };
 }

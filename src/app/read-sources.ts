@@ -10,6 +10,7 @@ import type { Jail } from '../config/types.js';
 import { discoverLogs } from '../io/discover.js';
 import { isRotatedSibling } from '../core/rotation.js';
 import { noJournal, type JournalSource } from '../io/journal.js';
+import type { SkipCheck } from '../io/lines.js';
 import { noProgress, type Progress } from '../io/progress.js';
 import { readChain, type Note } from './read-chain.js';
 import { readJournals } from './read-journals.js';
@@ -67,7 +68,16 @@ function describe(e: unknown): string {
   return (e as Error).message;
 }
 
-export type LineSink = { readonly write: (text: string) => void; readonly end: () => void };
+export type LineSink = {
+  readonly write: (text: string) => void;
+  readonly end: () => void;
+  /** Whether a chunk of lines can be skipped undecoded: its last line is far too old to matter. */
+  readonly skip?: SkipCheck;
+};
+
+// Logs are written in time order; a chunk whose last line is this much older than what can still
+// matter is skipped whole (the slack covers reordered lines and clock or DST changes).
+const SKIP_SLACK = 86400;
 
 /** Keys with lines in the last minute before `now` stay open for the next run (see attempts). */
 export const CARRY_SECONDS = 60;
@@ -116,7 +126,14 @@ export function createLineSink(jails: readonly Jail[], incoming: ReadonlyMap<str
     const resume = carry.resume(jail.name) ?? [];
     return { jail, dates, since, counter: createAttemptCounter<AttemptInput>({ count: (m) => record(tally, m.ip, m.time, m.line) }, { resume }) };
   });
+  const oldest = Math.min(...perJail.map((j) => j.since));
   return {
+    skip(bytes, from, to) {
+      if (oldest === -Infinity) return false;
+      const start = Math.max(from, bytes.lastIndexOf(10, to - 2) + 1);
+      const time = shared.read(bytes.toString('utf8', start, to - 1))?.time;
+      return time !== undefined && time < oldest - SKIP_SLACK;
+    },
     write(text) {
       for (const { jail, dates, since, counter } of perJail) {
         forEachCandidateLine(text, jail.matcher.prefilterRe, (line) => {
@@ -187,7 +204,12 @@ export async function readSources(jails: readonly Jail[], saved: SavedSources, n
   for (const [path, fileJails] of byFile) {
     const sink = createLineSink(fileJails, incoming, now, carry.forSource(path));
     try {
-      const out = await readChain(path, saved.files[path], now, (text) => { sink.write(text); progress.advance(text.length); });
+      const skip: SkipCheck = (bytes, from, to) => {
+        const skipped = sink.skip?.(bytes, from, to) ?? false;
+        if (skipped) progress.advance(to - from);
+        return skipped;
+      };
+      const out = await readChain(path, saved.files[path], now, (text) => { sink.write(text); progress.advance(text.length); }, skip);
       sink.end();
       notes.push(...out.notes);
       if (out.cursor === null) { notes.push({ level: 'warning', text: `${path}: ${describe(missingError(path))}` }); continue; }

@@ -2,6 +2,12 @@ export const CHUNK_BYTES = 1 << 20;
 // A line longer than this is skipped rather than held in memory (it still advances the offset).
 export const MAX_LINE_BYTES = 1 << 20;
 
+/**
+ * Asked before a chunk of complete lines is decoded, with their bytes: true skips the chunk (its
+ * lines are counted and consumed, but never decoded or handed over).
+ */
+export type SkipCheck = (bytes: Buffer, from: number, to: number) => boolean;
+
 export type LineAssembler = {
   /** Where the next bytes may be written directly (a read lands here, then `commit`). */
   readonly target: () => { readonly buf: Buffer; readonly at: number; readonly room: number };
@@ -19,7 +25,7 @@ export type LineAssembler = {
 // so no character is split; invalid bytes become U+FFFD). The unfinished tail moves to the front
 // of one reusable buffer and the next bytes land behind it, so nothing is concatenated. A partial
 // last line is never handed over: `consumed` stops just past the last newline.
-export function createLineAssembler(onText: (text: string) => void): LineAssembler {
+export function createLineAssembler(onText: (text: string) => void, skip?: SkipCheck): LineAssembler {
   const buf = Buffer.allocUnsafe(CHUNK_BYTES + MAX_LINE_BYTES);
   let filled = 0;
   let skipping = false;
@@ -45,7 +51,7 @@ export function createLineAssembler(onText: (text: string) => void): LineAssembl
       lines++;
     }
     lines += countNewlines(buf, from, lastNl + 1);
-    if (lastNl + 1 > from) onText(buf.toString('utf8', from, lastNl + 1));
+    if (lastNl + 1 > from && !skip?.(buf, from, lastNl + 1)) onText(buf.toString('utf8', from, lastNl + 1));
     filled = total - lastNl - 1;
     consumed = received - filled;
     if (filled > MAX_LINE_BYTES) { filled = 0; skipping = true; }

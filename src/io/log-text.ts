@@ -1,6 +1,6 @@
 import { closeSync } from 'node:fs';
 import { inflateFile, isGzip } from './gunzip.js';
-import { createLineAssembler } from './lines.js';
+import { createLineAssembler, type SkipCheck } from './lines.js';
 import { openLog, readCompleteLines } from './reader.js';
 
 export type LogTextOutcome = {
@@ -19,16 +19,16 @@ export type LogTextOutcome = {
 // Reads a log, plain or gzip (told by its magic bytes, not its name), from byte `from` of its
 // text, and hands over complete lines as UTF-8 chunks ending in "\n". Errors opening the file
 // (missing, a directory, no permission) are thrown for the caller to describe.
-export async function readLogText(path: string, onText: (text: string) => void, opts: { from?: number } = {}): Promise<LogTextOutcome> {
+export async function readLogText(path: string, onText: (text: string) => void, opts: { from?: number; skip?: SkipCheck } = {}): Promise<LogTextOutcome> {
   const from = opts.from ?? 0;
   const { fd, id } = openLog(path);
   try {
     if (!isGzip(fd)) {
-      const out = readCompleteLines(fd, Math.min(from, id.size), id.size, onText);
+      const out = readCompleteLines(fd, Math.min(from, id.size), id.size, onText, opts.skip);
       return { bytes: out.endOffset, lines: out.lines, longLines: out.longLines, complete: true, gzip: false };
     }
     let skip = from;
-    const lines = createLineAssembler(onText);
+    const lines = createLineAssembler(onText, opts.skip);
     const outcome = await inflateFile(fd, path, (bytes) => {
       if (skip >= bytes.length) { skip -= bytes.length; return; }
       lines.write(skip > 0 ? bytes.subarray(skip) : bytes);

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { CHUNK_BYTES, createLineAssembler } from './lines.js';
+import { CHUNK_BYTES, createLineAssembler, type SkipCheck } from './lines.js';
 
 export { CHUNK_BYTES, MAX_LINE_BYTES } from './lines.js';
 
@@ -27,8 +27,8 @@ export function openLog(path: string): { fd: number; id: FileId } {
 // Reads [offset, size) of a plain file in large chunks straight into the line assembler's buffer
 // and hands over complete lines only; endOffset is just past the last newline, so a partial last
 // line is left for the next run. A file that shrinks mid-read simply ends early.
-export function readCompleteLines(fd: number, offset: number, size: number, onText: (text: string) => void): ReadOutcome {
-  const lines = createLineAssembler(onText);
+export function readCompleteLines(fd: number, offset: number, size: number, onText: (text: string) => void, skip?: SkipCheck): ReadOutcome {
+  const lines = createLineAssembler(onText, skip);
   for (let pos = offset; pos < size; ) {
     const { buf, at } = lines.target();
     const n = readSync(fd, buf, at, Math.min(CHUNK_BYTES, size - pos), pos);
