@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { EVIDENCE_LINES } from '../core/decide.js';
 import { createAttemptCounter, type AttemptInput, type OpenSlot } from '../core/attempts.js';
 import { longestBan } from '../core/escalation.js';
+import { ownString } from '../core/own-string.js';
 import { forEachCandidateLine, matchLine, roleOf } from '../core/match.js';
 import { relevantSince } from '../core/window.js';
 import type { FileCursor, State } from '../core/state.js';
@@ -44,11 +45,7 @@ function record(tally: Tally, ip: string, time: number, line: string): void {
   entry.evidence.push(detach(line));
 }
 
-// A line cut from a 1 MiB chunk would keep the whole chunk alive while it is held as evidence;
-// flattening a concatenation makes V8 copy just the line.
-function detach(line: string): string {
-  return ` ${line}`.slice(1);
-}
+const detach = ownString;
 
 // Why a log that was found a moment ago could not be opened.
 function missingError(path: string): unknown {
@@ -142,7 +139,9 @@ export function createLineSink(jails: readonly Jail[], incoming: ReadonlyMap<str
           if (time < since) return;
           const v = matchLine(line, jail.matcher, true);
           if (v.kind === 'match' || v.kind === 'companion' || v.kind === 'success') {
-            counter.feed({ ip: v.ip, time, pattern: v.pattern, line, role: roleOf(v), key: v.key });
+            // A companion may wait in the counter: copied, so it does not hold its 1 MiB chunk.
+            const kept = v.kind === 'companion' ? detach(line) : line;
+            counter.feed({ ip: v.ip, time, pattern: v.pattern, line: kept, role: roleOf(v), key: v.key });
           }
         });
       }

@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import { ownString } from './own-string.js';
 import { err, ok, type Result } from './result.js';
 
 export type Family = 4 | 6;
@@ -41,13 +42,14 @@ const MEMO_LIMIT = 1 << 16;
 const memo = new Map<string, string | null>();
 
 // The one spelling of an address used in state, reports and firewall rules (RFC 5952; mapped IPv4 as IPv4).
+// The result owns its characters, so holding it never holds the log chunk it was read from.
 export function canonicalIp(text: string): string | null {
-  if (isPlainIpv4(text)) return text;
   const known = memo.get(text);
   if (known !== undefined) return known;
-  const ip = spell(text);
+  const own = ownString(text);
+  const ip = isPlainIpv4(own) ? own : spell(own);
   if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(text, ip);
+  memo.set(own, ip);
   return ip;
 }
 

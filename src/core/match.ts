@@ -1,4 +1,5 @@
 import { canonicalIp } from './ip.js';
+import { ownString } from './own-string.js';
 
 /** What a pattern means for counting attempts (see src/rules/spec.ts and src/core/attempts.ts). */
 export type PatternRole = 'fail' | 'companion' | 'success';
@@ -62,7 +63,8 @@ export function matchLine(line: string, matcher: Matcher, prefiltered = false): 
       if (ip === null) break;
       const role = unit.roles?.[i] ?? 'fail';
       const k = unit.keys?.[i];
-      const key = k ? m[k] : undefined;
+      const raw = k ? m[k] : undefined;
+      const key = raw === undefined ? undefined : ownString(raw);
       const pattern = unit.first + i;
       if (role === 'success') return { kind: 'success', ip, pattern, key };
       if (ignore.some((re) => re.test(line))) return IGNORED;
