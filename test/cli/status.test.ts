@@ -1,17 +1,10 @@
 import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { sshdJailConfig } from '../helpers/sshd-config.js';
 import { RULES } from '../../src/rules/library.js';
 import { makeSandbox, runCli, sshdFailure } from '../helpers/cli.js';
 
-const CONFIG = `
-[defaults]
-maxretry = 3
-[firewall]
-backend = "none"
-[jails.sshd]
-logpath = ["$DIR/auth.log"]
-rules = ["sshd"]
-`;
+const CONFIG = sshdJailConfig();
 const fail = sshdFailure;
 
 describe('logban status', () => {

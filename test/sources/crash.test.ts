@@ -2,21 +2,12 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sshdJailConfig } from '../helpers/sshd-config.js';
 import { BIN, makeSandbox, runCli } from '../helpers/cli.js';
 import { logrotateOrSkip, rotate } from '../helpers/logrotate.js';
 
 const NOW = '2026-11-21T12:00:00Z';
-const CONFIG = `
-[defaults]
-findtime = "1h"
-maxretry = 6
-bantime = "2h"
-[firewall]
-backend = "none"
-[jails.sshd]
-logpath = ["$DIR/auth.log"]
-rules = ["sshd"]
-`;
+const CONFIG = sshdJailConfig({ findtime: '1h', maxretry: 6, bantime: '2h' });
 
 // A big sshd log where 400 addresses fail between 1 and 12 times, spread over the whole file,
 // so a run killed anywhere has counted some of them and not others.

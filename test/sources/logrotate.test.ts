@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sshdJailConfig } from '../helpers/sshd-config.js';
 import { makeSandbox, runCli, sshdFailure } from '../helpers/cli.js';
 import { logrotateOrSkip, rotate } from '../helpers/logrotate.js';
 
@@ -6,17 +7,7 @@ const NOW = '2026-11-21T10:00:00Z';
 const A = '203.0.113.5'; // exactly maxretry failures, spread over the rotation: must be banned
 const B = '198.51.100.9'; // one fewer: banned only if a line were read twice
 
-const CONFIG = `
-[defaults]
-findtime = "1h"
-maxretry = 5
-bantime = "1h"
-[firewall]
-backend = "none"
-[jails.sshd]
-logpath = ["$DIR/auth.log"]
-rules = ["sshd"]
-`;
+const CONFIG = sshdJailConfig({ findtime: '1h', maxretry: 5 });
 
 let clock = 0;
 // Failure lines for A and B plus unrelated noise, so offsets and heads are realistic.
