@@ -39,17 +39,19 @@ function readFlags() {
       runs: { type: 'string', default: '3' },
       out: { type: 'string', default: 'bench/results.md' },
       keep: { type: 'boolean', default: false },
+      'data-only': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
-    process.stdout.write('usage: node bench/run.mjs [--size 1G] [--runs 3] [--out bench/results.md] [--keep]\n'
-      + '  --size  log size, K/M/G are powers of 1024 (default 1G)\n  --keep  keep bench/data (and reuse it next time)\n');
+    process.stdout.write('usage: node bench/run.mjs [--size 1G] [--runs 3] [--out bench/results.md] [--keep] [--data-only]\n'
+      + '  --size  log size, K/M/G are powers of 1024 (default 1G)\n  --keep  keep bench/data (and reuse it next time)\n'
+      + '  --data-only  write bench/data (log, gzip copy, configs) and stop: for profiling by hand\n');
     process.exit(0);
   }
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs ${values.runs}: expected a whole number of at least 1`);
-  return { size: parseSize(values.size), sizeText: values.size, runs, out: values.out, keep: values.keep };
+  return { size: parseSize(values.size), sizeText: values.size, runs, out: values.out, keep: values.keep, dataOnly: values['data-only'] };
 }
 
 // ---------------------------------------------------------------- data
@@ -483,6 +485,7 @@ function main() {
   const warm = warmNoopState();
   const gz = prepareGzip();
   if (gz.error) log(`  FAILED: ${gz.error}`);
+  if (flags.dataOnly) { log(`data in ${DATA}; nothing measured (--data-only)`); return; }
   if (warm.error) log(`  FAILED: ${warm.error}`);
   const list = measurements().map((m) => (m.name === NAMES.noop && warm.error ? { ...m, missing: `FAILED (warm-up scan): ${warm.error}` } : m));
   const loadBefore = os.loadavg()[0];
