@@ -58,20 +58,27 @@ function sameCursors(a: State['files'], b: State['files']): boolean {
   return keys.every((k) => a[k]?.offset === b[k]!.offset && a[k]?.ino === b[k]!.ino && a[k]?.dev === b[k]!.dev);
 }
 
+// Reads the logs and decides; the per-IP tallies of the read end here, before the state is
+// written (with permanent bans a first scan can hold 100k+ of them).
+async function readAndDecide(opts: ScanOptions, deps: ScanDeps, state: State) {
+  const { incoming, ...read } = await readSources(deps.config.jails, state, opts.now, { journal: deps.journal, progress: deps.progress });
+  const decision = decide({
+    now: opts.now,
+    jails: deps.config.jails,
+    state,
+    incoming,
+    maxBans: opts.maxBans,
+    isIgnored: ignorePredicate(deps.config, deps.hostAddresses),
+  });
+  return { read, decision };
+}
+
 // One cron run: read → match → window → decide → firewall → commit. The state is written only
 // after the firewall step succeeded, so a failed or killed run is simply redone by the next one.
 export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanResult> {
   const { config, store, firewall } = deps;
   const state = store.load();
-  const read = await readSources(config.jails, state, opts.now, { journal: deps.journal, progress: deps.progress });
-  const decision = decide({
-    now: opts.now,
-    jails: config.jails,
-    state,
-    incoming: read.incoming,
-    maxBans: opts.maxBans,
-    isIgnored: ignorePredicate(config, deps.hostAddresses),
-  });
+  const { read, decision } = await readAndDecide(opts, deps, state);
   const changed = decision.newBans.length > 0 || decision.unbans.length > 0;
   // After a reboot the kernel's rules are gone: the first run of the new boot reconciles even
   // when nothing else changed, so bans survive a reboot without an extra unit.

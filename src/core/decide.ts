@@ -1,14 +1,14 @@
 import { banDuration, escalates, priorBans, recordBans, type BanHistory, type Escalation } from './escalation.js';
 import { MANUAL_JAIL } from './firewall-model.js';
 import type { Ban, Pending, State } from './state.js';
-import { evaluateWindow, mergeSorted, type Policy } from './window.js';
+import { addFolded, evaluateWindow, foldPermanent, mergeSorted, type Folded, type Policy } from './window.js';
 
 export const EVIDENCE_LINES = 5;
 
 export type JailPolicy = Policy & Escalation & { readonly name: string };
 
-/** New failures of one run: jail → ip → times (any order) and the last few lines. */
-export type Incoming = ReadonlyMap<string, ReadonlyMap<string, Pending>>;
+/** New failures of one run: jail → ip → times (any order), the last few lines, folded failures. */
+export type Incoming = ReadonlyMap<string, Pick<ReadonlyMap<string, Pending>, 'get' | 'keys'>>;
 
 export type Unban = { readonly ip: string; readonly jail: string; readonly reason: string };
 
@@ -45,31 +45,39 @@ function liftExpired(input: DecideInput): { kept: Ban[]; unbans: Unban[] } {
   return { kept, unbans };
 }
 
+// The saved window's IPs, then this run's new ones (a Set of both would cost a copy of every key).
+function* ipsOf(prior: Readonly<Record<string, Pending>>, fresh: Pick<ReadonlyMap<string, Pending>, 'keys'>): Generator<string> {
+  yield* Object.keys(prior);
+  for (const ip of fresh.keys()) if (!Object.hasOwn(prior, ip)) yield ip;
+}
+
 // Pure: from the saved state and one run's failures, which IPs to ban, which to lift, what stays pending.
 export function decide(input: DecideInput): Decision {
   const { now, jails, state, incoming, isIgnored } = input;
   const { kept, unbans } = liftExpired(input);
   const banned = new Set(kept.map((b) => `${b.jail} ${b.ip}`));
-  const candidates: { ban: Ban; pending: Pending }[] = [];
+  const candidates: { ban: Ban; policy: Policy; times: number[]; folded: Folded | undefined; evidence: readonly string[] }[] = [];
   const windows: Record<string, Record<string, Pending>> = {};
   for (const jail of jails) {
     const out: Record<string, Pending> = {};
     const prior = state.windows[jail.name] ?? {};
     const fresh = incoming.get(jail.name) ?? new Map<string, Pending>();
-    for (const ip of new Set([...Object.keys(prior), ...fresh.keys()])) {
+    for (const ip of ipsOf(prior, fresh)) {
       if (banned.has(`${jail.name} ${ip}`)) continue;
       const old = prior[ip];
       const add = fresh.get(ip);
       const times = mergeSorted(old?.times ?? [], add?.times ?? []);
+      const folded = addFolded(old?.later, add?.later);
       const bantime = escalates(jail) ? banDuration(jail, priorBans(state.history, jail.name, ip, now)) : jail.bantime;
-      const { trigger, pending } = evaluateWindow(times, { ...jail, bantime }, now);
+      const policy = { findtime: jail.findtime, maxretry: jail.maxretry, bantime };
+      const { trigger, pending } = evaluateWindow(times, policy, now, folded);
       // Checked after the window: on a first run over an old log most IPs drop out before this.
       if ((!trigger && pending.length === 0) || isIgnored(jail.name, ip)) continue;
       const evidence = [...(old?.evidence ?? []), ...(add?.evidence ?? [])].slice(-EVIDENCE_LINES);
       if (trigger) {
         const { at: _at, ...seen } = trigger;
         const ban: Ban = { ip, jail: jail.name, bannedAt: now, ...seen, evidence };
-        candidates.push({ ban, pending: { times, evidence } });
+        candidates.push({ ban, policy, times, folded, evidence });
       } else if (pending.length > 0) {
         out[ip] = { times: pending, evidence: evidence.slice(-Math.min(EVIDENCE_LINES, pending.length)) };
       }
@@ -79,7 +87,10 @@ export function decide(input: DecideInput): Decision {
   // Over the cap, the most recent attackers go first; the rest keep their failures for the next run.
   candidates.sort((a, b) => b.ban.lastSeen - a.ban.lastSeen);
   const newBans = candidates.slice(0, input.maxBans).map((c) => c.ban);
-  for (const c of candidates.slice(input.maxBans)) windows[c.ban.jail]![c.ban.ip] = c.pending;
+  for (const c of candidates.slice(input.maxBans)) {
+    const { times, folded } = foldPermanent(c.times, c.policy, now, c.folded);
+    windows[c.ban.jail]![c.ban.ip] = { times, evidence: c.evidence, ...(folded ? { later: folded } : {}) };
+  }
   const escalating = new Set(jails.filter(escalates).map((j) => j.name));
   const history = recordBans(state.history, newBans.filter((b) => escalating.has(b.jail)), now);
   return { newBans, unbans, bans: [...kept, ...newBans], windows, deferred: Math.max(0, candidates.length - input.maxBans), history };

@@ -1,5 +1,6 @@
 import type { BanHistory } from './escalation.js';
 import type { AttemptInput, OpenSlot } from './attempts.js';
+import type { Folded } from './window.js';
 import { canonicalIp } from './ip.js';
 import { err, ok, type Result } from './result.js';
 import { isWhoisCache, type WhoisCache } from './whois-cache.js';
@@ -22,7 +23,9 @@ export type FileCursor = {
 };
 
 // Failures of one IP in one jail that have not (yet) led to a ban; times in epoch seconds.
-export type Pending = { readonly times: readonly number[]; readonly evidence: readonly string[] };
+// `later`: failures after a permanent ban found in `times` kept only as a count (absent in older
+// state files; see foldPermanent).
+export type Pending = { readonly times: readonly number[]; readonly evidence: readonly string[]; readonly later?: Folded };
 
 export type Ban = {
   readonly ip: string;
@@ -110,7 +113,8 @@ export function parseState(text: string): Result<State, StateProblem> {
   if (!isObj(files) || !Object.values(files).every(cursorOk)) {
     return err({ message: '"files" is damaged' });
   }
-  const pendingOk = (p: unknown) => isObj(p) && Array.isArray(p['times']) && p['times'].every(isNum) && isStrList(p['evidence']);
+  const foldedOk = (f: unknown) => isObj(f) && Number.isInteger(f['count']) && (f['count'] as number) >= 1 && isNum(f['last']);
+  const pendingOk = (p: unknown) => isObj(p) && Array.isArray(p['times']) && p['times'].every(isNum) && isStrList(p['evidence']) && optional(p['later'], foldedOk);
   if (!isObj(windows) || !Object.values(windows).every((w) => isObj(w) && Object.values(w).every(pendingOk))) {
     return err({ message: '"windows" is damaged' });
   }
@@ -125,6 +129,49 @@ export function parseState(text: string): Result<State, StateProblem> {
   return ok(data as State);
 }
 
+// The state file's text: JSON, one space per level (a person can read and diff it).
 export function serializeState(state: State): string {
-  return `${JSON.stringify(state, null, 1)}\n`;
+  return [...serializeStatePieces(state)].join('');
+}
+
+/** Pieces are cut once they reach this many characters. */
+const PIECE_CHARS = 1 << 20;
+
+// The same text as serializeState in pieces of about a MiB, for writing as they come: with
+// permanent bans a first scan can leave 100k+ windows waiting for --max-bans, and the whole text
+// at once (and its UTF-8 copy) would cost more memory than everything else the run holds.
+export function* serializeStatePieces(state: State): Generator<string> {
+  let parts: string[] = [];
+  let size = 0;
+  for (const part of jsonParts(state, 0, 2)) {
+    parts.push(part);
+    size += part.length;
+    if (size >= PIECE_CHARS) {
+      yield parts.join('');
+      parts = [];
+      size = 0;
+    }
+  }
+  parts.push('\n');
+  yield parts.join('');
+}
+
+// JSON.stringify(value, null, 1) at nesting `depth`, split into parts down to `levels` more
+// levels of objects and arrays (deeper values are stringified whole and indented to match).
+function* jsonParts(value: unknown, depth: number, levels: number): Generator<string> {
+  const isArray = Array.isArray(value);
+  if (levels < 0 || typeof value !== 'object' || value === null || (typeof (value as { toJSON?: unknown }).toJSON === 'function')) {
+    yield (JSON.stringify(value, null, 1) ?? 'null').replaceAll('\n', `\n${' '.repeat(depth)}`);
+    return;
+  }
+  const inner = `\n${' '.repeat(depth + 1)}`;
+  const entries = isArray ? (value as unknown[]).map((v) => [null, v] as const) : Object.entries(value as object);
+  let first = true;
+  for (const [key, v] of entries) {
+    if (!isArray && (v === undefined || typeof v === 'function' || typeof v === 'symbol')) continue;
+    yield `${first ? (isArray ? '[' : '{') : ','}${inner}${key === null ? '' : `${JSON.stringify(key)}: `}`;
+    first = false;
+    yield* jsonParts(v, depth + 1, levels - 1);
+  }
+  yield first ? (isArray ? '[]' : '{}') : `\n${' '.repeat(depth)}${isArray ? ']' : '}'}`;
 }

@@ -12,11 +12,16 @@ export type Trigger = {
 
 export type WindowOutcome = { readonly trigger: Trigger | null; readonly pending: number[] };
 
+/** Failures kept as a count: they all fell inside a permanent ban found in the kept times. */
+export type Folded = { readonly count: number; readonly last: number };
+
 // Slides over one IP's failure times (old and new together, so a window can straddle runs) and
 // finds the last moment maxretry failures fell within findtime. Failures during a ban it would
 // have caused count towards that ban, not towards a new window. The ban is kept only if it
 // would still be in force at `now`; what is left is pending, pruned to the current window.
-export function evaluateWindow(sortedTimes: readonly number[], policy: Policy, now: number): WindowOutcome {
+// `folded` failures (see foldPermanent) belong to the last ban found; with none (the jail's
+// policy changed since they were folded) they are dropped.
+export function evaluateWindow(sortedTimes: readonly number[], policy: Policy, now: number, folded?: Folded): WindowOutcome {
   const { findtime, maxretry, bantime } = policy;
   const t = sortedTimes;
   let last: { start: number; at: number; end: number } | null = null;
@@ -37,10 +42,42 @@ export function evaluateWindow(sortedTimes: readonly number[], policy: Policy, n
   const at = t[last.at]!;
   const expiresAt = bantime === null ? null : at + bantime;
   if (expiresAt !== null && expiresAt <= now) return { trigger: null, pending };
-  return {
-    trigger: { at, expiresAt, failures: last.end - last.start + 1, firstSeen: t[last.start]!, lastSeen: t[last.end]! },
-    pending: [],
-  };
+  const failures = last.end - last.start + 1 + (folded?.count ?? 0);
+  const lastSeen = Math.max(t[last.end]!, folded?.last ?? -Infinity);
+  return { trigger: { at, expiresAt, failures, firstSeen: t[last.start]!, lastSeen }, pending: [] };
+}
+
+// Index of the failure that first makes maxretry within findtime in sorted times, or -1.
+function firstTrigger(t: readonly number[], policy: Policy): number {
+  const m = policy.maxretry;
+  for (let i = Math.max(0, m - 1); i < t.length; i++) if (t[i]! - t[i - m + 1]! <= policy.findtime) return i;
+  return -1;
+}
+
+/** Sorted times, the failures counted without their times, and the first ban's time if any. */
+export type FoldedTimes = { readonly times: number[]; readonly folded: Folded | undefined; readonly at: number | undefined };
+
+// A permanent ban is the first moment maxretry failures fell within findtime, and every later
+// failure only adds to its count and lastSeen: those are kept as a count, except the ones inside
+// the window at `now` (shown by status). Only failures up to the first ban keep their times, so
+// a flood costs maxretry numbers, not one per line. Exact in any order: a failure that arrives
+// later can only move the first ban earlier, and the counted ones stay after it.
+export function foldPermanent(sortedTimes: readonly number[], policy: Policy, now: number, folded?: Folded): FoldedTimes {
+  const t = sortedTimes;
+  const i = policy.bantime === null ? firstTrigger(t, policy) : -1;
+  if (i < 0) return { times: [...t], folded, at: undefined };
+  let k = i + 1;
+  while (k < t.length && t[k]! <= now - policy.findtime) k++;
+  if (k === i + 1) return { times: [...t], folded, at: t[i] };
+  const count = (folded?.count ?? 0) + k - i - 1;
+  const last = Math.max(folded?.last ?? -Infinity, t[t.length - 1]!);
+  return { times: [...t.slice(0, i + 1), ...t.slice(k)], folded: { count, last }, at: t[i] };
+}
+
+// Folded failures of two runs (or of the saved window and this run) together.
+export function addFolded(a: Folded | undefined, b: Folded | undefined): Folded | undefined {
+  if (!a || !b) return a ?? b;
+  return { count: a.count + b.count, last: Math.max(a.last, b.last) };
 }
 
 export function mergeSorted(a: readonly number[], b: readonly number[]): number[] {

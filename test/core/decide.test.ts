@@ -80,4 +80,22 @@ describe('decide', () => {
     expect(d.newBans).toHaveLength(1);
     expect(d.history).toEqual({});
   });
+
+  // With permanent bans an IP over the cap used to wait with every failure time it ever logged.
+  it('an IP waiting over the cap with a permanent ban keeps maxretry times and a count, and is banned alike next run', () => {
+    const permanent = { ...sshd, bantime: null };
+    const flood = Array.from({ length: 5000 }, (_, i) => 100 + i);
+    const first = decide(input({ now: 10_000, jails: [permanent], maxBans: 1, incoming: incoming({ '203.0.113.5': [9000, 9001, 9002], '203.0.113.6': flood }) }));
+    expect(first.newBans.map((b) => b.ip)).toEqual(['203.0.113.5']);
+    const waiting = first.windows['sshd']!['203.0.113.6']!;
+    expect(waiting.times).toEqual([100, 101, 102]);
+    expect(waiting.later).toEqual({ count: 4997, last: 5099 });
+    expect(waiting.evidence).toEqual(flood.slice(-5).map((t) => `line at ${t}`));
+    const unfolded = { ...first.windows, sshd: { ...first.windows['sshd'], '203.0.113.6': { times: flood, evidence: waiting.evidence } } };
+    const next = (windows: State['windows']) => decide(input({ now: 10_100, jails: [permanent], state: { ...EMPTY_STATE, windows, bans: first.bans }, incoming: incoming({ '203.0.113.6': [10_050] }) }));
+    const folded = next(first.windows).newBans;
+    expect(folded).toEqual(next(unfolded).newBans);
+    expect(folded.map((b) => [b.ip, b.failures, b.firstSeen, b.lastSeen, b.expiresAt])).toEqual([['203.0.113.6', 5001, 100, 10_050, null]]);
+  });
 });
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateWindow, relevantSince } from '../../src/core/window.js';
+import { addFolded, evaluateWindow, foldPermanent, mergeSorted, relevantSince, type Folded } from '../../src/core/window.js';
 
 const policy = { findtime: 600, maxretry: 3, bantime: 3600 };
 
@@ -46,3 +46,68 @@ describe('relevantSince', () => {
     expect(cut.trigger?.expiresAt).toEqual(all.trigger?.expiresAt);
   });
 });
+
+describe('foldPermanent', () => {
+  const permanent = { findtime: 600, maxretry: 5, bantime: null };
+
+  it('a flood keeps the times up to its first ban and counts the rest', () => {
+    const flood = Array.from({ length: 10_000 }, (_, i) => 1000 + i);
+    const now = 100_000;
+    const { times, folded, at } = foldPermanent(flood, permanent, now);
+    expect(times).toEqual([1000, 1001, 1002, 1003, 1004]);
+    expect(folded).toEqual({ count: 9995, last: 10_999 });
+    expect(at).toBe(1004);
+    expect(evaluateWindow(times, permanent, now, folded)).toEqual(evaluateWindow(flood, permanent, now));
+  });
+
+  it('keeps the failures inside the window at now, which status counts', () => {
+    const { times, folded } = foldPermanent([0, 1, 2, 3, 4, 50, 60, 9500, 9600], permanent, 10_000);
+    expect(times).toEqual([0, 1, 2, 3, 4, 9500, 9600]);
+    expect(folded).toEqual({ count: 2, last: 9600 });
+  });
+
+  it('keeps everything when no ban was reached or bans end', () => {
+    expect(foldPermanent([0, 1000, 2000], permanent, 10_000).times).toEqual([0, 1000, 2000]);
+    expect(foldPermanent([0, 1, 2, 3, 4, 5, 6], { ...permanent, bantime: 3600 }, 10_000)).toEqual({ times: [0, 1, 2, 3, 4, 5, 6], folded: undefined, at: undefined });
+  });
+
+  // Folding part of the failures, then adding the rest in any order and folding again, judges
+  // like the whole list sorted at once: random bursts, shuffled, cut into random runs.
+  it.each(Array.from({ length: 20 }, (_, i) => i + 1))('folding as the failures come judges like all of them at once (seed %i)', (seed) => {
+    const rand = seeded(seed);
+    const now = 200_000;
+    const all: number[] = [];
+    for (let b = 0; b < 1 + Math.floor(rand() * 6); b++) {
+      const start = Math.floor(rand() * now);
+      for (let i = 0; i < Math.floor(rand() * 12); i++) all.push(start + Math.floor(rand() * 900));
+    }
+    const shuffled = [...all].sort(() => rand() - 0.5);
+    let kept: number[] = [];
+    let folded: Folded | undefined;
+    for (let i = 0; i < shuffled.length; ) {
+      const n = 1 + Math.floor(rand() * 8);
+      const part = foldPermanent(mergeSorted(kept, shuffled.slice(i, i + n)), permanent, now, folded);
+      kept = part.times;
+      folded = part.folded;
+      i += n;
+    }
+    expect(evaluateWindow(kept, permanent, now, folded)).toEqual(evaluateWindow(mergeSorted([], all), permanent, now));
+  });
+
+  it('folded failures of two runs add up', () => {
+    expect(addFolded({ count: 2, last: 50 }, { count: 3, last: 40 })).toEqual({ count: 5, last: 50 });
+    expect(addFolded(undefined, { count: 3, last: 40 })).toEqual({ count: 3, last: 40 });
+    expect(addFolded(undefined, undefined)).toBeUndefined();
+  });
+});
+
+// A small deterministic generator (mulberry32), so a failing seed can be replayed.
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
