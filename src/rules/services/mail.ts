@@ -1,4 +1,4 @@
-import { SYSLOG_HEAD, syslogPrefix } from '../syslog-prefix.js';
+import { endsInSyslogFold, SYSLOG_HEAD, syslogPrefix } from '../syslog-prefix.js';
 import type { RuleSpec } from '../spec.js';
 
 // Postfix writes the client as name[address] right after fixed words, before anything the client
@@ -14,14 +14,15 @@ const POSTFIX_REJECT = `(?:NOQUEUE|[0-9A-Za-z]{5,}): reject: (?:RCPT|MAIL|DATA|E
 // Dovecot writes, with a greedy user part, and ends at the end of the line.
 const DOVECOT_PROCESS = '(?:(?:dovecot|dovecot-auth)(?:\\[\\d+\\])?: ){0,2}';
 const LOGIN = '(?:imap|pop3|submission|managesieve|lmtp|sieve)-login: (?:Info: )?';
-const LOGIN_TAIL = 'rip=<HOST>, lip=[0-9A-Fa-f.:]+(?:, [^,]*)*?(?:, session=<(?<key>[^>]*)>)?$';
+// The local address is left out when Dovecot does not know it (some proxies, cPanel's builds).
+const LOGIN_TAIL = 'rip=<HOST>(?:, lip=[0-9A-Fa-f.:]+)?(?:, [^,]*)*?(?:, session=<(?<key>[^>]*)>)?$';
 const AUTH_RESULT = '(?:unknown user|Password mismatch(?: \\(.*\\))?|invalid credentials|pam_authenticate\\(\\) failed: .*)$';
 
 export const MAIL_RULES: readonly RuleSpec[] = [
   {
     name: 'postfix',
-    description: 'Postfix smtpd/postscreen: SASL authentication failures, DNSBL (RBL) and relay rejects',
-    prefilter: ['authentication failed', ': reject: '],
+    description: 'Postfix smtpd/postscreen: SASL authentication failures, sessions dropped in AUTH, DNSBL (RBL) and relay rejects, command pipelining',
+    prefilter: ['authentication failed', ': reject: ', 'improper command pipelining', ' after AUTH from ', 'sasl_username='],
     prefix: syslogPrefix('postfix(?:-[\\w.-]+)?/(?:[\\w.-]+/)?(?:smtpd|postscreen)'),
     failregex: [
       // 0: a wrong SASL password (not the server losing its auth backend, not a bad mechanism name)
@@ -30,7 +31,15 @@ export const MAIL_RULES: readonly RuleSpec[] = [
       `${POSTFIX_REJECT}Service unavailable; [Cc]lient(?: host)? \\[[^\\]]*\\] blocked using .*$`,
       // 2: an attempt to relay through this server
       `${POSTFIX_REJECT}(?:<[^<>]*>: )?Relay access denied;.*$`,
-    ],
+      // 3: a client talking ahead of the server's replies (spam engines); what it sent follows
+      `improper command pipelining after \\S+ from ${POSTFIX_CLIENT}(?::.*)?$`,
+      // 4: a session that ended in AUTH: after its failures (logged one by one above, same pid),
+      // or a client that dropped or stalled there without finishing one
+      `(?:too many errors|lost connection|timeout) after AUTH from ${POSTFIX_CLIENT}$`,
+    ].map(endsInSyslogFold),
+    roles: ['fail', 'fail', 'fail', 'fail', 'companion'],
+    // A login that worked names its SASL user on the queue id line.
+    successregex: [endsInSyslogFold(`[0-9A-Za-z]{5,}: client=${POSTFIX_CLIENT}, sasl_method=\\S+, sasl_username=.*$`)],
     ignoreregex: [],
     logpath: ['/var/log/mail.log', '/var/log/maillog', '/var/log/mail/mail.log'],
     port: ['smtp', 'submission', 'submissions'],
