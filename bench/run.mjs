@@ -466,9 +466,9 @@ const NAMES = {
   node: 'node -e 0', noop: 'logban scan, no new bytes', cold: 'logban scan, first run', grep: 'grep -cE',
   coldAll: 'logban scan, first run, permanent bans (every line matched)',
   test: 'logban test (sshd rule)', gz: 'logban scan, catching up on a rotated .gz', zgrep: 'zcat + grep -cE',
-  webCold: 'access log: logban scan, first run', webGrep: 'access log: grep -cE (the web jail\'s literals)',
-  webTest: 'access log: logban test (wordpress rule)', wpGrep: 'access log: grep -cE (wordpress literals)',
-  webGz: 'access log .gz: logban test (wordpress rule)', wpZgrep: 'access log .gz: zcat + grep -cE (wordpress literals)',
+  webCold: 'access log: logban scan, first run', webGrep: 'access log: grep -cE (jail literals)',
+  webTest: 'access log: logban test wordpress', wpGrep: 'access log: grep -cE (wordpress literals)',
+  webGz: 'access log .gz: logban test wordpress', wpZgrep: 'access log .gz: zcat + grep -cE',
 };
 
 // The access-log figures: the web jail's first run and `logban test` with the wordpress rule, plain
