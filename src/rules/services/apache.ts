@@ -52,10 +52,14 @@ export const APACHE_RULES: readonly RuleSpec[] = [
   {
     name: 'apache-overflows',
     description: 'Apache error log: malformed requests (invalid method or URI, URI too long, bad characters, path traversal)',
-    prefilter: ['Invalid method in request', 'Invalid URI in request', 'URI too long', 'erroneous characters after protocol string', 'invalid characters in URI', 'invalid URI path'],
+    prefilter: [
+      'Invalid method in request', 'Invalid URI in request', 'URI too long', 'exceeds LimitRequestLine', 'erroneous characters after protocol string',
+      'invalid characters in URI', 'malformed request line', 'invalid URI path',
+    ],
     ...ERRORS,
     failregex: [
-      String.raw`${C}(?:Invalid (?:method|URI) in request|request failed: (?:URI too long \(longer than \d+\)|erroneous characters after protocol string|invalid characters in URI)|invalid URI path )`,
+      // 2.2 and early 2.4 wordings, then 2.4's "client's request-line exceeds LimitRequestLine" and "malformed request line"
+      String.raw`${C}(?:Invalid (?:method|URI) in request|request failed: (?:URI too long \(longer than \d+\)|client's request-line exceeds LimitRequestLine \(longer than \d+\)|erroneous characters after protocol string|invalid characters in URI|malformed request line)|invalid URI path )`,
     ],
   },
   {

@@ -51,7 +51,7 @@ export const MAIL_RULES: readonly RuleSpec[] = [
     prefix: `${SYSLOG_HEAD}${DOVECOT_PROCESS}`,
     failregex: [
       // 0: a connection that ended after failed logins: the attempt (2.2/2.3 and 2.4 wordings)
-      `${LOGIN}(?:Aborted login|Disconnected|Login aborted)(?:: [^(]*)? \\((?:auth failed, \\d+ attempts(?: in \\d+ secs)?|tried to use (?:disabled|disallowed) \\S+ auth)\\)(?: \\(\\w+\\))?: (?:user=<.*>, )?(?:method=\\S+, )?${LOGIN_TAIL}`,
+      `${LOGIN}(?:Aborted login|Disconnected|Login aborted)(?:: [^(]*)? \\((?:auth failed, \\d+ attempts(?: in \\d+ secs)?|tried to use (?:disabled|disallowed) \\S+ auth|proxy dest auth failed)\\)(?: \\(\\w+\\))?: (?:user=<.*>, )?(?:method=\\S+, )?${LOGIN_TAIL}`,
       // 1: the auth process's reason (auth_verbose), 2.2/2.3: passdb(user,addr[,master][,<session>])
       `auth(?:-worker)?(?:\\([\\w-]+\\))?: (?:Info: )?[\\w-]+\\(.*,<HOST>(?:,master)?(?:,<(?<key>[^>]*)>)?\\): ${AUTH_RESULT}`,
       // 2: the same in 2.4: auth-worker(user,addr)<pid><session>: request [n]: passdb: reason
