@@ -22,11 +22,11 @@ export const MAIL_RULES: readonly RuleSpec[] = [
   {
     name: 'postfix',
     description: 'Postfix smtpd/postscreen: SASL authentication failures, sessions dropped in AUTH, DNSBL (RBL) and relay rejects, command pipelining',
-    prefilter: ['authentication failed', ': reject: ', 'improper command pipelining', ' after AUTH from ', 'sasl_username='],
+    prefilter: ['authentication failed', ': reject: ', 'improper command pipelining', ' after AUTH from ', ' auth=0/', 'sasl_username='],
     prefix: syslogPrefix('postfix(?:-[\\w.-]+)?/(?:[\\w.-]+/)?(?:smtpd|postscreen)'),
     failregex: [
       // 0: a wrong SASL password (not the server losing its auth backend, not a bad mechanism name)
-      `warning: ${POSTFIX_CLIENT}: SASL [\\w-]+ authentication failed(?!: Connection lost to authentication server| Invalid authentication mechanism)(?::.*)?$`,
+      `warning: ${POSTFIX_CLIENT}: SASL [\\w-]+ authentication failed(?!: (?:Connection lost to authentication server|Invalid authentication mechanism))(?::.*)?$`,
       // 1: a client listed in a DNSBL (smtpd reject_rbl_client, postscreen)
       `${POSTFIX_REJECT}Service unavailable; [Cc]lient(?: host)? \\[[^\\]]*\\] blocked using .*$`,
       // 2: an attempt to relay through this server
@@ -36,8 +36,10 @@ export const MAIL_RULES: readonly RuleSpec[] = [
       // 4: a session that ended in AUTH: after its failures (logged one by one above, same pid),
       // or a client that dropped or stalled there without finishing one
       `(?:too many errors|lost connection|timeout) after AUTH from ${POSTFIX_CLIENT}$`,
+      // 5: the session's summary (Postfix 3.0+): AUTH tried, none succeeded
+      `disconnect from ${POSTFIX_CLIENT}(?: [a-z]+=\\d+(?:/\\d+)?)* auth=0/\\d+(?: [a-z]+=\\d+(?:/\\d+)?)*$`,
     ].map(endsInSyslogFold),
-    roles: ['fail', 'fail', 'fail', 'fail', 'companion'],
+    roles: ['fail', 'fail', 'fail', 'fail', 'companion', 'companion'],
     // A login that worked names its SASL user on the queue id line.
     successregex: [endsInSyslogFold(`[0-9A-Za-z]{5,}: client=${POSTFIX_CLIENT}, sasl_method=\\S+, sasl_username=.*$`)],
     ignoreregex: [],
@@ -50,10 +52,12 @@ export const MAIL_RULES: readonly RuleSpec[] = [
     prefilter: ['auth failed', 'tried to use ', 'pam_authenticate', 'unknown user', 'Password mismatch', 'invalid credentials', 'authentication failure', 'Login: '],
     prefix: `${SYSLOG_HEAD}${DOVECOT_PROCESS}`,
     failregex: [
-      // 0: a connection that ended after failed logins: the attempt (2.2/2.3 and 2.4 wordings)
-      `${LOGIN}(?:Aborted login|Disconnected|Login aborted)(?:: [^(]*)? \\((?:auth failed, \\d+ attempts(?: in \\d+ secs)?|tried to use (?:disabled|disallowed) \\S+ auth|proxy dest auth failed)\\)(?: \\(\\w+\\))?: (?:user=<.*>, )?(?:method=\\S+, )?${LOGIN_TAIL}`,
-      // 1: the auth process's reason (auth_verbose), 2.2/2.3: passdb(user,addr[,master][,<session>])
-      `auth(?:-worker)?(?:\\([\\w-]+\\))?: (?:Info: )?[\\w-]+\\(.*,<HOST>(?:,master)?(?:,<(?<key>[^>]*)>)?\\): ${AUTH_RESULT}`,
+      // 0: a connection that ended after failed logins: the attempt (2.2/2.3 and 2.4 wordings; the
+      // reason before it is Dovecot's or the TLS library's, e.g. "read(size=1003) failed: ...")
+      `${LOGIN}(?:Aborted login|Disconnected|Login aborted|Client has quit the connection|Remote closed connection)(?:: .*?)? \\((?:auth failed, \\d+ attempts(?: in \\d+ secs)?|tried to use (?:disabled|disallowed) \\S+ auth|proxy dest auth failed)\\)(?: \\(\\w+\\))?: (?:user=<.*>, )?(?:method=\\S+, )?${LOGIN_TAIL}`,
+      // 1: the auth process's reason (auth_verbose), 2.2/2.3: passdb(user,addr[,master][,<session>]),
+      // the session field possibly empty; 2.3.19+ names the worker connection first
+      `auth(?:-worker)?(?:\\([\\w-]+\\))?: (?:Info: )?(?:conn unix:auth-worker \\([^)]*\\): auth-worker<\\d+>: )?[\\w-]+\\(.*,<HOST>(?:,master)?(?:,<(?<key>[^>]*)>|,)?\\): ${AUTH_RESULT}`,
       // 2: the same in 2.4: auth-worker(user,addr)<pid><session>: request [n]: passdb: reason
       `auth(?:-worker)?\\(.*,<HOST>\\)(?:<\\d+>)?(?:<(?<key>[^>]*)>)?: (?:request \\[\\d+\\]: )?(?:Info: )?[\\w-]+: ${AUTH_RESULT}`,
       // 3: PAM's line (passdb pam); it carries no session id
