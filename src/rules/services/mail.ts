@@ -21,7 +21,7 @@ const AUTH_RESULT = '(?:unknown user|Password mismatch(?: \\(.*\\))?|invalid cre
 export const MAIL_RULES: readonly RuleSpec[] = [
   {
     name: 'postfix',
-    description: 'Postfix smtpd/postscreen: SASL authentication failures, sessions dropped in AUTH, DNSBL (RBL) and relay rejects, command pipelining',
+    description: 'Postfix smtpd/postscreen: SASL authentication failures, sessions dropped in AUTH, DNSBL (RBL), relay and bot-HELO rejects, command pipelining',
     prefilter: ['authentication failed', ': reject: ', 'improper command pipelining', ' after AUTH from ', ' auth=0/', 'sasl_username='],
     prefix: syslogPrefix('postfix(?:-[\\w.-]+)?/(?:[\\w.-]+/)?(?:smtpd|postscreen)'),
     failregex: [
@@ -38,8 +38,12 @@ export const MAIL_RULES: readonly RuleSpec[] = [
       `(?:too many errors|lost connection|timeout) after AUTH from ${POSTFIX_CLIENT}$`,
       // 5: the session's summary (Postfix 3.0+): AUTH tried, none succeeded
       `disconnect from ${POSTFIX_CLIENT}(?: [a-z]+=\\d+(?:/\\d+)?)* auth=0/\\d+(?: [a-z]+=\\d+(?:/\\d+)?)*$`,
+      // 6: a HELO no mail server sends ("WIN-5N8GBBS0R5I", "User"), refused for good; a temporary
+      // refusal (soft_bounce) is left alone, as are the rejects a legitimate sender can earn too
+      // (unknown recipient, unresolvable client or sender domain, local blacklists)
+      `(?:NOQUEUE|[0-9A-Za-z]{5,}): reject: (?:RCPT|MAIL|DATA|EHLO|HELO) from ${POSTFIX_CLIENT}: 5\\d\\d 5\\.\\d{1,3}\\.\\d{1,3} <[^<>]*>: Helo command rejected: need fully-qualified hostname;.*$`,
     ].map(endsInSyslogFold),
-    roles: ['fail', 'fail', 'fail', 'fail', 'companion', 'companion'],
+    roles: ['fail', 'fail', 'fail', 'fail', 'companion', 'companion', 'fail'],
     // A login that worked names its SASL user on the queue id line.
     successregex: [endsInSyslogFold(`[0-9A-Za-z]{5,}: client=${POSTFIX_CLIENT}, sasl_method=\\S+, sasl_username=.*$`)],
     ignoreregex: [],
