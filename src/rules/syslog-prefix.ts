@@ -37,7 +37,7 @@ const REPEATED = '(?:message repeated \\d+ times: \\[ )?';
  * The end of a pattern whose line may be such a fold: its closing "]" is allowed only after the
  * fold's opening words, so a line the daemon ends otherwise is read exactly as before.
  */
-export const SYSLOG_END = '(?:(?<= message repeated \\d+ times: \\[ .*)\\])?$';
+export const SYSLOG_END = '(?:\\](?<= message repeated \\d+ times: \\[ .*\\]))?$';
 
 // The same pattern with its final `$` accepting a fold's closing bracket.
 export function endsInSyslogFold(pattern: string): string {
@@ -47,7 +47,7 @@ export function endsInSyslogFold(pattern: string): string {
 // The start of a line written by one of `programs` (a regex alternation of program names); metalog
 // writes "Mmm dd hh:mm:ss [program] " with neither host nor pid.
 export function syslogPrefix(programs: string): string {
-  return `^(?:${SYSLOG_STAMP}${HOST}(?:${programs})${PROCESS_TAIL}|${SYSLOG_STAMP}\\[(?:${programs})\\]:? )${REPEATED}`;
+  return `^${SYSLOG_STAMP}(?:${HOST}(?:${programs})${PROCESS_TAIL}|\\[(?:${programs})\\]:? )${REPEATED}`;
 }
 
 // Same, without the pid capture (for rules that read other ids as their key).
