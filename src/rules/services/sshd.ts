@@ -26,8 +26,8 @@ export const SSHD_RULES: readonly RuleSpec[] = [
     ],
     prefix: syslogPrefix('sshd|sshd-session|sshd-auth'),
     failregex: [
-      // 0: a password (or PAM conversation) that was wrong, for a user name that does not exist
-      `Failed (?:password|keyboard-interactive(?:/pam)?) for ${UNKNOWN_USER} from <HOST>${PORT_OPT}(?: ssh\\d?)?$`,
+      // 0: a password (or PAM conversation) that was wrong
+      `Failed (?:password|keyboard-interactive(?:/pam)?) for (?:${UNKNOWN_USER}|\\S+) from <HOST>${PORT_OPT}(?: ssh\\d?)?$`,
       // 1: a user name that does not exist (the password try that follows is the attempt)
       `(?:Invalid|Illegal) user .*? from <HOST>${PORT_OPT}$`,
       // 2: PAM's own line for the same try as "Failed password"
@@ -57,26 +57,23 @@ export const SSHD_RULES: readonly RuleSpec[] = [
       `PAM \\d+ more authentication failures?; logname=\\S* uid=\\d* euid=\\d* tty=\\S* ruser=\\S* rhost=<HOST>(?:\\s+user=\\S*)?$`,
       // 14: a client giving up: "auth fail" (JSch), or no method it has is allowed (key-only servers)
       `(?:error: )?Received disconnect from <HOST>(?: port \\d+)?:\\s*(?:3: .*: Auth fail|14: No (?:supported )?authentication methods available)(?: \\[preauth\\])?$`,
-      // 15: a wrong password for an existing account: its name is one word, so the address is the
-      // first after it, and any auth info sshd appends after the port is left alone
-      `Failed (?:password|keyboard-interactive(?:/pam)?) for \\S+ from <HOST>(?: port \\d+(?: ssh\\d?(?:: .*)?)?)?$`,
-      // 16: PermitRootLogin refused a login as root (the Failed line of the same try follows)
+      // 15: PermitRootLogin refused a login as root (the Failed line of the same try follows)
       `ROOT LOGIN REFUSED FROM <HOST>(?: port \\d+)?(?: \\[preauth\\])?$`,
-      // 17: tcp_wrappers (hosts.deny) refused the connection: "[ident@]name (address)" or the address
+      // 16: tcp_wrappers (hosts.deny) refused the connection: "[ident@]name (address)" or the address
       `refused connect from (?:\\S+ \\()?<HOST>\\)?$`,
-      // 18: a client that left before logging in: its own goodbye (bots' "Bye Bye"), or the connection closed
+      // 17: a client that left before logging in: its own goodbye (bots' "Bye Bye"), or the connection closed
       `(?:error: )?Received disconnect from <HOST>(?: port \\d+)?:\\s*11: .*\\[preauth\\]$`,
       `(?:Connection (?:closed|reset) by|Disconnected from) <HOST>(?: port \\d+)? \\[preauth\\]$`,
-      // 20: a host key refused; the client's user and host names follow the address, so the
+      // 19: a host key refused; the client's user and host names follow the address, so the
       // address is read only when it is the line's one " from ... port ... ssh"
       `Failed hostbased for (?:(?! from \\S+ port \\d+ ssh).)*? from <HOST> port \\d+ ssh\\d?: (?!.* from \\S+ port \\d+ ssh)[A-Z0-9-]+ \\S+, client user ".*", client host ".*"$`,
-      // 21: LoginGraceTime ran out (the session's own pid; OpenSSH 9.8+ logs it in the listener with the session pid)
+      // 20: LoginGraceTime ran out (the session's own pid; OpenSSH 9.8+ logs it in the listener with the session pid)
       `(?:fatal: )?Timeout before authentication for <HOST> port \\d+$`,
       `Timeout before authentication for connection from <HOST> to [0-9A-Fa-f.:]+, pid = (?<key>\\d+)$`,
     ].map(endsInSyslogFold),
     roles: [
       'fail', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'fail', 'fail', 'fail', 'fail', 'companion', 'companion',
-      'fail', 'companion', 'fail', 'companion', 'companion', 'companion', 'companion', 'companion',
+      'companion', 'fail', 'companion', 'companion', 'companion', 'companion', 'companion',
     ],
     successregex: [endsInSyslogFold(`Accepted \\S+ for .*? from <HOST> port \\d+ ssh\\d?(?:: .*)?$`)],
     ignoreregex: [],
