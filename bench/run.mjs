@@ -4,11 +4,12 @@
 // Each measurement is a named argv run N times (plus one untimed warm-up that also reads peak RSS
 // through /usr/bin/time when present); wall time is taken around spawnSync, median and min shown.
 import { spawnSync } from 'node:child_process';
-import { closeSync, cpSync, existsSync, readSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync, readdirSync, rmdirSync } from 'node:fs';
+import { closeSync, cpSync, renameSync, existsSync, readSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync, readdirSync, rmdirSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { RULE_BITS, accessStamp, createAccessLineSource } from './nginx-log.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = 'bench/data';
@@ -19,15 +20,27 @@ const PERMANENT_CONFIG = `${DATA}/bench-permanent.toml`;
 const NOW = '2026-11-21T12:00:00Z';
 const GENERATOR_VERSION = 3;
 const SEED = 0x10_6b_a2;
+// The nginx access log (bench/nginx-log.mjs) and the web jail over it.
+const ACCESS_LOG = `${DATA}/access.log`;
+const ACCESS_META = `${DATA}/access.log.meta.json`;
+const ACCESS_GZ = `${DATA}/access.log.gz`;
+const WEB_CONFIG = `${DATA}/bench-web.toml`;
+const WEB_GREP = `${DATA}/access-jail.grep`;
+const WEB_RULES = Object.keys(RULE_BITS);
+const WEB_COLD_DIR = `${DATA}/state-web-cold`;
+const WEB_FIRST_DIR = `${DATA}/state-web-first`;
+const WP_GREP = String.raw`wp-login\.php|xmlrpc\.php`;
+const ACCESS_GENERATOR_VERSION = 1;
+const ACCESS_SEED = 0x0a_cc_e5;
 const TIME = ['/usr/bin/time'].find((p) => existsSync(p)) ?? null;
 // Logs carry no zone; the children read them in UTC so the run does not depend on the machine's TZ.
 const ENV = { ...process.env, TZ: 'UTC', NO_COLOR: '1' };
 
 // ---------------------------------------------------------------- flags
 
-function parseSize(text) {
+function parseSize(text, flag = '--size') {
   const m = /^(\d+(?:\.\d+)?)\s*([KMG]?)(?:i?B)?$/i.exec(text);
-  if (!m) throw new Error(`--size ${text}: expected e.g. 100M, 512K, 1G`);
+  if (!m) throw new Error(`${flag} ${text}: expected e.g. 100M, 512K, 1G`);
   const mult = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2].toUpperCase()];
   return Math.floor(Number(m[1]) * mult);
 }
@@ -36,6 +49,7 @@ function readFlags() {
   const { values } = parseArgs({
     options: {
       size: { type: 'string', default: '1G' },
+      'web-size': { type: 'string' },
       runs: { type: 'string', default: '3' },
       out: { type: 'string', default: 'bench/results.md' },
       keep: { type: 'boolean', default: false },
@@ -44,14 +58,19 @@ function readFlags() {
     },
   });
   if (values.help) {
-    process.stdout.write('usage: node bench/run.mjs [--size 1G] [--runs 3] [--out bench/results.md] [--keep] [--data-only]\n'
-      + '  --size  log size, K/M/G are powers of 1024 (default 1G)\n  --keep  keep bench/data (and reuse it next time)\n'
+    process.stdout.write('usage: node bench/run.mjs [--size 1G] [--web-size SIZE] [--runs 3] [--out bench/results.md] [--keep] [--data-only]\n'
+      + '  --size  sshd log size, K/M/G are powers of 1024 (default 1G)\n  --web-size  nginx access log size (default: --size)\n'
+      + '  --keep  keep bench/data (and reuse it next time)\n'
       + '  --data-only  write bench/data (log, gzip copy, configs) and stop: for profiling by hand\n');
     process.exit(0);
   }
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs ${values.runs}: expected a whole number of at least 1`);
-  return { size: parseSize(values.size), sizeText: values.size, runs, out: values.out, keep: values.keep, dataOnly: values['data-only'] };
+  const webSizeText = values['web-size'] ?? values.size;
+  return {
+    size: parseSize(values.size), sizeText: values.size, webSize: parseSize(webSizeText, values['web-size'] ? '--web-size' : '--size'), webSizeText: values['web-size'],
+    runs, out: values.out, keep: values.keep, dataOnly: values['data-only'],
+  };
 }
 
 // ---------------------------------------------------------------- data
@@ -127,31 +146,25 @@ function stampOf(seconds) {
   return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
 }
 
-// Writes `size` bytes at most (whole lines) spread evenly over the 30 days before NOW.
-function generateLog(path, size) {
-  const host = ' web1 ';
+// Writes `size` bytes at most (whole lines) spread evenly over the 30 days before NOW: `next(stamp)`
+// gives each line as { text, ... } and `count(item)` sees every line that was written.
+function writeLines(path, size, stampAt, next, count) {
   const end = Date.parse(NOW) / 1000 - 1;
   const span = 30 * 86400;
-  const next = createLineSource(SEED);
   const fd = openSync(path, 'w');
-  const ips = new Set();
-  let bytes = 0, lines = 0, attackLines = 0;
+  let bytes = 0, lines = 0;
   let parts = [], partBytes = 0, lastSecond = -1, stamp = '';
   try {
     for (;;) {
       // Time follows the byte position, so the last line lands just before NOW whatever the size.
       const second = Math.min(end, Math.floor(end - span + (bytes * span) / size));
-      if (second !== lastSecond) { stamp = stampOf(second); lastSecond = second; }
-      const { attack, body } = next();
-      const line = `${stamp}${host}${body}\n`;
-      if (bytes + line.length > size) break;
-      if (attack) {
-        attackLines++;
-        ips.add(body.slice(body.indexOf(' from ') + 6, body.indexOf(' port ')));
-      }
-      parts.push(line);
-      partBytes += line.length;
-      bytes += line.length;
+      if (second !== lastSecond) { stamp = stampAt(second); lastSecond = second; }
+      const item = next(stamp);
+      if (bytes + item.text.length > size) break;
+      count(item);
+      parts.push(item.text);
+      partBytes += item.text.length;
+      bytes += item.text.length;
       lines++;
       if (partBytes >= 8 << 20) { writeSync(fd, parts.join(''), null, 'latin1'); parts = []; partBytes = 0; }
     }
@@ -159,33 +172,97 @@ function generateLog(path, size) {
   } finally {
     closeSync(fd);
   }
+  return { bytes, lines };
+}
+
+function generateLog(path, size) {
+  const next = createLineSource(SEED);
+  const ips = new Set();
+  let attackLines = 0;
+  const line = (stamp) => { const { attack, body } = next(); return { text: `${stamp}${body}\n`, attack, body }; };
+  const { bytes, lines } = writeLines(path, size, (second) => `${stampOf(second)} web1 `, line, ({ attack, body }) => {
+    if (!attack) return;
+    attackLines++;
+    ips.add(body.slice(body.indexOf(' from ') + 6, body.indexOf(' port ')));
+  });
   return { version: GENERATOR_VERSION, seed: SEED, size, bytes, lines, attackLines, distinctAttackerIps: ips.size };
 }
 
-function prepareData(size) {
-  mkdirSync(DATA, { recursive: true });
+// The nginx access log; `expect` holds how many lines each of the web jail's rules must match.
+function generateAccessLog(path, size) {
+  const ips = new Set();
+  const expect = Object.fromEntries(WEB_RULES.map((r) => [r, 0]));
+  let attackLines = 0, jailLines = 0;
+  const { bytes, lines } = writeLines(path, size, accessStamp, createAccessLineSource(prng(ACCESS_SEED)), ({ attacker, rules }) => {
+    if (attacker) { attackLines++; ips.add(attacker); }
+    if (rules === 0) return;
+    jailLines++;
+    for (const r of WEB_RULES) if (rules & RULE_BITS[r]) expect[r]++;
+  });
+  return { version: ACCESS_GENERATOR_VERSION, seed: ACCESS_SEED, size, bytes, lines, attackLines, distinctAttackerIps: ips.size, jailLines, expect };
+}
+
+// Reuses a log generated earlier with the same generator, seed and size; otherwise writes it.
+function prepareLog(path, metaPath, size, { version, seed, generate }) {
   let meta = null;
-  try { meta = JSON.parse(readFileSync(META, 'utf8')); } catch { /* no data yet */ }
-  const reusable = meta && meta.version === GENERATOR_VERSION && meta.seed === SEED && meta.size === size
-    && existsSync(LOG) && statSync(LOG).size === meta.bytes;
+  try { meta = JSON.parse(readFileSync(metaPath, 'utf8')); } catch { /* no data yet */ }
+  const reusable = meta && meta.version === version && meta.seed === seed && meta.size === size
+    && existsSync(path) && statSync(path).size === meta.bytes;
   if (reusable) {
-    log(`reusing ${LOG} (${fmtBytes(meta.bytes)}, ${meta.lines.toLocaleString('en')} lines)`);
-  } else {
-    log(`generating ${LOG} (${fmtBytes(size)}) ...`);
-    const t0 = performance.now();
-    meta = generateLog(LOG, size);
-    writeFileSync(META, `${JSON.stringify(meta, null, 2)}\n`);
-    log(`  ${meta.lines.toLocaleString('en')} lines in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    log(`reusing ${path} (${fmtBytes(meta.bytes)}, ${meta.lines.toLocaleString('en')} lines)`);
+    return { meta, fresh: false };
   }
-  writeFileSync(CONFIG, [
-    '# Generated by bench/run.mjs: the bench jail over the generated sshd log; never touches a firewall.',
+  log(`generating ${path} (${fmtBytes(size)}) ...`);
+  const t0 = performance.now();
+  meta = generate(path, size);
+  writeFileSync(metaPath, `${JSON.stringify(meta, null, 2)}\n`);
+  log(`  ${meta.lines.toLocaleString('en')} lines in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return { meta, fresh: true };
+}
+
+// One jail over one log, on the "none" backend: a bench never touches a firewall.
+function jailConfig(what, jail, path, rules) {
+  return [
+    `# Generated by bench/run.mjs: the bench jail over the generated ${what}; never touches a firewall.`,
     '[firewall]', 'backend = "none"', '',
-    '[jails.sshd]', `logpath = ['${resolve(ROOT, LOG)}']`, 'rules = ["sshd"]',
+    `[jails.${jail}]`, `logpath = ['${resolve(ROOT, path)}']`, `rules = [${rules.map((r) => `"${r}"`).join(', ')}]`,
     'findtime = "10m"', 'maxretry = 5', 'bantime = "1h"', '',
-  ].join('\n'));
+  ].join('\n');
+}
+
+function prepareData(size, webSize) {
+  mkdirSync(DATA, { recursive: true });
+  const { meta } = prepareLog(LOG, META, size, { version: GENERATOR_VERSION, seed: SEED, generate: generateLog });
+  const web = prepareLog(ACCESS_LOG, ACCESS_META, webSize, { version: ACCESS_GENERATOR_VERSION, seed: ACCESS_SEED, generate: generateAccessLog });
+  writeFileSync(CONFIG, jailConfig('sshd log', 'sshd', LOG, ['sshd']));
   // The worst case for a first run: with permanent bans no line is too old to matter.
   writeFileSync(PERMANENT_CONFIG, readFileSync(CONFIG, 'utf8').replace('bantime = "1h"', 'bantime = "permanent"'));
-  return meta;
+  writeFileSync(WEB_CONFIG, jailConfig('nginx access log', 'web', ACCESS_LOG, WEB_RULES));
+  writeFileSync(WEB_GREP, `${webGrepPatterns().join('\n')}\n`);
+  if (web.fresh || !existsSync(ACCESS_GZ)) gzipTo(ACCESS_LOG, ACCESS_GZ);
+  return { meta, webMeta: web.meta };
+}
+
+// The fair grep for the web jail: the literals logban's prefilters for its rules look for (the
+// bad-bot agents read from the rule's source), one ERE per line for `grep -E -f`.
+function webGrepPatterns() {
+  const source = readFileSync('src/rules/services/bad-bots.ts', 'utf8');
+  const list = source.slice(source.indexOf('const HARVESTERS'), source.indexOf('export const BAD_BOT_WORDS'));
+  const agents = [...list.matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((m) => m[1]);
+  if (agents.length < 50) throw new Error('src/rules/services/bad-bots.ts: could not read the bad-bot agent list for the grep pattern');
+  const ere = (text) => text.replace(/[.[\]()*+?{}|^$\\]/g, '\\$&');
+  return [...WP_GREP.split('|'), '" 404 ', ' https?://', ' HTTP://', 'CONNECT ', ...agents.map(ere)];
+}
+
+// gzip -c, into a temporary name first so that an interrupted run never leaves a short .gz behind.
+function gzipTo(src, dest) {
+  log(`gzip -c ${src} > ${dest} (untimed) ...`);
+  const fd = openSync(`${dest}.part`, 'w');
+  const r = spawnSync('gzip', ['-c', src], { stdio: ['ignore', fd, 'inherit'] });
+  closeSync(fd);
+  if (r.status !== 0) { rmSync(`${dest}.part`, { force: true }); return false; }
+  renameSync(`${dest}.part`, dest);
+  return true;
 }
 
 // ---------------------------------------------------------------- running
@@ -344,19 +421,80 @@ function targets(results, meta) {
   return out;
 }
 
+// The header's lines about the access log: what was generated, and what logban and grep counted in it.
+function webHeader(webMeta, first, results) {
+  const get = (n) => results.find((r) => r.name === n);
+  const pct = (n) => ((100 * n) / webMeta.lines).toFixed(1);
+  const counted = (r) => {
+    const m = /Lines: ([\d,]+) lines, [\d,]+ ignored, ([\d,]+) matched/.exec(r?.output ?? '');
+    return m ? `${m[2]} of ${m[1]} lines` : `? (${r?.error ?? r?.skipped ?? 'no count printed'})`;
+  };
+  const gzSize = existsSync(ACCESS_GZ) ? `, gzipped copy \`${ACCESS_GZ}\` ${fmtBytes(statSync(ACCESS_GZ).size)}` : '';
+  return [
+    `- Access log: \`${ACCESS_LOG}\` (nginx "combined", a WordPress site), ${fmtBytes(webMeta.bytes)} (${fmtInt(webMeta.bytes)} bytes), ${fmtInt(webMeta.lines)} lines, `
+      + `${pct(webMeta.attackLines)} % attack lines (${pct(webMeta.jailLines)} % matched by the web jail's rules), ${fmtInt(webMeta.distinctAttackerIps)} distinct attacker IPs `
+      + `(~10 % IPv6), the same 30 days (seed ${webMeta.seed})${gzSize}`,
+    `- Lines the access-log generator wrote for each rule: ${WEB_RULES.map((r) => `${r} ${fmtInt(webMeta.expect[r])}`).join(', ')}`,
+    `- Web config: \`${WEB_CONFIG}\` (backend none, jail web: ${WEB_RULES.join(', ')}; findtime 10m, maxretry 5, bantime 1h); `
+      + `\`${WEB_GREP}\`: the literals these rules' prefilters look for, one ERE a line`,
+    first.error
+      ? `- Access-log first scan FAILED: ${first.error}`
+      : `- Access-log first scan: ${fmtInt(first.linesRead)} lines read, ${first.newBans} new bans (bans still in force at --now)`,
+    `- Access-log counts: logban test wordpress matched ${counted(get(NAMES.webTest))} (.gz: ${counted(get(NAMES.webGz))}); `
+      + `grep counted ${get(NAMES.wpGrep)?.output || '?'} lines with the wordpress literals, ${get(NAMES.webGrep)?.output || '?'} with the web jail's`,
+  ];
+}
+
+function webTargets(results, webMeta) {
+  const get = (n) => results.find((r) => r.name === n);
+  const [cold, grep] = [get(NAMES.webCold), get(NAMES.webGrep)];
+  const out = [];
+  if (cold?.median && grep?.median) {
+    const ratio = cold.median / grep.median;
+    out.push(`${ratio <= 2 ? 'PASS' : 'FAIL'} — access-log first run at most 2.0× \`grep -cE\` over the web jail's literals: ${ratio.toFixed(2)}×`);
+  } else out.push(`FAIL — access-log first run ≤ 2.0× grep: not measured (${cold?.error ?? grep?.error ?? 'missing'})`);
+  if (cold?.rssKb) {
+    const mib = cold.rssKb / 1024;
+    out.push(`${mib <= 150 ? 'PASS' : 'FAIL'} — peak RSS of the access-log first run at most 150 MB: ${mib.toFixed(0)} MiB on ${fmtBytes(webMeta.bytes)}`);
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- measurements
 
 const NAMES = {
   node: 'node -e 0', noop: 'logban scan, no new bytes', cold: 'logban scan, first run', grep: 'grep -cE',
   coldAll: 'logban scan, first run, permanent bans (every line matched)',
   test: 'logban test (sshd rule)', gz: 'logban scan, catching up on a rotated .gz', zgrep: 'zcat + grep -cE',
+  webCold: 'access log: logban scan, first run', webGrep: 'access log: grep -cE (jail literals)',
+  webTest: 'access log: logban test wordpress', wpGrep: 'access log: grep -cE (wordpress literals)',
+  webGz: 'access log .gz: logban test wordpress', wpZgrep: 'access log .gz: zcat + grep -cE',
 };
+
+// The access-log figures: the web jail's first run and `logban test` with the wordpress rule, plain
+// and gzipped, each against a grep for the literals the same rules look for.
+function webMeasurements(webMeta) {
+  const node = process.execPath;
+  const whole = { wholeFile: true, bytes: webMeta.bytes, lines: webMeta.lines };
+  const grep = { okStatus: [0, 1], stdout: 'pipe', ...whole };
+  return [
+    {
+      name: NAMES.webCold, argv: [node, 'bin/logban.js', 'scan', '--config', WEB_CONFIG, '--state-dir', WEB_COLD_DIR, '--now', NOW, '--json'],
+      ratioTo: NAMES.webGrep, before: () => rmSync(WEB_COLD_DIR, { recursive: true, force: true }), ...whole,
+    },
+    { name: NAMES.webGrep, argv: ['env', 'LC_ALL=C', 'grep', '-cE', '-f', WEB_GREP, ACCESS_LOG], ...grep },
+    { name: NAMES.webTest, argv: [node, 'bin/logban.js', 'test', ACCESS_LOG, 'wordpress'], stdout: 'pipe', ratioTo: NAMES.wpGrep, ...whole },
+    { name: NAMES.wpGrep, argv: ['env', 'LC_ALL=C', 'grep', '-cE', WP_GREP, ACCESS_LOG], ...grep },
+    { name: NAMES.webGz, argv: [node, 'bin/logban.js', 'test', ACCESS_GZ, 'wordpress'], stdout: 'pipe', ratioTo: NAMES.wpZgrep, ...whole },
+    { name: NAMES.wpZgrep, argv: ['bash', '-c', `zcat ${ACCESS_GZ} | LC_ALL=C grep -cE '${WP_GREP}'`], ...grep },
+  ];
+}
 
 // The list of named measurements. To add a figure, add an entry: argv (no shell unless a pipe is
 // what is measured: ['bash', '-c', 'zcat f.gz | grep -c x']), optional stdin file, before() for
 // untimed per-run setup, okStatus, stdout ('pipe' to collect it; default /dev/null), wholeFile (adds MiB/s and lines/s), ratioTo (another entry's name),
 // missing (a reason to print instead of running).
-function measurements() {
+function measurements(webMeta) {
   const node = process.execPath;
   const scanWith = (config, stateDir, ...extra) => [node, 'bin/logban.js', 'scan', '--config', config, '--state-dir', stateDir, '--now', NOW, ...extra];
   const scan = (stateDir, ...extra) => scanWith(CONFIG, stateDir, ...extra);
@@ -393,6 +531,7 @@ function measurements() {
       name: NAMES.zgrep, argv: ['bash', '-c', `zcat ${ROT}/auth.log.1.gz | LC_ALL=C grep -cE 'Failed password|Invalid user'`],
       okStatus: [0, 1], stdout: 'pipe', wholeFile: true,
     },
+    ...webMeasurements(webMeta),
     sshg
       ? { name: 'sshg-parser (sshguard)', argv: [sshg], stdin: LOG, wholeFile: true, ratioTo: NAMES.test, maxRuns: 1 }
       : { name: 'sshg-parser (sshguard)', missing: 'not installed' },
@@ -433,22 +572,18 @@ function prepareGzip() {
   writeFileSync(ROT_CONFIG, readFileSync(CONFIG, 'utf8').replace(resolve(ROOT, LOG), resolve(ROOT, `${ROT}/auth.log`)));
   const base = spawnSync(process.execPath, ['bin/logban.js', 'scan', '--config', ROT_CONFIG, '--state-dir', `${ROT}/state-base`, '--now', NOW], { cwd: ROOT, env: ENV });
   if (base.status !== 0) return { error: `first scan of ${ROT}/auth.log failed` };
-  log(`gzip -c ${LOG} > ${ROT}/auth.log.1.gz (untimed) ...`);
-  const gz = openSync(`${ROT}/auth.log.1.gz`, 'w');
-  const r = spawnSync('gzip', ['-c', LOG], { stdio: ['ignore', gz, 'inherit'] });
-  closeSync(gz);
-  if (r.status !== 0) return { error: 'gzip failed' };
+  if (!gzipTo(LOG, `${ROT}/auth.log.1.gz`)) return { error: 'gzip failed' };
   rmSync(`${ROT}/auth.log`);
   writeFileSync(`${ROT}/auth.log`, '');
   return {};
 }
 
-// The no-op measurement needs a state dir that has already consumed the whole file.
-function warmNoopState() {
-  const dir = `${DATA}/state-noop`;
+// An untimed first scan into `dir` (the no-op measurement needs one that has consumed the whole
+// sshd log; the access log's gives the header its line and ban counts).
+function firstScan(config, dir) {
   rmSync(dir, { recursive: true, force: true });
-  const argv = [process.execPath, 'bin/logban.js', 'scan', '--config', CONFIG, '--state-dir', dir, '--now', NOW, '--json'];
-  log('logban: first scan into state-noop (untimed) ...');
+  const argv = [process.execPath, 'bin/logban.js', 'scan', '--config', config, '--state-dir', dir, '--now', NOW, '--json'];
+  log(`logban: first scan of ${config} into ${dir} (untimed) ...`);
   const r = spawnSync(argv[0], argv.slice(1), { cwd: ROOT, env: ENV, encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.status !== 0) return { error: `${r.error?.message ?? `exit ${r.status}`}: ${(r.stderr ?? '').trim().split('\n').pop()}` };
   try {
@@ -471,7 +606,8 @@ function checkBuild() {
 }
 
 function cleanup() {
-  for (const p of [LOG, META, CONFIG, PERMANENT_CONFIG, SLICE, `${DATA}/state-cold-all`, ROT, ROT_CONFIG, `${DATA}/state-noop`, `${DATA}/state-cold`]) rmSync(p, { recursive: true, force: true });
+  for (const p of [LOG, META, CONFIG, PERMANENT_CONFIG, SLICE, `${DATA}/state-cold-all`, ROT, ROT_CONFIG, `${DATA}/state-noop`, `${DATA}/state-cold`,
+    ACCESS_LOG, ACCESS_META, ACCESS_GZ, `${ACCESS_GZ}.part`, WEB_CONFIG, WEB_GREP, WEB_COLD_DIR, WEB_FIRST_DIR]) rmSync(p, { recursive: true, force: true });
   try { if (readdirSync(DATA).length === 0) rmdirSync(DATA); } catch { /* already gone */ }
 }
 
@@ -481,13 +617,16 @@ function main() {
   const flags = readFlags();
   process.chdir(ROOT);
   const build = checkBuild();
-  const meta = prepareData(flags.size);
-  const warm = warmNoopState();
+  const { meta, webMeta } = prepareData(flags.size, flags.webSize);
+  const warm = firstScan(CONFIG, `${DATA}/state-noop`);
   const gz = prepareGzip();
   if (gz.error) log(`  FAILED: ${gz.error}`);
   if (flags.dataOnly) { log(`data in ${DATA}; nothing measured (--data-only)`); return; }
   if (warm.error) log(`  FAILED: ${warm.error}`);
-  const list = measurements().map((m) => (m.name === NAMES.noop && warm.error ? { ...m, missing: `FAILED (warm-up scan): ${warm.error}` } : m));
+  const webFirst = firstScan(WEB_CONFIG, WEB_FIRST_DIR);
+  rmSync(WEB_FIRST_DIR, { recursive: true, force: true });
+  if (webFirst.error) log(`  FAILED: ${webFirst.error}`);
+  const list = measurements(webMeta).map((m) => (m.name === NAMES.noop && warm.error ? { ...m, missing: `FAILED (warm-up scan): ${warm.error}` } : m));
   const loadBefore = os.loadavg()[0];
   const results = measureAll(list, flags.runs);
   const sliceNote = slice ? `- fail2ban-regex runs once on the first ${fmtBytes(slice.bytes)} (${fmtInt(slice.lines)} lines) of the log and is compared in lines per second` : '';
@@ -495,7 +634,8 @@ function main() {
   const attackPct = ((100 * meta.attackLines) / meta.lines).toFixed(1);
   const doc = [
     '# logban benchmark', '',
-    `Generated by \`node bench/run.mjs --size ${flags.sizeText} --runs ${flags.runs}\` (\`npm run bench\`); a script, not a test.`, '',
+    `Generated by \`node bench/run.mjs --size ${flags.sizeText}${flags.webSizeText ? ` --web-size ${flags.webSizeText}` : ''} --runs ${flags.runs}\``
+      + ' (`npm run bench`); a script, not a test.', '',
     `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
     `- CPU: ${mc.model}, ${mc.cores} cores; RAM ${mc.mem}; ${mc.kernel}; 1-min load average ${loadBefore.toFixed(2)} before the runs, ${os.loadavg()[0].toFixed(2)} after`,
     `- Node ${mc.node}; logban ${mc.logban} (${build})`,
@@ -506,12 +646,13 @@ function main() {
       ? `- Warm-up scan FAILED: ${warm.error}`
       : `- First scan: ${fmtInt(warm.linesRead)} lines read, ${warm.newBans} new bans (bans still in force at --now), end offset ${fmtInt(warm.endOffset ?? 0)}`
         + `; grep counted ${results.find((r) => r.name === NAMES.grep)?.output || '?'} matching lines`,
+    ...webHeader(webMeta, webFirst, results),
     `- Method: each command run ${flags.runs}× after 1 untimed warm-up (page cache warm), rounds interleaved across commands; wall time around spawnSync; `
       + (TIME ? 'peak RSS from `/usr/bin/time -f %M` on the warm-up run' : 'no RSS column (/usr/bin/time not installed)')
       + '; the first-run scan gets a fresh empty state dir before every run (outside the timed part), stdout to /dev/null', '',
     sliceNote, '',
     '## Targets (from the issue)', '',
-    ...targets(results, meta).map((t) => `- ${t}`), '',
+    ...[...targets(results, meta), ...webTargets(results, webMeta)].map((t) => `- ${t}`), '',
     '## Measurements', '',
     table(results, meta), '',
   ].join('\n');

@@ -1,6 +1,5 @@
 import { createReadStream, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createGunzip } from 'node:zlib';
 import { CHUNK_BYTES } from './lines.js';
 
 export type InflateOutcome = {
@@ -136,6 +135,8 @@ function isHeaderStart(buf: Buffer, p: number): boolean {
 }
 
 async function inflateWithNode(fd: number, path: string, onChunk: ChunkSink): Promise<InflateOutcome> {
+  // Loaded here: most runs read no .gz at all, and zlib-sync covers the others.
+  const { createGunzip } = createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib');
   const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
   const source = createReadStream(path, { fd, start: 0, highWaterMark: CHUNK_BYTES, autoClose: false });
   source.on('error', () => {}); // reported through gunzip's end; a late read after close must not crash the run

@@ -3,7 +3,8 @@
 // short-iso/short-iso-precise), journald short-full and short-unix, TAI64N (multilog), and
 // RFC 5424 (APP-NAME PROCID MSGID STRUCTURED-DATA), then an optional host, BSD "<auth.info>"
 // or busybox "auth.info" facility, the program, its pid as the named group `key`, and the
-// Solaris "[ID n auth.info]" tag. Everything here is written by the logger, never by a client.
+// Solaris "[ID n auth.info]" tag; metalog's "[program]"; rsyslog's "message repeated N times: [".
+// Everything here is written by the logger, never by a client.
 
 const STAMP = [
   '[A-Z][a-z]{2} {1,2}\\d{1,2} \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?: \\d{4})?',
@@ -19,8 +20,8 @@ export const SYSLOG_STAMP = `(?:<\\d{1,3}>(?:1 )?)?(?:${STAMP}) `;
 /** Optional BSD facility tag, host, busybox facility.level. */
 const HOST = '(?:<[a-z0-9]+\\.[a-z]+> )?(?:[^\\s\\[]+ )?(?:[a-z0-9]+\\.[a-z]+ )?';
 
-// RFC 5424 STRUCTURED-DATA: "-" or [..][..] with \] escapes.
-const SD = '(?:-|(?:\\[(?:[^\\]\\\\]|\\\\.)*\\])+)';
+// RFC 5424 STRUCTURED-DATA: "-" or [..][..] with \] escapes; rsyslog leaves a "]" inside a quoted value unescaped.
+const SD = '(?:-|(?:\\[(?:[^\\]\\\\"]|\\\\.|"(?:[^"\\\\]|\\\\.)*")*\\])+)';
 
 // `[pid]:` (RFC 3164), ` pid MSGID SD` (RFC 5424), `:` or ` - MSGID SD` (no pid).
 const PROCESS_TAIL = `(?:[\\[ ](?<key>\\d+)(?:(?<=\\[\\d+)\\]:?|(?<= \\d+) \\S+ ${SD})|:| - \\S+ ${SD}) \\uFEFF?(?:\\[ID \\d+ [a-z0-9]+\\.[a-z]+\\] )?`;
@@ -28,9 +29,25 @@ const PROCESS_TAIL = `(?:[\\[ ](?<key>\\d+)(?:(?<=\\[\\d+)\\]:?|(?<= \\d+) \\S+ 
 /** Start of a syslog/journald line up to the program name. */
 export const SYSLOG_HEAD = `^${SYSLOG_STAMP}${HOST}`;
 
-// The start of a line written by one of `programs` (a regex alternation of program names).
+// rsyslog's RepeatedMsgReduction (on by default on Ubuntu) folds identical lines of one process
+// into "message repeated N times: [ <the line>]"; the text inside is the daemon's own.
+const REPEATED = '(?:message repeated \\d+ times: \\[ )?';
+
+/**
+ * The end of a pattern whose line may be such a fold: its closing "]" is allowed only after the
+ * fold's opening words, so a line the daemon ends otherwise is read exactly as before.
+ */
+export const SYSLOG_END = '(?:\\](?<= message repeated \\d+ times: \\[ .*\\]))?$';
+
+// The same pattern with its final `$` accepting a fold's closing bracket.
+export function endsInSyslogFold(pattern: string): string {
+  return pattern.endsWith('$') ? `${pattern.slice(0, -1)}${SYSLOG_END}` : pattern;
+}
+
+// The start of a line written by one of `programs` (a regex alternation of program names); metalog
+// writes "Mmm dd hh:mm:ss [program] " with neither host nor pid.
 export function syslogPrefix(programs: string): string {
-  return `${SYSLOG_HEAD}(?:${programs})${PROCESS_TAIL}`;
+  return `^${SYSLOG_STAMP}(?:${HOST}(?:${programs})${PROCESS_TAIL}|\\[(?:${programs})\\]:? )${REPEATED}`;
 }
 
 // Same, without the pid capture (for rules that read other ids as their key).

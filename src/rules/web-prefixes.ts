@@ -6,9 +6,11 @@ import { SYSLOG_PREFIX } from './prefixes.js';
 // nginx, `ErrorLog syslog` in Apache): the tag is written by the daemon, never by a client.
 const VIA_SYSLOG = String.raw`${SYSLOG_PREFIX}[\w./-]+(?:\[\d+\])?: `;
 
-// ---- access logs: common, combined, Debian's vhost_combined (`www.example.org:443 <host> ...`)
+// ---- access logs: common, combined, Debian's vhost_combined (`www.example.org:443 <host> ...`),
+// Apache's vcommon (`www.example.org <host> ...`). A virtual host without a port must hold a
+// letter, so it is never an address: the one after it is the client's.
 
-export const ACCESS_PREFIX = String.raw`^(?:${VIA_SYSLOG})?(?:[\w.-]+:\d+ )?`;
+export const ACCESS_PREFIX = String.raw`^(?:${VIA_SYSLOG})?(?:[\w.-]+:\d+ |(?=[\w.-]*[A-Za-z])[\w.-]+ (?=[\d.]+ |[0-9A-Fa-f:]+:[0-9A-Fa-f.:]* ))?`;
 /** Host, ident, user, [time], then the opening quote of the request line. */
 export const ACCESS_HEAD = String.raw`<HOST> \S+ \S+ \[[^\]]+\] "`;
 /** The inside of a quoted field: nginx writes a quote as \x22, Apache as \". */

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { canonicalIp, compileIpMatcher } from '../../src/core/ip.js';
 
@@ -21,6 +22,31 @@ describe('canonicalIp', () => {
 
   it.each(['256.1.1.1', '01.2.3.4', '1.2.3', 'fe80::1%eth0', 'example.com', '', '1.2.3.4.5', ':::'])('rejects %j', (input) => {
     expect(canonicalIp(input)).toBeNull();
+  });
+
+  it.each(['1::2::3', ':1::', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7', '12345::', 'g::1', '::1.2.3', '1.2.3.4::',
+    '::ffff:01.2.3.4', '1:2:3:4:5:6:7:8::', '2001:db8::1 ', ' ::1'])('rejects IPv6-like %j', (input) => {
+    expect(canonicalIp(input)).toBeNull();
+  });
+
+  // logban reads IPv6 itself; node:net's isIP is the referee on many spellings, good and bad.
+  it('accepts exactly what node:net accepts (dotted quads without leading zeros)', () => {
+    const pieces = ['0', '1', 'a', 'ffff', 'FFFF', '12345', 'g', '', '1.2.3.4', '01.2.3.4', '256.0.0.1', '::', ':'];
+    let seed = 7;
+    const rand = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    let checked = 0;
+    let valid = 0;
+    for (let i = 0; i < 4000; i++) {
+      const n = 1 + rand(9);
+      let text = Array.from({ length: n }, () => pieces[rand(pieces.length)]).join(':');
+      if (rand(4) === 0) text = text.replace(':', '::');
+      if (/(^|[:.])0\d/.test(text)) continue;
+      expect([text, canonicalIp(text) !== null]).toEqual([text, isIP(text) !== 0]);
+      checked++;
+      if (isIP(text) !== 0) valid++;
+    }
+    expect(checked).toBeGreaterThan(1000);
+    expect(valid).toBeGreaterThan(100);
   });
 });
 

@@ -21,7 +21,7 @@ export const APACHE_RULES: readonly RuleSpec[] = [
     prefilter: [
       ' not found', 'authentication failure for "', 'authorization failure for "', 'password mismatch',
       'Authorization of user ', 'client denied by server configuration', 'wrong authentication scheme',
-      'invalid nonce ', 'realm mismatch', 'unknown algorithm `', 'invalid qop `', 'provided via SNI', 'authentication failed;',
+      'invalid nonce ', 'realm mismatch', 'unknown algorithm `', 'invalid qop `', 'provided via SNI', 'authentication failed;', 'not authenticated',
     ],
     ...ERRORS,
     // mod_evasive also reports its own blocks as "client denied": those clients are already being refused.
@@ -34,6 +34,8 @@ export const APACHE_RULES: readonly RuleSpec[] = [
       String.raw`${C}(?:Digest: )?(?:invalid nonce .* received - (?:length is not|user attempted time travel)|realm mismatch - got \x60|unknown algorithm \x60|invalid qop \x60)`,
       String.raw`${C}(?:Hostname \S+ provided via SNI, but no hostname provided|No hostname was provided via SNI for a name based virtual host)`,
       String.raw`${C}auth_ldap authenticate: user .* authentication failed;`,
+      // mod_auth_pam (Apache 2.2): "PAM: user '%s' - not authenticated: %s"
+      String.raw`${C}PAM: user '.*' - not authenticated: `,
     ],
   },
   {
@@ -50,10 +52,14 @@ export const APACHE_RULES: readonly RuleSpec[] = [
   {
     name: 'apache-overflows',
     description: 'Apache error log: malformed requests (invalid method or URI, URI too long, bad characters, path traversal)',
-    prefilter: ['Invalid method in request', 'Invalid URI in request', 'URI too long', 'erroneous characters after protocol string', 'invalid characters in URI', 'invalid URI path'],
+    prefilter: [
+      'Invalid method in request', 'Invalid URI in request', 'URI too long', 'exceeds LimitRequestLine', 'erroneous characters after protocol string',
+      'invalid characters in URI', 'malformed request line', 'invalid URI path',
+    ],
     ...ERRORS,
     failregex: [
-      String.raw`${C}(?:Invalid (?:method|URI) in request|request failed: (?:URI too long \(longer than \d+\)|erroneous characters after protocol string|invalid characters in URI)|invalid URI path )`,
+      // 2.2 and early 2.4 wordings, then 2.4's "client's request-line exceeds LimitRequestLine" and "malformed request line"
+      String.raw`${C}(?:Invalid (?:method|URI) in request|request failed: (?:URI too long \(longer than \d+\)|client's request-line exceeds LimitRequestLine \(longer than \d+\)|erroneous characters after protocol string|invalid characters in URI|malformed request line)|invalid URI path )`,
     ],
   },
   {

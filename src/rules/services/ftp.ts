@@ -1,4 +1,4 @@
-import { SYSLOG_HEAD, syslogPrefix, syslogPrefixNoKey } from '../syslog-prefix.js';
+import { endsInSyslogFold, syslogPrefix, syslogPrefixNoKey } from '../syslog-prefix.js';
 import type { RuleSpec } from '../spec.js';
 
 // PAM's pam_unix line; ruser and user are the FTP login name, so both are single words here: a
@@ -26,9 +26,9 @@ export const FTP_RULES: readonly RuleSpec[] = [
       `\\[.*\\] FAIL LOGIN: Client "<HOST>"(?:, "[^"]*")?$`,
       // PAM's line for the same try; no pid is shared with the FAIL LOGIN line, the address relates them
       `(?:pam_unix\\(vsftpd:auth\\): |\\(pam_unix\\) )?${PAM_FAILURE}`,
-    ],
+    ].map(endsInSyslogFold),
     roles: ['fail', 'companion'],
-    successregex: [`\\[[^\\]]*\\] OK LOGIN: Client "<HOST>"(?:, .*)?$`],
+    successregex: [endsInSyslogFold(`\\[[^\\]]*\\] OK LOGIN: Client "<HOST>"(?:, .*)?$`)],
     ignoreregex: [],
     logpath: ['/var/log/vsftpd.log'],
     port: ['ftp', 'ftp-data', 'ftps', 'ftps-data'],
@@ -55,9 +55,9 @@ export const FTP_RULES: readonly RuleSpec[] = [
     name: 'pure-ftpd',
     description: 'Pure-FTPd: Authentication failed for user [...] (English messages, addresses not resolved)',
     prefilter: ['Authentication failed for user'],
-    prefix: `${SYSLOG_HEAD}pure-ftpd(?:\\[\\d+\\])?: `,
+    prefix: syslogPrefix('pure-ftpd'),
     // Before a login the session shows as (?@ADDRESS); the tried name comes last, in brackets.
-    failregex: [`\\(\\?@<HOST>\\) \\[WARNING\\] Authentication failed for user \\[.*\\]$`],
+    failregex: [`\\(\\?@<HOST>\\) \\[WARNING\\] Authentication failed for user \\[.*\\]\\s*$`],
     ignoreregex: [],
     // It logs only to syslog (facility ftp: /var/log/syslog, /var/log/messages), which every host
     // has, so the embedded defaults do not turn it on by themselves: a jail names it.

@@ -1,4 +1,4 @@
-import { SYSLOG_HEAD, syslogPrefix } from '../syslog-prefix.js';
+import { endsInSyslogFold, SYSLOG_HEAD, syslogPrefix } from '../syslog-prefix.js';
 import type { RuleSpec } from '../spec.js';
 
 // Postfix writes the client as name[address] right after fixed words, before anything the client
@@ -14,23 +14,38 @@ const POSTFIX_REJECT = `(?:NOQUEUE|[0-9A-Za-z]{5,}): reject: (?:RCPT|MAIL|DATA|E
 // Dovecot writes, with a greedy user part, and ends at the end of the line.
 const DOVECOT_PROCESS = '(?:(?:dovecot|dovecot-auth)(?:\\[\\d+\\])?: ){0,2}';
 const LOGIN = '(?:imap|pop3|submission|managesieve|lmtp|sieve)-login: (?:Info: )?';
-const LOGIN_TAIL = 'rip=<HOST>, lip=[0-9A-Fa-f.:]+(?:, [^,]*)*?(?:, session=<(?<key>[^>]*)>)?$';
+// The local address is left out when Dovecot does not know it (some proxies, cPanel's builds).
+const LOGIN_TAIL = 'rip=<HOST>(?:, lip=[0-9A-Fa-f.:]+)?(?:, [^,]*)*?(?:, session=<(?<key>[^>]*)>)?$';
 const AUTH_RESULT = '(?:unknown user|Password mismatch(?: \\(.*\\))?|invalid credentials|pam_authenticate\\(\\) failed: .*)$';
 
 export const MAIL_RULES: readonly RuleSpec[] = [
   {
     name: 'postfix',
-    description: 'Postfix smtpd/postscreen: SASL authentication failures, DNSBL (RBL) and relay rejects',
-    prefilter: ['authentication failed', ': reject: '],
+    description: 'Postfix smtpd/postscreen: SASL authentication failures, sessions dropped in AUTH, DNSBL (RBL), relay and bot-HELO rejects, command pipelining',
+    prefilter: ['authentication failed', ': reject: ', 'improper command pipelining', ' after AUTH from ', ' auth=0/', 'sasl_username='],
     prefix: syslogPrefix('postfix(?:-[\\w.-]+)?/(?:[\\w.-]+/)?(?:smtpd|postscreen)'),
     failregex: [
       // 0: a wrong SASL password (not the server losing its auth backend, not a bad mechanism name)
-      `warning: ${POSTFIX_CLIENT}: SASL [\\w-]+ authentication failed(?!: Connection lost to authentication server| Invalid authentication mechanism)(?::.*)?$`,
+      `warning: ${POSTFIX_CLIENT}: SASL [\\w-]+ authentication failed(?!: (?:Connection lost to authentication server|Invalid authentication mechanism))(?::.*)?$`,
       // 1: a client listed in a DNSBL (smtpd reject_rbl_client, postscreen)
       `${POSTFIX_REJECT}Service unavailable; [Cc]lient(?: host)? \\[[^\\]]*\\] blocked using .*$`,
       // 2: an attempt to relay through this server
       `${POSTFIX_REJECT}(?:<[^<>]*>: )?Relay access denied;.*$`,
-    ],
+      // 3: a client talking ahead of the server's replies (spam engines); what it sent follows
+      `improper command pipelining after \\S+ from ${POSTFIX_CLIENT}(?::.*)?$`,
+      // 4: a session that ended in AUTH: after its failures (logged one by one above, same pid),
+      // or a client that dropped or stalled there without finishing one
+      `(?:too many errors|lost connection|timeout) after AUTH from ${POSTFIX_CLIENT}$`,
+      // 5: the session's summary (Postfix 3.0+): AUTH tried, none succeeded
+      `disconnect from ${POSTFIX_CLIENT}(?: [a-z]+=\\d+(?:/\\d+)?)* auth=0/\\d+(?: [a-z]+=\\d+(?:/\\d+)?)*$`,
+      // 6: a HELO no mail server sends ("WIN-5N8GBBS0R5I", "User"), refused for good; a temporary
+      // refusal (soft_bounce) is left alone, as are the rejects a legitimate sender can earn too
+      // (unknown recipient, unresolvable client or sender domain, local blacklists)
+      `(?:NOQUEUE|[0-9A-Za-z]{5,}): reject: (?:RCPT|MAIL|DATA|EHLO|HELO) from ${POSTFIX_CLIENT}: 5\\d\\d 5\\.\\d{1,3}\\.\\d{1,3} <[^<>]*>: Helo command rejected: need fully-qualified hostname;.*$`,
+    ].map(endsInSyslogFold),
+    roles: ['fail', 'fail', 'fail', 'fail', 'companion', 'companion', 'fail'],
+    // A login that worked names its SASL user on the queue id line.
+    successregex: [endsInSyslogFold(`[0-9A-Za-z]{5,}: client=${POSTFIX_CLIENT}, sasl_method=\\S+, sasl_username=.*$`)],
     ignoreregex: [],
     logpath: ['/var/log/mail.log', '/var/log/maillog', '/var/log/mail/mail.log'],
     port: ['smtp', 'submission', 'submissions'],
@@ -41,10 +56,12 @@ export const MAIL_RULES: readonly RuleSpec[] = [
     prefilter: ['auth failed', 'tried to use ', 'pam_authenticate', 'unknown user', 'Password mismatch', 'invalid credentials', 'authentication failure', 'Login: '],
     prefix: `${SYSLOG_HEAD}${DOVECOT_PROCESS}`,
     failregex: [
-      // 0: a connection that ended after failed logins: the attempt (2.2/2.3 and 2.4 wordings)
-      `${LOGIN}(?:Aborted login|Disconnected|Login aborted)(?:: [^(]*)? \\((?:auth failed, \\d+ attempts(?: in \\d+ secs)?|tried to use (?:disabled|disallowed) \\S+ auth)\\)(?: \\(\\w+\\))?: (?:user=<.*>, )?(?:method=\\S+, )?${LOGIN_TAIL}`,
-      // 1: the auth process's reason (auth_verbose), 2.2/2.3: passdb(user,addr[,master][,<session>])
-      `auth(?:-worker)?(?:\\([\\w-]+\\))?: (?:Info: )?[\\w-]+\\(.*,<HOST>(?:,master)?(?:,<(?<key>[^>]*)>)?\\): ${AUTH_RESULT}`,
+      // 0: a connection that ended after failed logins: the attempt (2.2/2.3 and 2.4 wordings; the
+      // reason before it is Dovecot's or the TLS library's, e.g. "read(size=1003) failed: ...")
+      `${LOGIN}(?:Aborted login|Disconnected|Login aborted|Client has quit the connection|Remote closed connection)(?:: .*?)? \\((?:auth failed, \\d+ attempts(?: in \\d+ secs)?|tried to use (?:disabled|disallowed) \\S+ auth|proxy dest auth failed)\\)(?: \\(\\w+\\))?: (?:user=<.*>, )?(?:method=\\S+, )?${LOGIN_TAIL}`,
+      // 1: the auth process's reason (auth_verbose), 2.2/2.3: passdb(user,addr[,master][,<session>]),
+      // the session field possibly empty; 2.3.19+ names the worker connection first
+      `auth(?:-worker)?(?:\\([\\w-]+\\))?: (?:Info: )?(?:conn unix:auth-worker \\([^)]*\\): auth-worker<\\d+>: )?[\\w-]+\\(.*,<HOST>(?:,master)?(?:,<(?<key>[^>]*)>|,)?\\): ${AUTH_RESULT}`,
       // 2: the same in 2.4: auth-worker(user,addr)<pid><session>: request [n]: passdb: reason
       `auth(?:-worker)?\\(.*,<HOST>\\)(?:<\\d+>)?(?:<(?<key>[^>]*)>)?: (?:request \\[\\d+\\]: )?(?:Info: )?[\\w-]+: ${AUTH_RESULT}`,
       // 3: PAM's line (passdb pam); it carries no session id

@@ -16,12 +16,13 @@ const SCRIPT_EXT = String.raw`\.(?:[Pp][Hh][Pp]\d?|[Pp][Hh][Tt][Mm][Ll]|[Aa][Ss]
 export const NGINX_RULES: readonly RuleSpec[] = [
   {
     name: 'nginx-http-auth',
-    description: 'nginx error log: basic-auth password mismatch or unknown user, invalid auth token',
-    prefilter: ['password mismatch', 'not found', 'client used invalid token'],
+    description: 'nginx error log: basic-auth password mismatch or unknown user, invalid auth token, PAM (auth_pam) failures',
+    prefilter: ['password mismatch', 'not found', 'client used invalid token', 'not authenticated'],
     prefix: NGINX_ERROR_PREFIX,
     failregex: [
-      // nginx's own messages, and the "...: <realm>" forms of auth modules built on them.
-      String.raw`${NGINX_ONE_CLIENT}(?:user ".*":? (?:password mismatch(?:: .*?)?|(?:was )?not found(?::| in) .*?)|client used invalid token: .*?), client: <HOST>, `,
+      // nginx's own messages, the "...: <realm>" forms of auth modules built on them, and
+      // ngx_http_auth_pam_module's "PAM: user '%s' - not authenticated: %s".
+      String.raw`${NGINX_ONE_CLIENT}(?:user ".*":? (?:password mismatch(?:: .*?)?|(?:was )?not found(?::| in) .*?)|client used invalid token: .*?|PAM: user '.*' - not authenticated: .*?), client: <HOST>, `,
     ],
     ignoreregex: [],
     logpath: ERROR_LOG,
@@ -42,11 +43,12 @@ export const NGINX_RULES: readonly RuleSpec[] = [
   },
   {
     name: 'nginx-botsearch',
-    description: 'nginx: 404s for phpMyAdmin, webmail, wp-login, cgi-bin, .env (access log, or error log open() failed)',
-    prefilter: ['" 404 ', ' (2: No such file or directory), client: '],
+    description: 'nginx: 404s/410s for phpMyAdmin, webmail, wp-login, cgi-bin, .env (access log, or error log open() failed)',
+    prefilter: ['" 404 ', '" 410 ', ' (2: No such file or directory), client: '],
     prefix: String.raw`(?:${ACCESS_PREFIX}|${NGINX_ERROR_PREFIX})`,
     failregex: [
-      String.raw`${ACCESS_HEAD}[A-Z]+ /+${PROBED}${PATH_CHAR}*(?:\?\S*)?${REQUEST_END}404 `,
+      // Not found, or Gone (sites that answer probes with 410); a 401 or 403 means the path exists.
+      String.raw`${ACCESS_HEAD}[A-Z]+ /+${PROBED}${PATH_CHAR}*(?:\?\S*)?${REQUEST_END}(?:404|410) `,
       String.raw`${NGINX_ONE_CLIENT}(?:\S+ )?".*" (?:failed|is not found) \(2: No such file or directory\), client: <HOST>, server: \S*, request: "[A-Z]+ /+${PROBED}`,
     ],
     ignoreregex: [],
@@ -63,10 +65,16 @@ export const NGINX_RULES: readonly RuleSpec[] = [
   },
   {
     name: 'nginx-noscript',
-    description: 'nginx access log: requests for .php/.asp/.exe/.pl/.cgi scripts or cgi-bin (for sites that serve none)',
-    prefilter: ['.php', '.PHP', '.asp', '.ASP', '.exe', '.pl', '.cgi', '.jsp', '.phtml', 'cgi-bin/'],
+    description: 'nginx: requests for .php/.asp/.exe/.pl/.cgi scripts or cgi-bin (for sites that serve none), PHP-FPM "Primary script unknown" (error log)',
+    prefilter: ['.php', '.PHP', '.asp', '.ASP', '.exe', '.pl', '.cgi', '.jsp', '.phtml', 'cgi-bin/', 'rimary script'],
     ...ACCESS,
-    failregex: [String.raw`${ACCESS_HEAD}[A-Z]+ /(?:${PATH_CHAR}*?${SCRIPT_EXT}|(?:${PATH_CHAR}*/)?cgi-bin/)`],
+    prefix: String.raw`(?:${ACCESS_PREFIX}|${NGINX_ERROR_PREFIX})`,
+    datepattern: ['access-log', 'nginx-error'],
+    failregex: [
+      String.raw`${ACCESS_HEAD}[A-Z]+ /(?:${PATH_CHAR}*?${SCRIPT_EXT}|(?:${PATH_CHAR}*/)?cgi-bin/)`,
+      // PHP-FPM found no script for the URL; the path it names comes from the URL.
+      String.raw`${NGINX_ONE_CLIENT}FastCGI sent in stderr: "(?:Primary script unknown|Unable to open primary script: .*?)" while reading response header from upstream, client: <HOST>, `,
+    ],
     optIn: true,
   },
   {

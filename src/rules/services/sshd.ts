@@ -1,39 +1,48 @@
-import { syslogPrefix } from '../syslog-prefix.js';
+import { endsInSyslogFold, syslogPrefix } from '../syslog-prefix.js';
 import type { RuleSpec } from '../spec.js';
 
-// OpenSSH message texts (auth.c, auth2.c, auth-pam.c, sshd.c, kex.c): the client picks the user
-// name and its version banner; sshd appends the address after them, so every pattern is anchored
-// at the end of the line where the address is the last thing sshd wrote, or (for messages whose
-// client text comes last) right after the fixed words that start the message. The pid is the
-// key: one connection's lines share it (OpenSSH 9.8+ logs them as sshd-session, relayed
-// pre-auth lines carry " [preauth]").
+// OpenSSH message texts (auth.c, auth2.c, auth-pam.c, sshd.c, kex.c, packet.c): the client picks
+// the user name and its version banner; sshd appends the address after them, so every pattern is
+// anchored at the end of the line where the address is the last thing sshd wrote, or (for
+// messages whose client text comes last) right after the fixed words that start the message. The
+// pid is the key: one connection's lines share it (OpenSSH 9.8+ logs them as sshd-session,
+// relayed pre-auth lines carry " [preauth]").
 const USER = '(?:invalid user |illegal user )?.*?';
+// "for %s%s" names an unknown user after "invalid user " (any text) and a known one bare: an
+// account name, one word (Solaris writes "<invalid username>").
+const UNKNOWN_USER = '(?:(?:invalid|illegal) user .*?|<invalid username>)';
 const PORT_OPT = '(?: port \\d+)?';
-const KEY_INFO = '(?:: [A-Z0-9-]+ (?:SHA256:[A-Za-z0-9+/=]+|MD5:[0-9a-f:]+|(?:[0-9a-f]{2}:){15}[0-9a-f]{2}))?';
+const KEY_INFO = '(?:: [A-Z0-9-]+ (?:(?:SHA256|MD5):\\S+|(?:[0-9a-f]{2}:){15}[0-9a-f]{2}))?';
+// pam_strerror() texts: Linux-PAM, and OpenPAM (FreeBSD, macOS).
+const PAM_ERROR = '(?:[Aa]uthentication (?:failure|error)|User not known to the underlying authentication module|unknown user)';
 
 export const SSHD_RULES: readonly RuleSpec[] = [
   {
     name: 'sshd',
     description: 'OpenSSH: failed passwords, invalid users, PAM failures, too many tries, pre-auth probes and closes',
-    prefilter: ['Failed ', 'nvalid user ', 'llegal user ', 'uthentication ', 'Connection ', 'Disconnect', 'identification', 'negotiate', 'not allowed because', 'Auth fail', 'Accepted '],
+    prefilter: [
+      'Failed ', 'nvalid user ', 'llegal user ', 'uthentication ', 'Connection ', 'Disconnect', ' [preauth]', 'identification', 'negotiate',
+      'not allowed because', 'Auth fail', 'Accepted ', 'PAM: ', 'ROOT LOGIN REFUSED', 'refused connect',
+    ],
     prefix: syslogPrefix('sshd|sshd-session|sshd-auth'),
     failregex: [
       // 0: a password (or PAM conversation) that was wrong
-      `Failed (?:password|keyboard-interactive(?:/pam)?) for ${USER} from <HOST>${PORT_OPT}(?: ssh\\d?)?$`,
+      `Failed (?:password|keyboard-interactive(?:/pam)?) for (?:${UNKNOWN_USER}|\\S+) from <HOST>${PORT_OPT}(?: ssh\\d?)?$`,
       // 1: a user name that does not exist (the password try that follows is the attempt)
       `(?:Invalid|Illegal) user .*? from <HOST>${PORT_OPT}$`,
       // 2: PAM's own line for the same try as "Failed password"
       `pam_unix\\(sshd:auth\\): authentication failure; logname=\\S* uid=\\d* euid=\\d* tty=\\S* ruser=\\S* rhost=<HOST>(?:\\s+user=\\S*)?(?: \\[preauth\\])?$`,
-      // 3: a key or the "none" method refused: a user's agent often offers several keys first
-      `Failed (?:publickey|none) for ${USER} from <HOST> port \\d+ ssh\\d?${KEY_INFO}$`,
+      // 3: a key, the "none" method or another method refused: a user's agent often offers several keys first
+      `Failed (?:publickey|none|unknown|gssapi-with-mic|gssapi-keyex) for ${USER} from <HOST> port \\d+ ssh\\d?${KEY_INFO}$`,
       // 4: MaxAuthTries reached: the end of tries already logged one by one
       `(?:error: )?maximum authentication attempts exceeded for ${USER} from <HOST>${PORT_OPT}(?: ssh\\d?)? \\[preauth\\]$`,
-      // 5: the same, as OpenSSH 7.x wrote it with the address
-      `Disconnecting (?:authenticating|invalid) user .*? <HOST> port \\d+: Too many authentication failures \\[preauth\\]$`,
+      // 5: the same, as OpenSSH 7.x wrote it with the address; or a client switching user names
+      // mid-connection. The reason repeats both names, so it may hold no parenthesis of its own.
+      `Disconnecting (?:authenticating|invalid) user .*? <HOST> port \\d+: (?:Too many authentication failures|Change of username or service not allowed: \\([^()]*\\) -> \\([^()]*\\)) \\[preauth\\]$`,
       // 6: a client that gave up while authenticating
       `(?:Connection (?:closed|reset) by|Disconnected from) (?:authenticating|invalid) user .*? <HOST> port \\d+ \\[preauth\\]$`,
       // 7: PAM failures as sshd itself reports them (macOS, Solaris, older Linux)
-      `(?:error: )?PAM: (?:[Aa]uthentication (?:failure|error)|User not known to the underlying authentication module) for ${USER} from <HOST>(?: via \\S+)?$`,
+      `(?:error: )?PAM: ${PAM_ERROR} for ${USER} from <HOST>(?: via \\S+)?\\s*$`,
       // 8: AllowUsers/DenyUsers/AllowGroups/DenyGroups refusals
       `User .*? from <HOST> not allowed because (?:not listed in AllowUsers|listed in DenyUsers|not in any group|a group is listed in DenyGroups|none of user's groups are listed in AllowGroups)$`,
       // 9: a connection that never sent an SSH banner (scanners)
@@ -48,9 +57,25 @@ export const SSHD_RULES: readonly RuleSpec[] = [
       `PAM \\d+ more authentication failures?; logname=\\S* uid=\\d* euid=\\d* tty=\\S* ruser=\\S* rhost=<HOST>(?:\\s+user=\\S*)?$`,
       // 14: a client giving up: "auth fail" (JSch), or no method it has is allowed (key-only servers)
       `(?:error: )?Received disconnect from <HOST>(?: port \\d+)?:\\s*(?:3: .*: Auth fail|14: No (?:supported )?authentication methods available)(?: \\[preauth\\])?$`,
+      // 15: PermitRootLogin refused a login as root (the Failed line of the same try follows)
+      `ROOT LOGIN REFUSED FROM <HOST>(?: port \\d+)?(?: \\[preauth\\])?$`,
+      // 16: tcp_wrappers (hosts.deny) refused the connection: "[ident@]name (address)" or the address
+      `refused connect from (?:\\S+ \\()?<HOST>\\)?$`,
+      // 17: a client that left before logging in: its own goodbye (bots' "Bye Bye"), or the connection closed
+      `(?:error: )?Received disconnect from <HOST>(?: port \\d+)?:\\s*11: .*\\[preauth\\]$`,
+      `(?:Connection (?:closed|reset) by|Disconnected from) <HOST>(?: port \\d+)? \\[preauth\\]$`,
+      // 19: a host key refused; the client's user and host names follow the address, so the
+      // address is read only when it is the line's one " from ... port ... ssh"
+      `Failed hostbased for (?:(?! from \\S+ port \\d+ ssh).)*? from <HOST> port \\d+ ssh\\d?: (?!.* from \\S+ port \\d+ ssh)[A-Z0-9-]+ \\S+, client user ".*", client host ".*"$`,
+      // 20: LoginGraceTime ran out (the session's own pid; OpenSSH 9.8+ logs it in the listener with the session pid)
+      `(?:fatal: )?Timeout before authentication for <HOST> port \\d+$`,
+      `Timeout before authentication for connection from <HOST> to [0-9A-Fa-f.:]+, pid = (?<key>\\d+)$`,
+    ].map(endsInSyslogFold),
+    roles: [
+      'fail', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'fail', 'fail', 'fail', 'fail', 'companion', 'companion',
+      'companion', 'fail', 'companion', 'companion', 'companion', 'companion', 'companion',
     ],
-    roles: ['fail', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'fail', 'fail', 'fail', 'fail', 'companion', 'companion'],
-    successregex: [`Accepted \\S+ for .*? from <HOST> port \\d+ ssh\\d?(?:: .*)?$`],
+    successregex: [endsInSyslogFold(`Accepted \\S+ for .*? from <HOST> port \\d+ ssh\\d?(?:: .*)?$`)],
     ignoreregex: [],
     logpath: ['/var/log/auth.log', '/var/log/secure'],
     port: ['ssh'],
