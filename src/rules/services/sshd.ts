@@ -21,7 +21,7 @@ export const SSHD_RULES: readonly RuleSpec[] = [
     name: 'sshd',
     description: 'OpenSSH: failed passwords, invalid users, PAM failures, too many tries, pre-auth probes and closes',
     prefilter: [
-      'Failed ', 'nvalid user ', 'llegal user ', 'uthentication ', 'Connection ', 'Disconnect', ' [preauth]', 'identification', 'negotiate',
+      'Failed ', 'nvalid user ', 'llegal user ', 'uthentication ', 'Connection ', 'Disconnect', 'identification', 'negotiate',
       'not allowed because', 'Auth fail', 'Accepted ', 'PAM: ', 'ROOT LOGIN REFUSED', 'refused connect',
     ],
     prefix: syslogPrefix('sshd|sshd-session|sshd-auth'),
