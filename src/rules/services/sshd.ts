@@ -21,7 +21,7 @@ export const SSHD_RULES: readonly RuleSpec[] = [
     name: 'sshd',
     description: 'OpenSSH: failed passwords, invalid users, PAM failures, too many tries, pre-auth probes and closes',
     prefilter: [
-      'Failed ', 'nvalid user ', 'llegal user ', 'uthentication ', 'Connection ', 'Disconnect', ' [preauth]', 'identification', 'negotiate',
+      'Failed ', 'nvalid user ', 'llegal user ', 'uthentication ', 'Connection ', 'Disconnect', 'identification', 'negotiate',
       'not allowed because', 'Auth fail', 'Accepted ', 'PAM: ', 'ROOT LOGIN REFUSED', 'refused connect',
     ],
     prefix: syslogPrefix('sshd|sshd-session|sshd-auth'),
@@ -61,19 +61,20 @@ export const SSHD_RULES: readonly RuleSpec[] = [
       `ROOT LOGIN REFUSED FROM <HOST>(?: port \\d+)?(?: \\[preauth\\])?$`,
       // 16: tcp_wrappers (hosts.deny) refused the connection: "[ident@]name (address)" or the address
       `refused connect from (?:\\S+ \\()?<HOST>\\)?$`,
-      // 17: a client that left before logging in: its own goodbye (bots' "Bye Bye"), or the connection closed
-      `(?:error: )?Received disconnect from <HOST>(?: port \\d+)?:\\s*11: .*\\[preauth\\]$`,
-      `(?:Connection (?:closed|reset) by|Disconnected from) <HOST>(?: port \\d+)? \\[preauth\\]$`,
-      // 19: a host key refused; the client's user and host names follow the address, so the
+      // A client that left before logging in without naming a user ("Connection closed by <ip>
+      // port N [preauth]", "Received disconnect ...: 11: Bye Bye [preauth]") is not matched:
+      // load-balancer health checks, ssh-keyscan and monitoring probes write exactly that, and a
+      // probe every few seconds would ban them (fail2ban counts these only in its ddos mode).
+      // 17: a host key refused; the client's user and host names follow the address, so the
       // address is read only when it is the line's one " from ... port ... ssh"
       `Failed hostbased for (?:(?! from \\S+ port \\d+ ssh).)*? from <HOST> port \\d+ ssh\\d?: (?!.* from \\S+ port \\d+ ssh)[A-Z0-9-]+ \\S+, client user ".*", client host ".*"$`,
-      // 20: LoginGraceTime ran out (the session's own pid; OpenSSH 9.8+ logs it in the listener with the session pid)
+      // 18: LoginGraceTime ran out (the session's own pid; OpenSSH 9.8+ logs it in the listener with the session pid)
       `(?:fatal: )?Timeout before authentication for <HOST> port \\d+$`,
       `Timeout before authentication for connection from <HOST> to [0-9A-Fa-f.:]+, pid = (?<key>\\d+)$`,
     ].map(endsInSyslogFold),
     roles: [
       'fail', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'fail', 'fail', 'fail', 'fail', 'companion', 'companion',
-      'companion', 'fail', 'companion', 'companion', 'companion', 'companion', 'companion',
+      'companion', 'fail', 'companion', 'companion', 'companion',
     ],
     successregex: [endsInSyslogFold(`Accepted \\S+ for .*? from <HOST> port \\d+ ssh\\d?(?:: .*)?$`)],
     ignoreregex: [],
