@@ -1,10 +1,10 @@
 import { statSync } from 'node:fs';
-import { EVIDENCE_LINES } from '../core/decide.js';
 import { createAttemptCounter, type AttemptInput, type OpenSlot } from '../core/attempts.js';
 import { longestBan } from '../core/escalation.js';
 import { ownString } from '../core/own-string.js';
 import { forEachCandidateLine, matchLine, roleOf } from '../core/match.js';
 import { relevantSince } from '../core/window.js';
+import { createFailureTally, type FailureTally, type Failures } from '../core/tally.js';
 import type { FileCursor, State } from '../core/state.js';
 import { createDateReader } from '../core/timestamp.js';
 import type { Jail } from '../config/types.js';
@@ -31,19 +31,9 @@ export type SourcesRead = {
   readonly cursors: Record<string, FileCursor>;
   readonly journals: Record<string, string>;
   readonly carry: Carry;
-  readonly incoming: Map<string, Map<string, { times: number[]; evidence: string[] }>>;
+  readonly incoming: Map<string, Failures>;
   readonly notes: readonly Note[];
 };
-
-type Tally = Map<string, { times: number[]; evidence: string[] }>;
-
-function record(tally: Tally, ip: string, time: number, line: string): void {
-  let entry = tally.get(ip);
-  if (!entry) tally.set(ip, (entry = { times: [], evidence: [] }));
-  entry.times.push(time);
-  if (entry.evidence.length >= EVIDENCE_LINES) entry.evidence.shift();
-  entry.evidence.push(detach(line));
-}
 
 const detach = ownString;
 
@@ -113,7 +103,7 @@ function createCarry(saved: Carry | undefined, jails: readonly Jail[]) {
 // The text handler for one source: every line goes through the matchers of the jails that
 // watch it, and each attempt (not each line: see core/attempts) lands in that jail's tally with
 // its time read from the line. `end` counts what still waits when the source is read.
-export function createLineSink(jails: readonly Jail[], incoming: ReadonlyMap<string, Tally>, now: number, carry: SinkCarry = NO_CARRY): LineSink {
+export function createLineSink(jails: readonly Jail[], incoming: ReadonlyMap<string, FailureTally>, now: number, carry: SinkCarry = NO_CARRY): LineSink {
   const shared = createDateReader(now);
   const perJail = jails.map((jail) => {
     const tally = incoming.get(jail.name)!;
@@ -121,7 +111,7 @@ export function createLineSink(jails: readonly Jail[], incoming: ReadonlyMap<str
     const dates = jail.datepattern ? createDateReader(now, { pattern: jail.datepattern }) : shared;
     const since = relevantSince({ ...jail, longestBan: longestBan(jail) }, now);
     const resume = carry.resume(jail.name) ?? [];
-    return { jail, dates, since, counter: createAttemptCounter<AttemptInput>({ count: (m) => record(tally, m.ip, m.time, m.line) }, { resume }) };
+    return { jail, tally, dates, since, counter: createAttemptCounter<AttemptInput>({ count: (m) => tally.add(m.ip, m.time, m.line) }, { resume }) };
   });
   const oldest = Math.min(...perJail.map((j) => j.since));
   return {
@@ -145,6 +135,7 @@ export function createLineSink(jails: readonly Jail[], incoming: ReadonlyMap<str
           }
         });
       }
+      for (const { tally } of perJail) tally.settle();
     },
     end() {
       for (const { jail, counter } of perJail) carry.keep(jail.name, counter.suspend(now - CARRY_SECONDS));
@@ -195,13 +186,13 @@ export async function readSources(jails: readonly Jail[], saved: SavedSources, n
     else for (const m of found.missing) notes.push({ level: 'info', text: `jail ${jail.name}: ${m}` });
     for (const f of files) byFile.set(f, [...(byFile.get(f) ?? []), jail]);
   }
-  const incoming = new Map(jails.map((j) => [j.name, new Map()] as [string, Tally]));
+  const tallies = new Map(jails.map((j) => [j.name, createFailureTally(j, now)] as const));
   const files: FileReport[] = [];
   const cursors: Record<string, FileCursor> = {};
   const carry = createCarry(saved.carry, jails);
   const progress = deps.progress?.(pendingBytes(byFile.keys(), saved.files)) ?? noProgress;
   for (const [path, fileJails] of byFile) {
-    const sink = createLineSink(fileJails, incoming, now, carry.forSource(path));
+    const sink = createLineSink(fileJails, tallies, now, carry.forSource(path));
     try {
       const skip: SkipCheck = (bytes, from, to) => {
         const skipped = sink.skip?.(bytes, from, to) ?? false;
@@ -219,9 +210,10 @@ export async function readSources(jails: readonly Jail[], saved: SavedSources, n
     }
   }
   progress.done();
-  const journals = await readJournals(jails, saved.journals ?? {}, now, journal, (js, key) => createLineSink(js, incoming, now, carry.forSource(key)));
+  const journals = await readJournals(jails, saved.journals ?? {}, now, journal, (js, key) => createLineSink(js, tallies, now, carry.forSource(key)));
   return {
-    files: [...files, ...journals.files], cursors, journals: journals.cursors, carry: carry.result(), incoming,
+    files: [...files, ...journals.files], cursors, journals: journals.cursors, carry: carry.result(),
+    incoming: new Map([...tallies].map(([name, t]) => [name, t.failures])),
     notes: [...notes, ...journals.notes],
   };
 }

@@ -61,13 +61,15 @@ export function buildIncident(
     const hits = logs.jails.get(jail.name);
     if (!ban && !pending && !hits) continue;
     stateLines.push(...(state.bans.find((b) => b.ip === ip && b.jail === jail.name)?.evidence ?? []), ...(pending?.evidence ?? []));
-    const counted = (ban?.failures ?? 0) + (pending?.times.length ?? 0);
+    // Failures folded into a count (an IP waiting over --max-bans with a permanent ban) count too.
+    const waiting = (pending?.times.length ?? 0) + (pending?.later?.count ?? 0);
+    const counted = (ban?.failures ?? 0) + waiting;
     out.push({
       jail: jail.name, rules: jail.rules, port: jail.port,
       attempts: Math.max(counted, hits?.count ?? 0),
       firstSeen: minOf([ban?.firstSeen ?? null, pending?.times[0] ?? null, hits?.firstSeen ?? null]),
-      lastSeen: maxOf([ban?.lastSeen ?? null, pending?.times[pending.times.length - 1] ?? null, hits?.lastSeen ?? null]),
-      pending: pending?.times.length ?? 0,
+      lastSeen: maxOf([ban?.lastSeen ?? null, pending?.times[pending.times.length - 1] ?? null, pending?.later?.last ?? null, hits?.lastSeen ?? null]),
+      pending: waiting,
     });
   }
   const inLogs = new Set(logs.sample.map((s) => s.line));

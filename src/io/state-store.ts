@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { EMPTY_STATE, parseState, serializeState, type State } from '../core/state.js';
+import { EMPTY_STATE, parseState, serializeStatePieces, type State } from '../core/state.js';
 
 export const STATE_FILE = 'state.json';
 
@@ -41,7 +41,7 @@ export function createStateStore(dir: string): StateStore {
       const tmp = `${path}.tmp-${process.pid}`;
       const fd = openSync(tmp, 'w', 0o600);
       try {
-        writeSync(fd, serializeState(state));
+        for (const piece of serializeStatePieces(state)) writeSync(fd, piece);
         fsyncSync(fd);
       } finally {
         closeSync(fd);
