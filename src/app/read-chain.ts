@@ -76,7 +76,14 @@ async function findPrevious(files: readonly RotatedFile[], cursor: FileCursor): 
 // The cursor for a plain file read up to `end`.
 function plainCursor(fd: number, id: FileId, end: number, now: number): FileCursor {
   const headLen = Math.min(HEAD_BYTES, end);
-  return { offset: end, dev: id.dev, ino: id.ino, head: digest(readBytes(fd, 0, headLen)), headLen, tail: tailDigest(fd, end), readAt: now };
+  return { offset: end, dev: id.dev, ino: id.ino, head: digest(readBytes(fd, 0, headLen)), headLen, tail: tailDigest(fd, end), readAt: now, mtime: id.mtimeMs };
+}
+
+// The usual cron run: the file the cursor points into, not written since it was read to its end
+// (same inode, size and modification time). Nothing to read or digest; the cursor stays.
+function isUntouched(cur: Current, cursor: FileCursor): boolean {
+  return cursor.inFile === undefined && cursor.mtime !== undefined && cursor.mtime === cur.id.mtimeMs
+    && cur.id.size === cursor.offset && cur.id.dev === cursor.dev && cur.id.ino === cursor.ino;
 }
 
 // The cursor for a rotated file a catch-up stopped in (a .gz still being written).
@@ -98,6 +105,7 @@ async function rotatedCursor(file: RotatedFile, end: number, now: number): Promi
 export async function readChain(path: string, saved: FileCursor | undefined, now: number, onText: (text: string) => void, skip?: SkipCheck): Promise<ChainRead> {
   const cur = openCurrent(path);
   try {
+    if (cur && saved && isUntouched(cur, saved)) return { cursor: saved, startOffset: saved.offset, endOffset: saved.offset, lines: 0, rotated: [], notes: [] };
     if (cur && (saved === undefined || isSameFile(cur, saved))) {
       const start = saved?.offset ?? 0;
       const out = readCompleteLines(cur.fd, start, cur.id.size, onText, skip);

@@ -20,6 +20,8 @@ export type FileCursor = {
   readonly readAt?: number;
   /** The rotated file the cursor is in, when a catch-up could not finish (a .gz still being written). */
   readonly inFile?: string;
+  /** The file's modification time (ms) when it was read: unchanged with the same size and inode, nothing was written since. */
+  readonly mtime?: number;
 };
 
 // Failures of one IP in one jail that have not (yet) led to a ban; times in epoch seconds.
@@ -85,7 +87,7 @@ const isStr = (v: unknown) => typeof v === 'string';
 function cursorOk(c: unknown): boolean {
   return isObj(c) && isNum(c['offset']) && c['offset'] >= 0 && isNum(c['dev']) && isNum(c['ino'])
     && optional(c['head'], isStr) && optional(c['headLen'], isNum) && optional(c['tail'], isStr)
-    && optional(c['readAt'], isNum) && optional(c['inFile'], isStr);
+    && optional(c['readAt'], isNum) && optional(c['inFile'], isStr) && optional(c['mtime'], isNum);
 }
 
 function attemptOk(a: unknown): boolean {

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { readSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { inflateFile } from './gunzip.js';
 
 // How many bytes of a log's start identify it, and how many bytes before the saved offset prove
@@ -8,8 +8,11 @@ export const HEAD_BYTES = 1024;
 export const TAIL_BYTES = 1024;
 
 // A short, stable digest of some log bytes (not a secret; sha256 so log text cannot collide it).
+// node:crypto is loaded on the first digest: a cron run whose logs were not written to needs none.
+let crypto: typeof import('node:crypto') | undefined;
 export function digest(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('base64url').slice(0, 22);
+  crypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  return crypto.createHash('sha256').update(bytes).digest('base64url').slice(0, 22);
 }
 
 // Up to `length` bytes of a plain file from `from` (fewer at its end).

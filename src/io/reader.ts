@@ -3,7 +3,7 @@ import { CHUNK_BYTES, createLineAssembler, type SkipCheck } from './lines.js';
 
 export { CHUNK_BYTES, MAX_LINE_BYTES } from './lines.js';
 
-export type FileId = { readonly dev: number; readonly ino: number; readonly size: number };
+export type FileId = { readonly dev: number; readonly ino: number; readonly size: number; readonly mtimeMs: number };
 
 export type ReadOutcome = {
   readonly endOffset: number;
@@ -17,7 +17,7 @@ export function openLog(path: string): { fd: number; id: FileId } {
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: 'ENOTFILE' });
-    return { fd, id: { dev: st.dev, ino: st.ino, size: st.size } };
+    return { fd, id: { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs } };
   } catch (e) {
     closeSync(fd);
     throw e;
