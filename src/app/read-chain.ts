@@ -4,7 +4,7 @@ import { digest, HEAD_BYTES, readBytes, readHead, tailDigest } from '../io/finge
 import { listGenerations, type RotatedFile } from '../io/generations.js';
 import { readLogText } from '../io/log-text.js';
 import type { SkipCheck } from '../io/lines.js';
-import { openLog, readCompleteLines, type FileId } from '../io/reader.js';
+import { openLog, readCompleteLines, type FileId, type ReadOutcome } from '../io/reader.js';
 
 export type Note = { readonly level: 'warning' | 'info'; readonly text: string };
 
@@ -48,7 +48,8 @@ function isSameFile(cur: Current, cursor: FileCursor): boolean {
 // bytes before the offset too. An inode match is the surest sign.
 async function matchRotated(file: RotatedFile, cursor: FileCursor): Promise<'inode' | 'content' | null> {
   const sameInode = file.dev === cursor.dev && file.ino === cursor.ino;
-  if (cursor.head === undefined) return sameInode && !file.gzip && file.size >= cursor.offset ? 'inode' : null;
+  // No digests: a cursor from before they were kept, or one taken while the disk failed.
+  if (cursor.head === undefined) return sameInode && (file.gzip ? cursor.inFile !== undefined : file.size >= cursor.offset) ? 'inode' : null;
   const fd = openSync(file.path, 'r');
   try {
     const head = await readHead(fd, file.path, file.gzip, cursor.headLen ?? 0);
@@ -73,10 +74,25 @@ async function findPrevious(files: readonly RotatedFile[], cursor: FileCursor): 
   return (later ?? found[found.length - 1])?.index ?? -1;
 }
 
-// The cursor for a plain file read up to `end`.
+// The cursor for a plain file read up to `end`. Its lines are already counted, so a disk that
+// fails while the head or tail is digested still gets a cursor at `end`, known by inode only.
 function plainCursor(fd: number, id: FileId, end: number, now: number): FileCursor {
   const headLen = Math.min(HEAD_BYTES, end);
-  return { offset: end, dev: id.dev, ino: id.ino, head: digest(readBytes(fd, 0, headLen)), headLen, tail: tailDigest(fd, end), readAt: now, mtime: id.mtimeMs };
+  try {
+    return { offset: end, dev: id.dev, ino: id.ino, head: digest(readBytes(fd, 0, headLen)), headLen, tail: tailDigest(fd, end), readAt: now, mtime: id.mtimeMs };
+  } catch {
+    return { offset: end, dev: id.dev, ino: id.ino, readAt: now };
+  }
+}
+
+// The lines before a failed read are counted and the cursor stops after them, so the next run
+// goes on from there: nothing is counted twice, and nothing is skipped while the disk fails.
+function readFailureNotes(path: string, out: ReadOutcome): Note[] {
+  const notes: Note[] = out.longLines > 0 ? [{ level: 'info', text: `${path}: skipped ${out.longLines} line(s) longer than 1 MiB` }] : [];
+  if (out.failure) {
+    notes.push({ level: 'warning', text: `${path}: read error at byte ${out.failure.at} (${out.failure.reason}); the lines before byte ${out.endOffset} are counted, the rest is read again next run; check the disk (dmesg)` });
+  }
+  return notes;
 }
 
 // The usual cron run: the file the cursor points into, not written since it was read to its end
@@ -86,13 +102,22 @@ function isUntouched(cur: Current, cursor: FileCursor): boolean {
     && cur.id.size === cursor.offset && cur.id.dev === cursor.dev && cur.id.ino === cursor.ino;
 }
 
-// The cursor for a rotated file a catch-up stopped in (a .gz still being written).
+// The cursor for a rotated file a catch-up stopped in (a .gz still being written, a failed
+// read); known by inode only when even its head cannot be read again.
 async function rotatedCursor(file: RotatedFile, end: number, now: number): Promise<FileCursor> {
-  const fd = openSync(file.path, 'r');
+  const known = { offset: end, dev: file.dev, ino: file.ino, readAt: now, inFile: file.path };
+  let fd: number;
+  try {
+    fd = openSync(file.path, 'r');
+  } catch {
+    return known;
+  }
   try {
     const headLen = Math.min(HEAD_BYTES, end);
     const head = digest(await readHead(fd, file.path, file.gzip, headLen));
-    return { offset: end, dev: file.dev, ino: file.ino, head, headLen, readAt: now, inFile: file.path, ...(file.gzip ? {} : { tail: tailDigest(fd, end) }) };
+    return { ...known, head, headLen, ...(file.gzip ? {} : { tail: tailDigest(fd, end) }) };
+  } catch {
+    return known;
   } finally {
     closeSync(fd);
   }
@@ -109,8 +134,7 @@ export async function readChain(path: string, saved: FileCursor | undefined, now
     if (cur && (saved === undefined || isSameFile(cur, saved))) {
       const start = saved?.offset ?? 0;
       const out = readCompleteLines(cur.fd, start, cur.id.size, onText, skip);
-      const notes: Note[] = out.longLines > 0 ? [{ level: 'info', text: `${path}: skipped ${out.longLines} line(s) longer than 1 MiB` }] : [];
-      return { cursor: plainCursor(cur.fd, cur.id, out.endOffset, now), startOffset: start, endOffset: out.endOffset, lines: out.lines, rotated: [], notes };
+      return { cursor: plainCursor(cur.fd, cur.id, out.endOffset, now), startOffset: start, endOffset: out.endOffset, lines: out.lines, rotated: [], notes: readFailureNotes(path, out) };
     }
     if (saved === undefined) return { cursor: null, startOffset: 0, endOffset: 0, lines: 0, rotated: [], notes: [] };
     return await catchUp(path, cur, saved, now, onText, skip);
@@ -149,11 +173,12 @@ async function catchUp(path: string, cur: Current | null, saved: FileCursor, now
     lines += out.lines;
     last = { file, end: out.bytes };
     if (!out.complete) {
-      // The newest .gz may still be being written: stop there and finish it next run. If the
-      // last run stopped at the same byte, it is not growing but damaged: skip its rest.
+      // The newest .gz may still be being written, and a failed read may succeed later: stop
+      // there and go on next run. If the last run stopped at the same byte, the file is not
+      // growing but damaged, or the disk keeps failing there: skip its rest.
       const stuck = saved.inFile === file.path && saved.offset === out.bytes;
-      if (i === queue.length - 1 && !stuck) {
-        notes.push({ level: 'info', text: `${file.path}: ${out.note ?? 'incomplete'}; the rest is read next run` });
+      if ((i === queue.length - 1 || out.readError) && !stuck) {
+        notes.push({ level: out.readError ? 'warning' : 'info', text: `${file.path}: ${out.note ?? 'incomplete'}; the rest is read next run` });
         return { cursor: await rotatedCursor(file, out.bytes, now), startOffset: 0, endOffset: 0, lines, rotated, notes };
       }
       notes.push({ level: 'warning', text: `${file.path}: ${out.note ?? 'incomplete'}; lines after byte ${out.bytes} of its text were skipped` });
@@ -165,6 +190,7 @@ async function catchUp(path: string, cur: Current | null, saved: FileCursor, now
     return { cursor: await rotatedCursor(last.file, last.end, now), startOffset: 0, endOffset: 0, lines, rotated, notes };
   }
   const out = readCompleteLines(cur.fd, 0, cur.id.size, onText, skip);
+  notes.push(...readFailureNotes(path, out));
   if (rotated.length > 0) notes.push({ level: 'info', text: `${path}: rotated since the last run; caught up on ${rotated.join(', ')}` });
   return { cursor: plainCursor(cur.fd, cur.id, out.endOffset, now), startOffset: 0, endOffset: out.endOffset, lines: lines + out.lines, rotated, notes };
 }

@@ -52,6 +52,7 @@ function describe(e: unknown): string {
   if (code === 'EACCES') return 'permission denied: run logban as root or make the log readable';
   if (code === 'ENOTFILE' || code === 'EISDIR') return 'not a regular file: point logpath at the log file';
   if (code === 'ELOOP') return 'symlink loop: fix the link';
+  if (code === 'EIO') return `${(e as Error).message}; nothing was counted from it this run, it is read again next run; check the disk (dmesg)`;
   return (e as Error).message;
 }
 

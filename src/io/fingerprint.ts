@@ -34,11 +34,14 @@ export async function readHead(fd: number, path: string, gzip: boolean, length: 
   const parts: Buffer[] = [];
   let have = 0;
   if (length > 0) {
-    await inflateFile(fd, path, (bytes) => {
+    const out = await inflateFile(fd, path, (bytes) => {
       parts.push(Buffer.from(bytes.subarray(0, length - have)));
       have += Math.min(bytes.length, length - have);
       return have >= length;
     });
+    // A head cut short by a failed read says nothing about the file: the caller tries again later
+    // rather than take it for another file.
+    if (out.readError && have < length) throw Object.assign(new Error(`could not read the head of ${path}: ${out.problem ?? 'read error'}`), { code: 'EIO' });
   }
   return Buffer.concat(parts);
 }

@@ -1,6 +1,7 @@
 import { createReadStream, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { CHUNK_BYTES } from './lines.js';
+import { describeReadError } from './read-error.js';
 
 export type InflateOutcome = {
   /** The stream ended cleanly (every member's trailer was read); false for a file still being written or damaged. */
@@ -9,6 +10,8 @@ export type InflateOutcome = {
   readonly engine: 'zlib-sync' | 'node:zlib';
   /** Why reading stopped early, for the report. */
   readonly problem?: string;
+  /** Reading the file failed (EIO), not the data: the same bytes may read fine next run. */
+  readonly readError?: boolean;
 };
 
 type ZlibSync = typeof import('zlib-sync');
@@ -77,7 +80,12 @@ function inflateWithZlibSync(zs: ZlibSync, fd: number, onChunk: ChunkSink): Infl
     return out?.length ?? 0;
   };
   for (;;) {
-    const n = readSync(fd, input, 0, INPUT_BYTES, pos);
+    let n: number;
+    try {
+      n = readSync(fd, input, 0, INPUT_BYTES, pos);
+    } catch (e) {
+      return { ...fail(`read error at byte ${pos} of the file (${describeReadError(e)})`), readError: true };
+    }
     if (n <= 0) break;
     pos += n;
     let chunk = input.subarray(0, n);
@@ -139,7 +147,11 @@ async function inflateWithNode(fd: number, path: string, onChunk: ChunkSink): Pr
   const { createGunzip } = createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib');
   const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
   const source = createReadStream(path, { fd, start: 0, highWaterMark: CHUNK_BYTES, autoClose: false });
-  source.on('error', () => {}); // reported through gunzip's end; a late read after close must not crash the run
+  // A failed read ends the inflate with that error; one after the inflate is over (a late read
+  // after close) must not crash the run.
+  let reading = true;
+  let readFailure: unknown = null;
+  source.on('error', (e) => { if (reading) { readFailure = e; gunzip.destroy(e); } });
   source.pipe(gunzip);
   let members = 0;
   try {
@@ -147,10 +159,12 @@ async function inflateWithNode(fd: number, path: string, onChunk: ChunkSink): Pr
     members = 1;
     return { complete: true, members, engine: 'node:zlib' };
   } catch (e) {
+    if (readFailure !== null) return { complete: false, members, engine: 'node:zlib', problem: `read error (${describeReadError(readFailure)})`, readError: true };
     const message = (e as Error).message;
     const truncated = (e as NodeJS.ErrnoException).code === 'Z_BUF_ERROR' || /unexpected end/i.test(message);
     return { complete: false, members, engine: 'node:zlib', problem: truncated ? 'gzip stream ends early (still being written?)' : `corrupt gzip data (${message})` };
   } finally {
+    reading = false;
     source.unpipe(gunzip);
     source.pause();
   }

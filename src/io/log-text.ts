@@ -14,18 +14,22 @@ export type LogTextOutcome = {
   /** Which inflater read a .gz: the zlib-sync addon, or node:zlib where the addon is missing. */
   readonly engine?: 'zlib-sync' | 'node:zlib';
   readonly note?: string;
+  /** Reading stopped at a failed read (EIO), not at damaged data: worth trying again later. */
+  readonly readError?: boolean;
 };
 
 // Reads a log, plain or gzip (told by its magic bytes, not its name), from byte `from` of its
 // text, and hands over complete lines as UTF-8 chunks ending in "\n". Errors opening the file
-// (missing, a directory, no permission) are thrown for the caller to describe.
+// (missing, a directory, no permission) are thrown for the caller to describe; a read that fails
+// part-way ends the text there (`complete` false, `readError`), after the lines before it.
 export async function readLogText(path: string, onText: (text: string) => void, opts: { from?: number; skip?: SkipCheck } = {}): Promise<LogTextOutcome> {
   const from = opts.from ?? 0;
   const { fd, id } = openLog(path);
   try {
     if (!isGzip(fd)) {
       const out = readCompleteLines(fd, Math.min(from, id.size), id.size, onText, opts.skip);
-      return { bytes: out.endOffset, lines: out.lines, longLines: out.longLines, complete: true, gzip: false };
+      const failed = out.failure ? { complete: false, readError: true, note: `read error at byte ${out.failure.at} (${out.failure.reason})` } : { complete: true };
+      return { bytes: out.endOffset, lines: out.lines, longLines: out.longLines, gzip: false, ...failed };
     }
     let skip = from;
     const lines = createLineAssembler(onText, opts.skip);
@@ -35,13 +39,15 @@ export async function readLogText(path: string, onText: (text: string) => void, 
       skip = 0;
     });
     return {
-      bytes: from - skip + lines.consumed(),
+      // A read that failed before reaching `from` has handed over nothing: the cursor stays.
+      bytes: skip > 0 && !outcome.complete ? from : from - skip + lines.consumed(),
       lines: lines.lines(),
       longLines: lines.longLines(),
       complete: outcome.complete,
       gzip: true,
       engine: outcome.engine,
       ...(outcome.problem ? { note: outcome.problem } : {}),
+      ...(outcome.readError ? { readError: true } : {}),
     };
   } finally {
     closeSync(fd);

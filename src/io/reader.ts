@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { CHUNK_BYTES, createLineAssembler, type SkipCheck } from './lines.js';
+import { describeReadError } from './read-error.js';
 
 export { CHUNK_BYTES, MAX_LINE_BYTES } from './lines.js';
 
@@ -9,7 +10,13 @@ export type ReadOutcome = {
   readonly endOffset: number;
   readonly lines: number;
   readonly longLines: number;
+  /** A read that failed part-way (EIO from a bad disk): what came before it was handed over. */
+  readonly failure?: ReadFailure;
 };
+
+/** Where and why reading a file stopped early. */
+export type ReadFailure = { readonly at: number; readonly reason: string };
+
 
 // Opens a log for reading; anything but a regular file (a directory, a device) is refused.
 export function openLog(path: string): { fd: number; id: FileId } {
@@ -26,15 +33,25 @@ export function openLog(path: string): { fd: number; id: FileId } {
 
 // Reads [offset, size) of a plain file in large chunks straight into the line assembler's buffer
 // and hands over complete lines only; endOffset is just past the last newline, so a partial last
-// line is left for the next run. A file that shrinks mid-read simply ends early.
+// line is left for the next run. A file that shrinks mid-read simply ends early; a read that
+// fails (EIO) ends it too, with the lines before it handed over and the failure returned, so the
+// caller can go on from there instead of reading those lines again.
 export function readCompleteLines(fd: number, offset: number, size: number, onText: (text: string) => void, skip?: SkipCheck): ReadOutcome {
   const lines = createLineAssembler(onText, skip);
+  let failure: ReadFailure | undefined;
   for (let pos = offset; pos < size; ) {
     const { buf, at } = lines.target();
-    const n = readSync(fd, buf, at, Math.min(CHUNK_BYTES, size - pos), pos);
+    let n: number;
+    try {
+      n = readSync(fd, buf, at, Math.min(CHUNK_BYTES, size - pos), pos);
+    } catch (e) {
+      failure = { at: pos, reason: describeReadError(e) };
+      break;
+    }
     if (n <= 0) break;
     pos += n;
     lines.commit(n);
   }
-  return { endOffset: offset + lines.consumed(), lines: lines.lines(), longLines: lines.longLines() };
+  const out = { endOffset: offset + lines.consumed(), lines: lines.lines(), longLines: lines.longLines() };
+  return failure ? { ...out, failure } : out;
 }
