@@ -4,8 +4,9 @@ import type { RuleSpec } from '../spec.js';
 // Postfix writes the client as name[address] right after fixed words, before anything the client
 // chose (HELO name, sender and recipient addresses, SASL user name), and a verified name never
 // holds "[" or a space: the host is the first bracketed field after "from" / "warning:".
-const POSTFIX_CLIENT = '[^\\s\\[\\]]*\\[<HOST>\\](?::\\d+)?';
-const POSTFIX_REJECT = `(?:NOQUEUE|[0-9A-Za-z]{5,}): reject: (?:RCPT|MAIL|DATA|EHLO|HELO|VRFY|ETRN|CONNECT) from ${POSTFIX_CLIENT}: [45]\\d\\d [45]\\.\\d{1,3}\\.\\d{1,3} `;
+export const POSTFIX_CLIENT = '[^\\s\\[\\]]*\\[<HOST>\\](?::\\d+)?';
+// The start of an smtpd access-restriction reject up to its reply text (shared with postfix-rejects).
+export const POSTFIX_REJECT = `(?:NOQUEUE|[0-9A-Za-z]{5,}): reject: (?:RCPT|MAIL|DATA|EHLO|HELO|VRFY|ETRN|CONNECT) from ${POSTFIX_CLIENT}: [45]\\d\\d [45]\\.\\d{1,3}\\.\\d{1,3} `;
 
 // Dovecot writes the user name before the address in both of its formats: login processes
 // "user=<NAME>, method=M, rip=ADDR, lip=..., session=<ID>" and the auth process
