@@ -59,7 +59,8 @@ export function matchLine(line: string, matcher: Matcher, prefiltered = false): 
     for (let i = 0; i < unit.hosts.length; i++) {
       const host = m[unit.hosts[i]!];
       if (host === undefined) continue;
-      const ip = canonicalIp(host);
+      const zone = host.indexOf('%');
+      const ip = canonicalIp(zone < 0 ? host : host.slice(0, zone));
       if (ip === null) break;
       const role = unit.roles?.[i] ?? 'fail';
       const k = unit.keys?.[i];

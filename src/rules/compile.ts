@@ -4,8 +4,9 @@ import { numberGroups } from './capture-groups.js';
 import type { RuleSpec } from './spec.js';
 
 // IPv4 or IPv6 only (never a host name, so nothing an attacker writes can trigger a DNS lookup);
-// the capture is validated and canonicalised after the match.
-const HOST_BODY = '(?:\\d{1,3}\\.){3}\\d{1,3}|(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\\d{1,3}\\.){3}\\d{1,3})?';
+// the capture is validated and canonicalised after the match. An IPv6 address may carry the zone
+// its daemon appends for a link-local peer (`fe80::1%eth0`); the ban is for the address.
+const HOST_BODY = '(?:\\d{1,3}\\.){3}\\d{1,3}|(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\\d{1,3}\\.){3}\\d{1,3})?(?:%[0-9A-Za-z_.-]{1,64})?';
 const hostGroup = (name: string) => `(?<${name}>${HOST_BODY})`;
 
 // Why a custom pattern cannot be used, or null: exactly one <HOST> is required.

@@ -35,8 +35,9 @@ export const MAIL_RULES: readonly RuleSpec[] = [
       // 3: a client talking ahead of the server's replies (spam engines); what it sent follows
       `improper command pipelining after \\S+ from ${POSTFIX_CLIENT}(?::.*)?$`,
       // 4: a session that ended in AUTH: after its failures (logged one by one above, same pid),
-      // or a client that dropped or stalled there without finishing one
-      `(?:too many errors|lost connection|timeout) after AUTH from ${POSTFIX_CLIENT}$`,
+      // or a client that dropped or stalled there without finishing one; Postfix 3.10 writes
+      // NOQUEUE (or the queue id) first
+      `(?:(?:NOQUEUE|[0-9A-Za-z]{5,}): )?(?:too many errors|lost connection|timeout) after AUTH from ${POSTFIX_CLIENT}$`,
       // 5: the session's summary (Postfix 3.0+): AUTH tried, none succeeded
       `disconnect from ${POSTFIX_CLIENT}(?: [a-z]+=\\d+(?:/\\d+)?)* auth=0/\\d+(?: [a-z]+=\\d+(?:/\\d+)?)*$`,
       // 6: a HELO no mail server sends ("WIN-5N8GBBS0R5I", "User"), refused for good; a temporary
