@@ -8,28 +8,43 @@ export const POSTFIX_CLIENT = '[^\\s\\[\\]]*\\[<HOST>\\](?::\\d+)?';
 // The start of an smtpd access-restriction reject up to its reply text (shared with postfix-rejects).
 export const POSTFIX_REJECT = `(?:NOQUEUE|[0-9A-Za-z]{5,}): reject: (?:RCPT|MAIL|DATA|EHLO|HELO|VRFY|ETRN|CONNECT) from ${POSTFIX_CLIENT}: [45]\\d\\d [45]\\.\\d{1,3}\\.\\d{1,3} `;
 
+// An HTTP request line (method, target, version) as smtpd and postscreen print it.
+const HTTP_REQUEST = '(?:GET|POST|HEAD|PUT|CONNECT|OPTIONS|DELETE) \\S+ HTTP/\\d(?:\\.\\d)?$';
+
 // Dovecot writes the user name before the address in both of its formats: login processes
 // "user=<NAME>, method=M, rip=ADDR, lip=..., session=<ID>" and the auth process
 // "passdb(NAME,ADDR,<ID>): message" (2.4: "auth-worker(NAME,ADDR)<pid><ID>: ..."). A user name
 // may hold any of ",>)"; so every pattern takes the last address field before text that only
-// Dovecot writes, with a greedy user part, and ends at the end of the line.
+// Dovecot writes, with a greedy user part, and ends at the end of the line (auth lines: see
+// AUTH_USER and AUTH_RESULT for the password that auth_verbose_passwords appends).
 const DOVECOT_PROCESS = '(?:(?:dovecot|dovecot-auth)(?:\\[\\d+\\])?: ){0,2}';
 const LOGIN = '(?:imap|pop3|submission|managesieve|lmtp|sieve)-login: (?:Info: )?';
 // The local address is left out when Dovecot does not know it (some proxies, cPanel's builds).
 const LOGIN_TAIL = 'rip=<HOST>(?:, lip=[0-9A-Fa-f.:]+)?(?:, [^,]*)*?(?:, session=<(?<key>[^>]*)>)?$';
-const AUTH_RESULT = '(?:unknown user|Password mismatch(?: \\(.*\\))?|invalid credentials|pam_authenticate\\(\\) failed: .*)$';
+// The reason, then what auth_verbose_passwords adds (docker-mailserver sets it): "(given
+// password: P)" or "(SHA1 of given password: HEX)", and " - trying the next passdb". Nothing
+// after the address may hold a comma, so a user name imitating ",ADDR): reason" is followed by
+// the real ",ADDR" and cannot match at the forged one.
+const AUTH_RESULT = '(?:unknown user|Password mismatch|invalid credentials|pam_authenticate\\(\\) failed: [^,]*?) ?(?:\\([^,]*\\))?(?: - trying the next (?:passdb|userdb))?$';
+// The user name in "passdb(USER,ADDR...): " (2.4: "auth-worker(USER,ADDR)<pid>"): it never
+// spans "given password: ", so a password imitating the field after it is never read as it.
+const AUTH_USER = '(?:(?!given password: ).)*';
+// rsyslog's fold of identical lines (Dovecot 2.0/2.1 logins carry no session id; PAM's line none).
+const REPEATED = '(?:message repeated \\d+ times: \\[ )?';
 
 export const MAIL_RULES: readonly RuleSpec[] = [
   {
     name: 'postfix',
-    description: 'Postfix smtpd/postscreen: SASL authentication failures, sessions dropped in AUTH, DNSBL (RBL), relay and bot-HELO rejects, command pipelining',
-    prefilter: ['authentication failed', ': reject: ', 'improper command pipelining', ' after AUTH from ', ' auth=0/', 'sasl_username='],
+    description: 'Postfix smtpd/postscreen: SASL authentication failures, sessions dropped in AUTH, DNSBL (RBL) and client-name blocklist rejects, relay and bot-HELO rejects, command pipelining, HTTP requests sent to SMTP',
+    prefilter: ['authentication failed', ': reject: ', 'improper command pipelining', ' after AUTH from ', ' auth=0/', 'sasl_username=', 'non-SMTP command from ', 'NON-SMTP COMMAND from ', 'COMMAND PIPELINING from '],
     prefix: syslogPrefix('postfix(?:-[\\w.-]+)?/(?:[\\w.-]+/)?(?:smtpd|postscreen)'),
     failregex: [
       // 0: a wrong SASL password (not the server losing its auth backend, not a bad mechanism name)
       `warning: ${POSTFIX_CLIENT}: SASL [\\w-]+ authentication failed(?!: (?:Connection lost to authentication server|Invalid authentication mechanism))(?::.*)?$`,
-      // 1: a client listed in a DNSBL (smtpd reject_rbl_client, postscreen)
-      `${POSTFIX_REJECT}Service unavailable; [Cc]lient(?: host)? \\[[^\\]]*\\] blocked using .*$`,
+      // 1: a client listed in a DNSBL (smtpd reject_rbl_client, postscreen), or whose own name is
+      // in a domain list (reject_rhsbl_client, reject_rhsbl_reverse_client, reject_rhsbl_helo); a
+      // listed sender domain (reject_rhsbl_sender) is left alone: a forwarder relays those too
+      `${POSTFIX_REJECT}Service unavailable; (?:[Cc]lient(?: host)?|Unverified Client host|Helo command) \\[[^\\]]*\\] blocked using .*$`,
       // 2: an attempt to relay through this server
       `${POSTFIX_REJECT}(?:<[^<>]*>: )?Relay access denied;.*$`,
       // 3: a client talking ahead of the server's replies (spam engines); what it sent follows
@@ -44,8 +59,16 @@ export const MAIL_RULES: readonly RuleSpec[] = [
       // refusal (soft_bounce) is left alone, as are the rejects a legitimate sender can earn too
       // (unknown recipient, unresolvable client or sender domain, local blacklists)
       `(?:NOQUEUE|[0-9A-Za-z]{5,}): reject: (?:RCPT|MAIL|DATA|EHLO|HELO) from ${POSTFIX_CLIENT}: 5\\d\\d 5\\.\\d{1,3}\\.\\d{1,3} <[^<>]*>: Helo command rejected: need fully-qualified hostname;.*$`,
+      // 7: an HTTP request sent to the SMTP port (smtpd_forbidden_commands, Postfix 2.2+): a proxy
+      // or web scanner; other forbidden input (TLS bytes on a plain port) can be a client's
+      // misconfiguration and is left alone
+      `warning: non-SMTP command from ${POSTFIX_CLIENT}: ${HTTP_REQUEST}`,
+      // 8: the same caught by postscreen's deep protocol tests ("after CONNECT: " up to 3.7)
+      `NON-SMTP COMMAND from \\[<HOST>\\]:\\d+ (?:after \\S+: )?${HTTP_REQUEST}`,
+      // 9: postscreen's pipelining test, the same as smtpd's (3) above
+      `COMMAND PIPELINING from \\[<HOST>\\]:\\d+ after .*$`,
     ].map(endsInSyslogFold),
-    roles: ['fail', 'fail', 'fail', 'fail', 'companion', 'companion', 'fail'],
+    roles: ['fail', 'fail', 'fail', 'fail', 'companion', 'companion', 'fail', 'fail', 'fail', 'fail'],
     // A login that worked names its SASL user on the queue id line.
     successregex: [endsInSyslogFold(`[0-9A-Za-z]{5,}: client=${POSTFIX_CLIENT}, sasl_method=\\S+, sasl_username=.*$`)],
     ignoreregex: [],
@@ -54,21 +77,23 @@ export const MAIL_RULES: readonly RuleSpec[] = [
   },
   {
     name: 'dovecot',
-    description: 'Dovecot IMAP/POP3: logins that failed authentication, passdb failures, PAM failures',
+    description: 'Dovecot IMAP/POP3/submission/ManageSieve: logins that failed authentication, passdb failures, PAM (pam_unix, pam_sss) failures',
     prefilter: ['auth failed', 'tried to use ', 'pam_authenticate', 'unknown user', 'Password mismatch', 'invalid credentials', 'authentication failure', 'Login: '],
-    prefix: `${SYSLOG_HEAD}${DOVECOT_PROCESS}`,
+    prefix: `${SYSLOG_HEAD}${DOVECOT_PROCESS}${REPEATED}`,
     failregex: [
       // 0: a connection that ended after failed logins: the attempt (2.2/2.3 and 2.4 wordings; the
       // reason before it is Dovecot's or the TLS library's, e.g. "read(size=1003) failed: ...")
       `${LOGIN}(?:Aborted login|Disconnected|Login aborted|Client has quit the connection|Remote closed connection)(?:: .*?)? \\((?:auth failed, \\d+ attempts(?: in \\d+ secs)?|tried to use (?:disabled|disallowed) \\S+ auth|proxy dest auth failed)\\)(?: \\(\\w+\\))?: (?:user=<.*>, )?(?:method=\\S+, )?${LOGIN_TAIL}`,
       // 1: the auth process's reason (auth_verbose), 2.2/2.3: passdb(user,addr[,master][,<session>]),
       // the session field possibly empty; 2.3.19+ names the worker connection first
-      `auth(?:-worker)?(?:\\([\\w-]+\\))?: (?:Info: )?(?:conn unix:auth-worker \\([^)]*\\): auth-worker<\\d+>: )?[\\w-]+\\(.*,<HOST>(?:,master)?(?:,<(?<key>[^>]*)>|,)?\\): ${AUTH_RESULT}`,
+      `auth(?:-worker)?(?:\\([\\w-]+\\))?: (?:Info: )?(?:conn unix:auth-worker \\([^)]*\\): auth-worker<\\d+>: )?[\\w-]+\\(${AUTH_USER},<HOST>(?:,master)?(?:,<(?<key>[^>]*)>|,)?\\): ${AUTH_RESULT}`,
       // 2: the same in 2.4: auth-worker(user,addr)<pid><session>: request [n]: passdb: reason
-      `auth(?:-worker)?\\(.*,<HOST>\\)(?:<\\d+>)?(?:<(?<key>[^>]*)>)?: (?:request \\[\\d+\\]: )?(?:Info: )?[\\w-]+: ${AUTH_RESULT}`,
-      // 3: PAM's line (passdb pam); it carries no session id
-      `(?:auth(?:-worker)?(?:\\([\\w-]+\\))?: )?pam_unix\\(dovecot:auth\\): authentication failure; logname=\\S* uid=\\d* euid=\\d* tty=\\S* ruser=\\S* rhost=<HOST>(?:\\s+user=\\S*)?$`,
-    ],
+      `auth(?:-worker)?\\(${AUTH_USER},<HOST>\\)(?:<\\d+>)?(?:<(?<key>[^>]*)>)?: (?:request \\[\\d+\\]: )?(?:Info: )?[\\w-]+: ${AUTH_RESULT}`,
+      // 3: PAM's line (passdb pam; pam_sss where SSSD/FreeIPA authenticates); it carries no session
+      // id. The PAM service is "dovecot" unless passdb args name another ("%s": imap, pop3, smtp),
+      // and then Dovecot's own tty=dovecot says who asked
+      `(?:auth(?:-worker)?(?:\\([\\w-]+\\))?: )?${REPEATED}pam_(?:unix|sss)\\((?:dovecot:auth\\): authentication failure; logname=\\S* uid=\\d* euid=\\d* tty=\\S*|[\\w.-]+:auth\\): authentication failure; logname=\\S* uid=\\d* euid=\\d* tty=dovecot) ruser=\\S* rhost=<HOST>(?:\\s+user=\\S*)?$`,
+    ].map(endsInSyslogFold),
     roles: ['fail', 'companion', 'companion', 'companion'],
     successregex: [`${LOGIN}Login: user=<.*>, (?:method=\\S+, )?${LOGIN_TAIL}`],
     ignoreregex: [],
