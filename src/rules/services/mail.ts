@@ -45,8 +45,9 @@ export const MAIL_RULES: readonly RuleSpec[] = [
       // in a domain list (reject_rhsbl_client, reject_rhsbl_reverse_client, reject_rhsbl_helo); a
       // listed sender domain (reject_rhsbl_sender) is left alone: a forwarder relays those too
       `${POSTFIX_REJECT}Service unavailable; (?:[Cc]lient(?: host)?|Unverified Client host|Helo command) \\[[^\\]]*\\] blocked using .*$`,
-      // 2: an attempt to relay through this server
-      `${POSTFIX_REJECT}(?:<[^<>]*>: )?Relay access denied;.*$`,
+      // 2: an attempt to relay through this server (a copy whose viewer took "<rcpt>" for markup
+      // keeps the ": " alone)
+      `${POSTFIX_REJECT}(?:(?:<[^<>]*>)?: )?Relay access denied;.*$`,
       // 3: a client talking ahead of the server's replies (spam engines); what it sent follows
       `improper command pipelining after \\S+ from ${POSTFIX_CLIENT}(?::.*)?$`,
       // 4: a session that ended in AUTH: after its failures (logged one by one above, same pid),
@@ -58,7 +59,7 @@ export const MAIL_RULES: readonly RuleSpec[] = [
       // 6: a HELO no mail server sends ("WIN-5N8GBBS0R5I", "User"), refused for good; a temporary
       // refusal (soft_bounce) is left alone, as are the rejects a legitimate sender can earn too
       // (unknown recipient, unresolvable client or sender domain, local blacklists)
-      `(?:NOQUEUE|[0-9A-Za-z]{5,}): reject: (?:RCPT|MAIL|DATA|EHLO|HELO) from ${POSTFIX_CLIENT}: 5\\d\\d 5\\.\\d{1,3}\\.\\d{1,3} <[^<>]*>: Helo command rejected: need fully-qualified hostname;.*$`,
+      `(?:NOQUEUE|[0-9A-Za-z]{5,}): reject: (?:RCPT|MAIL|DATA|EHLO|HELO) from ${POSTFIX_CLIENT}: 5\\d\\d 5\\.\\d{1,3}\\.\\d{1,3} (?:<[^<>]*>)?: Helo command rejected: need fully-qualified hostname;.*$`,
       // 7: an HTTP request sent to the SMTP port (smtpd_forbidden_commands, Postfix 2.2+): a proxy
       // or web scanner; other forbidden input (TLS bytes on a plain port) can be a client's
       // misconfiguration and is left alone
@@ -82,13 +83,16 @@ export const MAIL_RULES: readonly RuleSpec[] = [
     prefix: `${SYSLOG_HEAD}${DOVECOT_PROCESS}${REPEATED}`,
     failregex: [
       // 0: a connection that ended after failed logins: the attempt (2.2/2.3 and 2.4 wordings; the
-      // reason before it is Dovecot's or the TLS library's, e.g. "read(size=1003) failed: ...")
-      `${LOGIN}(?:Aborted login|Disconnected|Login aborted|Client has quit the connection|Remote closed connection)(?:: .*?)? \\((?:auth failed, \\d+ attempts(?: in \\d+ secs)?|tried to use (?:disabled|disallowed) \\S+ auth|proxy dest auth failed)\\)(?: \\(\\w+\\))?: (?:user=<.*>, )?(?:method=\\S+, )?${LOGIN_TAIL}`,
+      // reason before it is Dovecot's or the TLS library's, e.g. "read(size=1003) failed: ...");
+      // a user name without its "<>" (a copy whose viewer took them for markup) has no "," or space
+      `${LOGIN}(?:Aborted login|Disconnected|Login aborted|Client has quit the connection|Remote closed connection)(?:: .*?)? \\((?:auth failed, \\d+ attempts(?: in \\d+ secs)?|tried to use (?:disabled|disallowed) \\S+ auth|proxy dest auth failed)\\)(?: \\(\\w+\\))?: (?:user=(?:<.*>|[^<>\\s,]+), )?(?:method=\\S+, )?${LOGIN_TAIL}`,
       // 1: the auth process's reason (auth_verbose), 2.2/2.3: passdb(user,addr[,master][,<session>]),
       // the session field possibly empty; 2.3.19+ names the worker connection first
       `auth(?:-worker)?(?:\\([\\w-]+\\))?: (?:Info: )?(?:conn unix:auth-worker \\([^)]*\\): auth-worker<\\d+>: )?[\\w-]+\\(${AUTH_USER},<HOST>(?:,master)?(?:,<(?<key>[^>]*)>|,)?\\): ${AUTH_RESULT}`,
-      // 2: the same in 2.4: auth-worker(user,addr)<pid><session>: request [n]: passdb: reason
-      `auth(?:-worker)?\\(${AUTH_USER},<HOST>\\)(?:<\\d+>)?(?:<(?<key>[^>]*)>)?: (?:request \\[\\d+\\]: )?(?:Info: )?[\\w-]+: ${AUTH_RESULT}`,
+      // 2: the same in 2.4: auth-worker(user,addr)<pid><session>: request [n]: passdb: reason;
+      // the auth process writes neither pid nor request, and later 2.4 add the SASL mechanism
+      // and ",master" (a master user login) after the address
+      `auth(?:-worker)?\\(${AUTH_USER},<HOST>(?:,sasl:[\\w-]+)?(?:,master)?\\)(?:<\\d+>)?(?:<(?<key>[^>]*)>)?: (?:request \\[\\d+\\]: )?(?:Info: )?[\\w-]+: ${AUTH_RESULT}`,
       // 3: PAM's line (passdb pam; pam_sss where SSSD/FreeIPA authenticates); it carries no session
       // id. The PAM service is "dovecot" unless passdb args name another ("%s": imap, pop3, smtp),
       // and then Dovecot's own tty=dovecot says who asked
