@@ -28,15 +28,17 @@ export const SSHD_RULES: readonly RuleSpec[] = [
       'not allowed because', 'Auth fail', 'Accepted ', 'PAM: ', 'ROOT LOGIN REFUSED', 'refused connect',
       'Received disconnect', 'drop connection', 'major versions differ',
     ],
-    prefix: syslogPrefix('sshd|sshd-session|sshd-auth'),
+    // Linux-PAM before 0.99 (RHEL 4, Fedora Core) logged its modules as "sshd(pam_unix)[pid]"
+    prefix: syslogPrefix('sshd(?:\\(pam_[a-z0-9]+\\))?|sshd-session|sshd-auth'),
     failregex: [
       // 0: a password (or PAM conversation) that was wrong
       `Failed (?:password|keyboard-interactive(?:/(?:pam|bsdauth))?) for (?:${UNKNOWN_USER}|\\S+) from <HOST>${PORT_OPT}(?: ssh\\d?)?$`,
       // 1: a user name that does not exist (the password try that follows is the attempt)
       `(?:Invalid|Illegal) user .*? from <HOST>${PORT_OPT}$`,
       // 2: PAM's own line for the same try as "Failed password": pam_unix, or pam_sss (SSSD,
-      // FreeIPA/AD hosts) and pam_krb5, which write the same words
-      `pam_[a-z0-9]+\\(sshd:auth\\): authentication failure; logname=\\S* uid=\\d* euid=\\d* tty=\\S* ruser=\\S* rhost=<HOST>${PAM_TAIL}(?: \\[preauth\\])?$`,
+      // FreeIPA/AD hosts) and pam_krb5, which write the same words; old Linux-PAM named the module
+      // in the program field instead ("sshd(pam_unix)[pid]: authentication failure; ...")
+      `(?:pam_[a-z0-9]+\\(sshd:auth\\): )?authentication failure; logname=\\S* uid=\\d* euid=\\d* tty=\\S* ruser=\\S* rhost=<HOST>${PAM_TAIL}(?: \\[preauth\\])?$`,
       // 3: a key, the "none" method or another method refused: a user's agent often offers several keys first
       `Failed (?:publickey|none|unknown|gssapi-with-mic|gssapi-keyex) for ${USER} from <HOST> port \\d+ ssh\\d?${KEY_INFO}$`,
       // 4: MaxAuthTries reached: the end of tries already logged one by one
@@ -59,7 +61,7 @@ export const SSHD_RULES: readonly RuleSpec[] = [
       // 12: a client offering only algorithms no one should accept (old bots)
       `(?:error: |fatal: )?Unable to negotiate with <HOST> port \\d+: no matching [\\w -]+ found\\b.*$`,
       // 13: PAM's summary when a connection ends after several failures
-      `PAM \\d+ more authentication failures?; logname=\\S* uid=\\d* euid=\\d* tty=\\S* ruser=\\S* rhost=<HOST>${PAM_TAIL}$`,
+      `(?:PAM )?\\d+ more authentication failures?; logname=\\S* uid=\\d* euid=\\d* tty=\\S* ruser=\\S* rhost=<HOST>${PAM_TAIL}$`,
       // 14: a client giving up: "auth fail" (JSch), or code 14, SSH_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE,
       // whatever words the client sends with it ("No supported authentication methods available",
       // "No more user authentication methods available."); the address comes right after sshd's words
