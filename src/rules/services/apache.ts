@@ -21,14 +21,15 @@ export const APACHE_RULES: readonly RuleSpec[] = [
     prefilter: [
       ' not found', 'authentication failure for "', 'authorization failure for "', 'password mismatch',
       'Authorization of user ', 'client denied by server configuration', 'wrong authentication scheme',
-      'invalid nonce ', 'realm mismatch', 'unknown algorithm `', 'invalid qop `', 'provided via SNI', 'authentication failed;', 'not authenticated',
+      'invalid nonce ', 'realm mismatch', 'denied by provider', 'unknown algorithm `', 'invalid qop `', 'provided via SNI', 'authentication failed;', 'not authenticated',
     ],
     ...ERRORS,
     // mod_evasive also reports its own blocks as "client denied": those clients are already being refused.
     prefix: apacheErrorPrefix('evasive'),
     failregex: [
       String.raw`${C}(?:Digest: )?user (?!\x60).*?(?: not found\b|: (?:authentication|authorization) failure for "|: password mismatch\b)`,
-      String.raw`${C}(?:Digest: )?user \x60.*' in realm \x60.*' not found\b`,
+      // AH01790 / AH01791 (2.4), the same with "Digest: " (2.2): unknown user, or one the provider refused
+      String.raw`${C}(?:Digest: )?user \x60.*' in realm \x60.*' (?:not found|denied by provider)\b`,
       String.raw`${C}Authorization of user .* to access .* failed\b`,
       String.raw`${C}client (?:denied by server configuration|used wrong authentication scheme)\b`,
       String.raw`${C}(?:Digest: )?(?:invalid nonce .* received - (?:length is not|user attempted time travel)|realm mismatch - got \x60|unknown algorithm \x60|invalid qop \x60)`,
@@ -41,12 +42,13 @@ export const APACHE_RULES: readonly RuleSpec[] = [
   {
     name: 'apache-noscript',
     description: 'Apache error log: requests for scripts that do not exist (PHP, CGI, ASP, php-fpm "Primary script unknown")',
-    prefilter: ['File does not exist: ', 'not found or unable to stat', 'Primary script unknown'],
+    prefilter: ['File does not exist: ', 'not found or unable to stat', 'Primary script unknown', 'Unable to open primary script: '],
     ...ERRORS,
     failregex: [
       String.raw`${C}(?:File does not exist|script not found or unable to stat): ${SCRIPT}`,
       String.raw`${C}script '${SCRIPT}[^']*' not found or unable to stat`,
-      String.raw`${C}(?:Got error '|FastCGI: server "[^"]*" stderr: )Primary script unknown`,
+      // php-fpm's wording before and since PHP 7.4 ("Unable to open primary script: <path> (<errno text>)")
+      String.raw`${C}(?:Got error '|FastCGI: server "[^"]*" stderr: )(?:Primary script unknown|Unable to open primary script: )`,
     ],
   },
   {

@@ -25,6 +25,8 @@ const SCANNERS = [
   'Nikto', 'sqlmap', 'Nmap Scripting Engine', 'masscan', 'zgrab', 'ZmEu', 'Morfeus Fucking Scanner', 'WPScan',
   'DirBuster', 'gobuster', '(Hydra)', 'w3af', 'Acunetix', 'Netsparker', 'OpenVAS', 'fimap', 'Havij', 'Nuclei',
   'BlackWidow', 'WhatWeb', 'Wfuzz', 'Fuzz Faster U Fool', 'l9explore', 'l9tcpid',
+  // the IoT botnets' exploit requests (Mozi, Mirai variants: GET /shell?cd+/tmp;wget ...)
+  'Hello, world', 'Hello, World',
 ];
 
 // The prefilter words: a line without one of them is never a bad-bot line.

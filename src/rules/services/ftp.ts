@@ -5,29 +5,43 @@ import type { RuleSpec } from '../spec.js';
 // name with spaces could forge a second "rhost=", and such a line is not matched at all.
 const PAM_FAILURE = 'authentication failure; logname=\\S* uid=\\d* euid=\\d* tty=\\S* ruser=\\S* rhost=<HOST>(?:\\s+user=\\S*)?$';
 
+// The PAM modules that write that line for a service: pam_unix, and SSSD's pam_sss (FreeIPA, AD).
+function pamModule(service: string): string {
+  return `pam_(?:unix|sss)\\(${service}:auth\\): `;
+}
+
 // vsftpd's own log (vsftpd.log, dual_log): ctime stamp, then "[pid N]"; with syslog_enable the
 // syslog header instead. The login name is in brackets before the client address, which the
 // server writes last in quotes (vsftpd 3 may append a quoted reason).
 const CTIME = '[A-Z][a-z]{2} [A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4} ';
 const VSFTPD_PREFIX = `^(?:${CTIME}|${syslogPrefixNoKey('vsftpd|vsftpd\\(pam_unix\\)').slice(1)})(?:\\[pid \\d+\\] )?`;
+// With log_ftp_protocol=YES vsftpd also logs every command as `FTP command: Client "IP", "TEXT"`,
+// TEXT being the client's and last: a command can end the line like a FAIL LOGIN for another
+// address. A line naming that action is not read as a login line.
+const NOT_COMMAND = '(?!.*\\] FTP command: Client ")';
+const NOT_PROTOCOL = '(?!.*\\] FTP (?:command|response): Client ")';
 
 // ProFTPD: "proftpd[PID] SERVER (NAME[ADDRESS]):" or " - ", syslog or its own SystemLog. NAME is
 // a resolved host name (no brackets, spaces or parentheses) or the address; the login name comes
-// after, so the first bracketed address is the client.
-const PROFTPD_CLIENT = '\\S+ \\([^\\s\\[\\]()]*\\[<HOST>\\]\\)(?::| -) ';
+// after, so the first bracketed address is the client. Some journald setups (Rocky Linux 8) show
+// "session[PID]" before SERVER.
+const PROFTPD_CLIENT = '(?:session\\[\\d+\\] )?\\S+ \\([^\\s\\[\\]()]*\\[<HOST>\\]\\)(?::| -) ';
 
 export const FTP_RULES: readonly RuleSpec[] = [
   {
     name: 'vsftpd',
     description: 'vsftpd: FAIL LOGIN in vsftpd.log or syslog, and PAM failures',
-    prefilter: ['FAIL LOGIN', 'authentication failure', 'OK LOGIN'],
+    prefilter: ['FAIL LOGIN', 'authentication failure', 'OK LOGIN', '530 Permission denied'],
     prefix: VSFTPD_PREFIX,
     failregex: [
-      `\\[.*\\] FAIL LOGIN: Client "<HOST>"(?:, "[^"]*")?$`,
+      `${NOT_PROTOCOL}\\[.*\\] FAIL LOGIN: Client "<HOST>"(?:, "[^"]*")?$`,
       // PAM's line for the same try; no pid is shared with the FAIL LOGIN line, the address relates them
-      `(?:pam_unix\\(vsftpd:auth\\): |\\(pam_unix\\) )?${PAM_FAILURE}`,
+      `(?:${pamModule('vsftpd')}|\\(pam_unix\\) )?${PAM_FAILURE}`,
+      // log_ftp_protocol=YES: a name refused by userlist_enable gets this reply and, upstream (Debian,
+      // Ubuntu), no FAIL LOGIN line; the reply text is the server's, after the client's name
+      `${NOT_COMMAND}\\[.*\\] FTP response: Client "<HOST>", "530 Permission denied\\."$`,
     ].map(endsInSyslogFold),
-    roles: ['fail', 'companion'],
+    roles: ['fail', 'companion', 'fail'],
     successregex: [endsInSyslogFold(`\\[[^\\]]*\\] OK LOGIN: Client "<HOST>"(?:, .*)?$`)],
     ignoreregex: [],
     logpath: ['/var/log/vsftpd.log'],
@@ -35,17 +49,22 @@ export const FTP_RULES: readonly RuleSpec[] = [
   },
   {
     name: 'proftpd',
-    description: 'ProFTPD: wrong passwords, unknown users, root logins, too many tries',
-    prefilter: ['Login failed', 'no such user found', 'SECURITY VIOLATION', 'Maximum login attempts', 'Login successful'],
+    description: 'ProFTPD: wrong passwords, unknown users, root logins, too many tries, PAM failures',
+    prefilter: [
+      'Login failed', 'no such user found', 'not a UserAlias', 'SECURITY VIOLATION', 'Maximum login attempts',
+      'authentication failure', 'Login successful',
+    ],
     prefix: syslogPrefix('proftpd'),
     failregex: [
-      `${PROFTPD_CLIENT}USER .* \\(Login failed\\): .*$`,
-      `${PROFTPD_CLIENT}USER .*: no such user found from .*$`,
+      `${PROFTPD_CLIENT}(?:USER|ANON) .* \\(Login failed\\): .*$`,
+      `${PROFTPD_CLIENT}USER .*: (?:no such user found|user is not a UserAlias) from .*$`,
       `${PROFTPD_CLIENT}SECURITY VIOLATION: \\S+ login attempted\\.?$`,
       // MaxLoginAttempts reached: the tries were logged one by one above, in the same pid
       `${PROFTPD_CLIENT}Maximum login attempts \\(\\d+\\) exceeded(?:, connection refused)?\\s*$`,
+      // mod_auth_pam: PAM's line in the same process as ProFTPD's own (which may be in its SystemLog)
+      `${pamModule('proftpd')}${PAM_FAILURE}`,
     ],
-    roles: ['fail', 'fail', 'fail', 'companion'],
+    roles: ['fail', 'fail', 'fail', 'companion', 'companion'],
     successregex: [`${PROFTPD_CLIENT}USER .*: Login successful\\.?$`],
     ignoreregex: [],
     logpath: ['/var/log/proftpd/proftpd.log', '/var/log/proftpd/auth.log'],

@@ -8,12 +8,16 @@ const MYSQL_STAMP =
   '(?:\\d{6} {1,2}\\d{1,2}:\\d\\d:\\d\\d |\\d{4}-\\d\\d-\\d\\d(?:T| {1,2})\\d{1,2}:\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)? +(?:\\d+ )?)?';
 const SYSLOG_WRAPPER = `(?:${syslogPrefixNoKey('mysqld|mariadbd|mysqld_safe|mariadb').slice(1)})?`;
 
+// MySQL 5.7 with log_syslog=ON sends syslog the bare message, without stamp or level, under the
+// tag mysqld (or mysqld-TAG with log_syslog_tag).
+const SYSLOG_BARE = syslogPrefixNoKey('mysqld(?:-[\\w.-]+)?').slice(1);
+
 export const MYSQL_RULES: readonly RuleSpec[] = [
   {
     name: 'mysqld-auth',
     description: "MySQL/MariaDB error log: Access denied for user 'x'@'host'",
     prefilter: ['Access denied for user '],
-    prefix: `^${SYSLOG_WRAPPER}${MYSQL_STAMP}\\s*\\[(?:Warning|Note)\\] (?:\\[MY-\\d+\\] \\[Server\\] )?`,
+    prefix: `^(?:${SYSLOG_WRAPPER}${MYSQL_STAMP}\\s*\\[(?:Warning|Note)\\] (?:\\[MY-\\d+\\] \\[Server\\] )?|${SYSLOG_BARE})`,
     // The server writes '%-.48s'@'%-.64s' without escaping the user name, so only the last
     // quoted host before the end of the line is the client's.
     failregex: [`Access denied for user '.*'@'<HOST>'(?: \\(using password: (?:YES|NO)\\))?$`],

@@ -7,9 +7,11 @@ const ERROR_LOG = ['/var/log/nginx/error.log'];
 const WEB = ['http', 'https'];
 const ACCESS = { prefix: ACCESS_PREFIX, ignoreregex: [], logpath: NGINX_ACCESS_LOG, port: WEB, datepattern: ['access-log'] } as const;
 
-// What scanners look for on sites that do not have it: webmail, phpMyAdmin, WordPress logins,
-// CGI, and files that should never be public (.env, .git).
-const PROBED = String.raw`(?:(?:typo3/|xampp/|admin/)?(?:pma|PMA|(?:[Pp]hp)?[Mm]y[Aa]dmin|mysqladmin|dbadmin)|roundcube|(?:ext)?mail|horde|(?:v-?)?webmail|(?:[\w.-]+/)?wp-(?:login|signup|admin|config)\.php|cgi-bin|vendor/phpunit/|\.env\b|\.git/|\.aws/|phpinfo\.php)`;
+// What scanners look for on sites that do not have it: webmail, phpMyAdmin, WordPress logins, CGI.
+const PROBED = String.raw`(?:(?:typo3/|xampp/|admin/)?(?:pma|PMA|(?:[Pp]hp)?[Mm]y[Aa]dmin|mysqladmin|dbadmin)|roundcube|(?:ext)?mail|horde|(?:v-?)?webmail|(?:[\w.-]+/)?wp-(?:login|signup|admin|config)\.php|cgi-bin|vendor/phpunit/|phpinfo\.php)`;
+// Files that no site serves to anyone (.env, .git, .aws), in any directory (/api/.env, /laravel/.env):
+// most sites refuse dot files outright (`location ~ /\. { deny all; }`), so a 403 counts too.
+const SECRET = String.raw`(?:[\w.-]+/)*\.(?:env\b|git/|aws/)`;
 // Script files on a site that serves none (the seed's nginx-noscript): any case, then the end of the path.
 const SCRIPT_EXT = String.raw`\.(?:[Pp][Hh][Pp]\d?|[Pp][Hh][Tt][Mm][Ll]|[Aa][Ss][Pp][Xx]?|[Ee][Xx][Ee]|[Pp][Ll]|[Ss]?[Cc][Gg][Ii]|[Jj][Ss][Pp])(?=[\s"?#;/])`;
 
@@ -43,13 +45,16 @@ export const NGINX_RULES: readonly RuleSpec[] = [
   },
   {
     name: 'nginx-botsearch',
-    description: 'nginx: 404s/410s for phpMyAdmin, webmail, wp-login, cgi-bin, .env (access log, or error log open() failed)',
-    prefilter: ['" 404 ', '" 410 ', ' (2: No such file or directory), client: '],
+    description: 'nginx: 404s/410s for phpMyAdmin, webmail, wp-login, cgi-bin; 403s too for .env/.git/.aws (access log, or error log open() failed / access forbidden by rule)',
+    prefilter: ['" 404 ', '" 410 ', ' (2: No such file or directory), client: ', '/.env', '/.git/', '/.aws/'],
     prefix: String.raw`(?:${ACCESS_PREFIX}|${NGINX_ERROR_PREFIX})`,
     failregex: [
       // Not found, or Gone (sites that answer probes with 410); a 401 or 403 means the path exists.
       String.raw`${ACCESS_HEAD}[A-Z]+ /+${PROBED}${PATH_CHAR}*(?:\?\S*)?${REQUEST_END}(?:404|410) `,
-      String.raw`${NGINX_ONE_CLIENT}(?:\S+ )?".*" (?:failed|is not found) \(2: No such file or directory\), client: <HOST>, server: \S*, request: "[A-Z]+ /+${PROBED}`,
+      String.raw`${ACCESS_HEAD}[A-Z]+ /+${SECRET}${PATH_CHAR}*(?:\?\S*)?${REQUEST_END}(?:403|404|410) `,
+      String.raw`${NGINX_ONE_CLIENT}(?:\S+ )?".*" (?:failed|is not found) \(2: No such file or directory\), client: <HOST>, server: \S*, request: "[A-Z]+ /+(?:${PROBED}|${SECRET})`,
+      // the error log's side of that 403 (nginx 1.x: "access forbidden by rule")
+      String.raw`${NGINX_ONE_CLIENT}access forbidden by rule, client: <HOST>, server: \S*, request: "[A-Z]+ /+${SECRET}`,
     ],
     ignoreregex: [],
     logpath: NGINX_ACCESS_LOG,

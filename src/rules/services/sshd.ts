@@ -13,8 +13,11 @@ const USER = '(?:invalid user |illegal user )?.*?';
 const UNKNOWN_USER = '(?:(?:invalid|illegal) user .*?|<invalid username>)';
 const PORT_OPT = '(?: port \\d+)?';
 const KEY_INFO = '(?:: [A-Z0-9-]+ (?:(?:SHA256|MD5):\\S+|(?:[0-9a-f]{2}:){15}[0-9a-f]{2}))?';
-// pam_strerror() texts: Linux-PAM, and OpenPAM (FreeBSD, macOS).
-const PAM_ERROR = '(?:[Aa]uthentication (?:failure|error)|User not known to the underlying authentication module|unknown user)';
+// pam_strerror() texts: Linux-PAM, and OpenPAM (FreeBSD, macOS); the last two are PAM_MAXTRIES.
+const PAM_ERROR = '(?:[Aa]uthentication (?:failure|error)|User not known to the underlying authentication module|unknown user'
+  + '|Have exhausted maximum number of retries for service|maximum number of tries exceeded)';
+// Linux-PAM writes "rhost=%s %s%s" with " user=" and the name: a line naming no user ends in a space.
+const PAM_TAIL = '(?:\\s+user=\\S*| ?)';
 
 export const SSHD_RULES: readonly RuleSpec[] = [
   {
@@ -23,15 +26,19 @@ export const SSHD_RULES: readonly RuleSpec[] = [
     prefilter: [
       'Failed ', 'nvalid user ', 'llegal user ', 'uthentication ', 'Connection ', 'Disconnect', 'identification', 'negotiate',
       'not allowed because', 'Auth fail', 'Accepted ', 'PAM: ', 'ROOT LOGIN REFUSED', 'refused connect',
+      'Received disconnect', 'drop connection', 'major versions differ',
     ],
-    prefix: syslogPrefix('sshd|sshd-session|sshd-auth'),
+    // Linux-PAM before 0.99 (RHEL 4, Fedora Core) logged its modules as "sshd(pam_unix)[pid]"
+    prefix: syslogPrefix('sshd(?:\\(pam_[a-z0-9]+\\))?|sshd-session|sshd-auth'),
     failregex: [
       // 0: a password (or PAM conversation) that was wrong
-      `Failed (?:password|keyboard-interactive(?:/pam)?) for (?:${UNKNOWN_USER}|\\S+) from <HOST>${PORT_OPT}(?: ssh\\d?)?$`,
+      `Failed (?:password|keyboard-interactive(?:/(?:pam|bsdauth))?) for (?:${UNKNOWN_USER}|\\S+) from <HOST>${PORT_OPT}(?: ssh\\d?)?$`,
       // 1: a user name that does not exist (the password try that follows is the attempt)
       `(?:Invalid|Illegal) user .*? from <HOST>${PORT_OPT}$`,
-      // 2: PAM's own line for the same try as "Failed password"
-      `pam_unix\\(sshd:auth\\): authentication failure; logname=\\S* uid=\\d* euid=\\d* tty=\\S* ruser=\\S* rhost=<HOST>(?:\\s+user=\\S*)?(?: \\[preauth\\])?$`,
+      // 2: PAM's own line for the same try as "Failed password": pam_unix, or pam_sss (SSSD,
+      // FreeIPA/AD hosts) and pam_krb5, which write the same words; old Linux-PAM named the module
+      // in the program field instead ("sshd(pam_unix)[pid]: authentication failure; ...")
+      `(?:pam_[a-z0-9]+\\(sshd:auth\\): )?authentication failure; logname=\\S* uid=\\d* euid=\\d* tty=\\S* ruser=\\S* rhost=<HOST>${PAM_TAIL}(?: \\[preauth\\])?$`,
       // 3: a key, the "none" method or another method refused: a user's agent often offers several keys first
       `Failed (?:publickey|none|unknown|gssapi-with-mic|gssapi-keyex) for ${USER} from <HOST> port \\d+ ssh\\d?${KEY_INFO}$`,
       // 4: MaxAuthTries reached: the end of tries already logged one by one
@@ -54,9 +61,11 @@ export const SSHD_RULES: readonly RuleSpec[] = [
       // 12: a client offering only algorithms no one should accept (old bots)
       `(?:error: |fatal: )?Unable to negotiate with <HOST> port \\d+: no matching [\\w -]+ found\\b.*$`,
       // 13: PAM's summary when a connection ends after several failures
-      `PAM \\d+ more authentication failures?; logname=\\S* uid=\\d* euid=\\d* tty=\\S* ruser=\\S* rhost=<HOST>(?:\\s+user=\\S*)?$`,
-      // 14: a client giving up: "auth fail" (JSch), or no method it has is allowed (key-only servers)
-      `(?:error: )?Received disconnect from <HOST>(?: port \\d+)?:\\s*(?:3: .*: Auth fail|14: No (?:supported )?authentication methods available)(?: \\[preauth\\])?$`,
+      `(?:PAM )?\\d+ more authentication failures?; logname=\\S* uid=\\d* euid=\\d* tty=\\S* ruser=\\S* rhost=<HOST>${PAM_TAIL}$`,
+      // 14: a client giving up: "auth fail" (JSch), or code 14, SSH_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE,
+      // whatever words the client sends with it ("No supported authentication methods available",
+      // "No more user authentication methods available."); the address comes right after sshd's words
+      `(?:error: )?Received disconnect from <HOST>(?: port \\d+)?:\\s*(?:3: .*: Auth fail(?: \\[preauth\\])?|14: .*)$`,
       // 15: PermitRootLogin refused a login as root (the Failed line of the same try follows)
       `ROOT LOGIN REFUSED FROM <HOST>(?: port \\d+)?(?: \\[preauth\\])?$`,
       // 16: tcp_wrappers (hosts.deny) refused the connection: "[ident@]name (address)" or the address
@@ -71,10 +80,17 @@ export const SSHD_RULES: readonly RuleSpec[] = [
       // 18: LoginGraceTime ran out (the session's own pid; OpenSSH 9.8+ logs it in the listener with the session pid)
       `(?:fatal: )?Timeout before authentication for <HOST> port \\d+$`,
       `Timeout before authentication for connection from <HOST> to [0-9A-Fa-f.:]+, pid = (?<key>\\d+)$`,
+      // 20: OpenSSH 9.8+ PerSourcePenalties: the listener refuses a new connection from an address it
+      // penalised for failed logins, a LoginGraceTime run out or a crash. Not the "connections without
+      // attempting authentication" penalty (ssh-keyscan, health checks) nor MaxStartups drops.
+      `drop connection #\\d+ from \\[<HOST>\\]:\\d+ on \\[[^\\]\\s]+\\]:\\d+ penalty: (?:failed authentication|exceeded LoginGraceTime|caused crash)$`,
+      // 21: an SSH-1 client (scanners) on a server that speaks only SSH-2 (OpenSSH before 7.6); the
+      // two version strings after the address are the server's and the client's
+      `Protocol major versions differ for <HOST>(?: port \\d+)?: SSH-\\S+ vs\\. .*$`,
     ].map(endsInSyslogFold),
     roles: [
       'fail', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'fail', 'fail', 'fail', 'fail', 'companion', 'companion',
-      'companion', 'fail', 'companion', 'companion', 'companion',
+      'companion', 'fail', 'companion', 'companion', 'companion', 'fail', 'fail',
     ],
     successregex: [endsInSyslogFold(`Accepted \\S+ for .*? from <HOST> port \\d+ ssh\\d?(?:: .*)?$`)],
     ignoreregex: [],
