@@ -19,6 +19,7 @@ export function registerRules(program: Command): void {
         writeOut(`${JSON.stringify(RULES.map(describeRule), null, 2)}\n`);
         return;
       }
-      writeOut(RULES.map((r) => `${r.name.padEnd(14)} ${r.description}\n${' '.repeat(15)}logs: ${r.logpath.join(', ') || '(name it in a jail)'}\n`).join(''));
+      const width = Math.max(...RULES.map((r) => r.name.length));
+      writeOut(RULES.map((r) => `${r.name.padEnd(width)} ${r.description}\n${' '.repeat(width + 1)}logs: ${r.logpath.join(', ') || '(name it in a jail)'}\n`).join(''));
     });
 }
