@@ -59,10 +59,15 @@ function zoned(local: Local, y: number, mo: number, d: number, h: number, mi: nu
   return base - sign * (Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2, 4) || '0') * 60);
 }
 
-// ISO 8601 / RFC 3339, RFC 5424 (`<34>1 2026-...`), journald short-iso, MySQL 5.6+, and Apache's
-// `%{cu}t` (`[2026-11-21 10:00:00.123456]`).
-const ISO = /^(?:<\d{1,3}>1 |\[)?(\d{4})-(\d\d)-(\d\d)(?:T| {1,2})(\d{1,2}):(\d\d):(\d\d)(?:[.,]\d+)?(Z|[+-]\d\d:?\d\d)?(?![\d:])/i;
-const SYSLOG = /^((?:<\d{1,3}>)?([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):)(\d\d)(?:\.\d+)?(?: (\d{4})(?= ))?/;
+// ISO 8601 / RFC 3339, RFC 5424 (`<34>1 2026-...`), rsyslog's ForwardFormat (`<34>2026-...`), journald
+// short-iso and short-full (`Sat 2026-11-21 10:00:00 CET`: the zone named is the host's, so local
+// unless UTC), MySQL 5.6+, Apache's `%{cu}t` (`[2026-11-21 10:00:00.123456]`), and svlogd -tt/-ttt.
+const ISO = /^(?:<\d{1,3}>(?:1 )?|\[|[A-Z][a-z]{2} )?(\d{4})-(\d\d)-(\d\d)([T_]| {1,2})(\d{1,2}):(\d\d):(\d\d)(?:[.,](\d+))?(Z|[+-]\d\d:?\d\d| UTC(?= ))?(?![\d:])/i;
+// journald short-unix (`1763719200.123456 host ...`) and TAI64N (multilog, svlogd -t): UTC by nature.
+const EPOCH = /^(\d{9,10})\.\d{6} /;
+const TAI64N = /^@4000000([0-9a-f]{9})[0-9a-f]{8} /;
+// socklog writes `auth.info: ` (inet: `192.0.2.5: auth.info: `) before the datagram's own stamp.
+const SYSLOG = /^((?:<\d{1,3}>|(?:(?:\d{1,3}\.){3}\d{1,3}: )?[a-z0-9]+\.[a-z]+: )?([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):)(\d\d)(?:\.\d+)?(?: (\d{4})(?= ))?/;
 const MYSQL55 = /^(\d\d)(\d\d)(\d\d) {1,2}(\d{1,2}):(\d\d):(\d\d)(?!\d)/;
 // nginx error log: `2026/11/21 10:00:00 [error] ...`, local time.
 const NGINX_ERROR = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)(?![\d:])/;
@@ -73,11 +78,26 @@ const CTIME = /^\[?[A-Z][a-z]{2} ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\
 const CLF_AT = /\[(\d\d)\/([A-Z][a-z]{2})\/(\d{4}):(\d\d):(\d\d):(\d\d)(?: ([+-]\d{4}))?\]/y;
 const CLF_ANYWHERE = / \[(\d\d)\/([A-Z][a-z]{2})\/(\d{4}):(\d\d):(\d\d):(\d\d)(?: ([+-]\d{4}))?\]/;
 
+// svlogd writes UTC cut to 25 characters (`2026-11-21_10:00:00.12345`, with `_` or `T`): five
+// fraction digits and no zone is its stamp. TAI64N counts from 2^62 plus TAI's 10 s lead (daemontools' rule).
 export const iso: Template = (line, ctx) => {
   const m = ISO.exec(line);
-  if (!m) return null;
-  return zoned(ctx.local, +m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, m[7]);
+  if (!m) return machineStamp(line);
+  const svlogd = m[9] === undefined && (m[4] === '_' || (m[4] !== ' ' && m[8]?.length === 5));
+  const zone = m[9] === ' UTC' || svlogd ? 'Z' : m[9];
+  return zoned(ctx.local, +m[1]!, +m[2]! - 1, +m[3]!, +m[5]!, +m[6]!, +m[7]!, zone);
 };
+
+function machineStamp(line: string): number | null {
+  const c = line.charCodeAt(0);
+  if (c === 64) {
+    const t = TAI64N.exec(line);
+    return t ? parseInt(t[1]!, 16) - 10 : null;
+  }
+  if (!isDigit(c)) return null;
+  const e = EPOCH.exec(line);
+  return e ? +e[1]! : null;
+}
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 

@@ -3,7 +3,8 @@
 // short-iso/short-iso-precise), journald short-full and short-unix, TAI64N (multilog), and
 // RFC 5424 (APP-NAME PROCID MSGID STRUCTURED-DATA), then an optional host, BSD "<auth.info>"
 // or busybox "auth.info" facility, the program, its pid as the named group `key`, and the
-// Solaris "[ID n auth.info]" tag; metalog's "[program]"; rsyslog's "message repeated N times: [".
+// Solaris "[ID n auth.info]" tag; metalog's "[program]"; rsyslog's "message repeated N times: [";
+// socklog's "auth.info: " before the datagram's own stamp; AIX's "auth|security:info"; FreeBSD -v "<4.6>".
 // Everything here is written by the logger, never by a client.
 
 const STAMP = [
@@ -14,11 +15,16 @@ const STAMP = [
   '@[0-9a-f]{24}',
 ].join('|');
 
-/** Timestamp (any of the syslog/journald forms), with the optional RFC 3164/5424 PRI and version. */
-export const SYSLOG_STAMP = `(?:<\\d{1,3}>(?:1 )?)?(?:${STAMP}) `;
+// socklog (runit, Void Linux) turns the PRI into "facility.priority: " and keeps the datagram with
+// its stamp; svlogd may put its own UTC stamp first (-tt "2026-11-21_10:00:00.12345", -ttt with a
+// T, -t TAI64N), socklog inet the sending host's IPv4 address.
+const SOCKLOG = '(?:(?:\\d{4}-\\d\\d-\\d\\d[_T]\\d\\d:\\d\\d:\\d\\d\\.\\d{5}|@[0-9a-f]{24}) )?(?:(?:\\d{1,3}\\.){3}\\d{1,3}: )?[a-z0-9]+\\.[a-z]+: ';
 
-/** Optional BSD facility tag, host, busybox facility.level. */
-const HOST = '(?:<[a-z0-9]+\\.[a-z]+> )?(?:[^\\s\\[]+ )?(?:[a-z0-9]+\\.[a-z]+ )?';
+/** Timestamp (any of the syslog/journald forms), with the optional RFC 3164/5424 PRI and version, or socklog's head. */
+export const SYSLOG_STAMP = `(?:<\\d{1,3}>(?:1 )?|${SOCKLOG})?(?:${STAMP}) `;
+
+/** Optional BSD facility tag (FreeBSD syslogd -vv names, -v numbers), host, busybox facility.level or AIX facility|alias:level. */
+const HOST = '(?:<(?:[a-z0-9]+\\.[a-z]+|\\d{1,2}\\.\\d)> )?(?:[^\\s\\[]+ )?(?:[a-z0-9]+(?:\\|[a-z0-9]+)?[.:][a-z]+ )?';
 
 // RFC 5424 STRUCTURED-DATA: "-" or [..][..] with \] escapes; rsyslog leaves a "]" inside a quoted value unescaped.
 const SD = '(?:-|(?:\\[(?:[^\\]\\\\"]|\\\\.|"(?:[^"\\\\]|\\\\.)*")*\\])+)';
