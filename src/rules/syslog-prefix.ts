@@ -15,13 +15,15 @@ const STAMP = [
   '@[0-9a-f]{24}',
 ].join('|');
 
-// socklog (runit, Void Linux) turns the PRI into "facility.priority: " and keeps the datagram with
-// its stamp; svlogd may put its own UTC stamp first (-tt "2026-11-21_10:00:00.12345", -ttt with a
-// T, -t TAI64N), socklog inet the sending host's IPv4 address.
-const SOCKLOG = '(?:(?:\\d{4}-\\d\\d-\\d\\d[_T]\\d\\d:\\d\\d:\\d\\d\\.\\d{5}|@[0-9a-f]{24}) )?(?:(?:\\d{1,3}\\.){3}\\d{1,3}: )?[a-z0-9]+\\.[a-z]+: ';
+// socklog (runit, Void Linux) turns the PRI into "facility.priority: " (socklog inet: after the
+// sending host's IPv4 address) and keeps the datagram with its stamp. svlogd may put its own UTC
+// stamp first (-tt "2026-11-21_10:00:00.12345", -ttt with a T, -t TAI64N); then the datagram's
+// stamp may be missing (sshguard's scanner meets both).
+const SOCKLOG = '(?:(?:\\d{1,3}\\.){3}\\d{1,3}: )?[a-z0-9]+\\.[a-z]+: ';
+const SVLOGD = '(?:\\d{4}-\\d\\d-\\d\\d[_T]\\d\\d:\\d\\d:\\d\\d\\.\\d{5}|@[0-9a-f]{24}) ';
 
 /** Timestamp (any of the syslog/journald forms), with the optional RFC 3164/5424 PRI and version, or socklog's head. */
-export const SYSLOG_STAMP = `(?:<\\d{1,3}>(?:1 )?|${SOCKLOG})?(?:${STAMP}) `;
+export const SYSLOG_STAMP = `(?:(?:<\\d{1,3}>(?:1 )?|${SOCKLOG})?(?:${STAMP}) |${SVLOGD}${SOCKLOG}(?:(?:${STAMP}) )?)`;
 
 /** Optional BSD facility tag (FreeBSD syslogd -vv names, -v numbers), host, busybox facility.level or AIX facility|alias:level. */
 const HOST = '(?:<(?:[a-z0-9]+\\.[a-z]+|\\d{1,2}\\.\\d)> )?(?:[^\\s\\[]+ )?(?:[a-z0-9]+(?:\\|[a-z0-9]+)?[.:][a-z]+ )?';
