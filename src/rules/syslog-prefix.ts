@@ -1,6 +1,6 @@
 // Line prefixes of programs that log through syslog or journald, as each format writes them:
 // RFC 3164 (with or without PRI, year, fractions), RFC 3339 (rsyslog high precision, journald
-// short-iso/short-iso-precise), journald short-full and short-unix, TAI64N (multilog), and
+// short-iso/short-iso-precise), journald short-full (zone abbreviations such as CET or +04) and short-unix, TAI64N (multilog), and
 // RFC 5424 (APP-NAME PROCID MSGID STRUCTURED-DATA), then an optional host, BSD "<auth.info>"
 // or busybox "auth.info" facility, the program, its pid as the named group `key`, and the
 // Solaris "[ID n auth.info]" tag; metalog's "[program]"; rsyslog's "message repeated N times: [";
@@ -10,7 +10,7 @@
 const STAMP = [
   '[A-Z][a-z]{2} {1,2}\\d{1,2} \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?: \\d{4})?',
   '\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)?',
-  '[A-Z][a-z]{2} \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [A-Z][A-Za-z0-9+-]{0,5}',
+  '[A-Z][a-z]{2} \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d (?:[A-Z][A-Za-z0-9+-]{0,5}|[+-]\\d\\d(?:\\d\\d)?)',
   '\\d{9,10}\\.\\d{6}',
   '@[0-9a-f]{24}',
 ].join('|');
