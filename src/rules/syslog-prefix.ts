@@ -9,7 +9,8 @@
 
 const STAMP = [
   '[A-Z][a-z]{2} {1,2}\\d{1,2} \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?: \\d{4})?',
-  '\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)?',
+  // macOS `log show --style syslog` (Sierra and later) puts two spaces after its zone
+  '\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d(?: (?= ))?)?',
   '[A-Z][a-z]{2} \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d (?:[A-Z][A-Za-z0-9+-]{0,5}|[+-]\\d\\d(?:\\d\\d)?)',
   '\\d{9,10}\\.\\d{6}',
   '@[0-9a-f]{24}',
