@@ -84,7 +84,7 @@ export const iso: Template = (line, ctx) => {
   const m = ISO.exec(line);
   if (!m) return machineStamp(line);
   const svlogd = m[9] === undefined && (m[4] === '_' || (m[4] !== ' ' && m[8]?.length === 5));
-  const zone = m[9] === ' UTC' || svlogd ? 'Z' : m[9];
+  const zone = m[9]?.startsWith(' ') || svlogd ? 'Z' : m[9]; // ' UTC' is the only zone written after a space
   return zoned(ctx.local, +m[1]!, +m[2]! - 1, +m[3]!, +m[5]!, +m[6]!, +m[7]!, zone);
 };
 
