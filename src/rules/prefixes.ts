@@ -4,7 +4,3 @@ import { SYSLOG_HEAD } from './syslog-prefix.js';
 // Every stamp, host and facility form of syslog-prefix.ts (RFC 3164/3339/5424, journald, socklog,
 // busybox, AIX), unanchored: web logs relayed through syslog carry the same heads as sshd's lines.
 export const SYSLOG_PREFIX = SYSLOG_HEAD.slice(1);
-export const SSHD_PREFIX = `^${SYSLOG_PREFIX}sshd(?:-session)?\\[\\d+\\]: `;
-
-export const MYSQL_PREFIX =
-  '^(?:\\d{6} {1,2}\\d{1,2}:\\d\\d:\\d\\d |\\d{4}-\\d\\d-\\d\\d(?:T| {1,2})\\d{1,2}:\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)? +(?:\\d+ )?)?\\s*\\[(?:Warning|Note)\\] (?:\\[MY-\\d+\\] \\[Server\\] )?';
