@@ -85,9 +85,10 @@ function plainCursor(fd: number, id: FileId, end: number, now: number): FileCurs
   }
 }
 
-// The lines before a failed read are counted and the cursor stops after them, so the next run
-// goes on from there: nothing is counted twice, and nothing is skipped while the disk fails.
-function readFailureNotes(path: string, out: ReadOutcome): Note[] {
+// What a read of a plain log has to report: over-long lines skipped, and a failed read. The lines
+// before a failed read are counted and the cursor stops after them, so the next run goes on from
+// there: nothing is counted twice, and nothing is skipped while the disk fails.
+function readNotes(path: string, out: ReadOutcome): Note[] {
   const notes: Note[] = out.longLines > 0 ? [{ level: 'info', text: `${path}: skipped ${out.longLines} line(s) longer than 1 MiB` }] : [];
   if (out.failure) {
     notes.push({ level: 'warning', text: `${path}: read error at byte ${out.failure.at} (${out.failure.reason}); the lines before byte ${out.endOffset} are counted, the rest is read again next run; check the disk (dmesg)` });
@@ -134,7 +135,7 @@ export async function readChain(path: string, saved: FileCursor | undefined, now
     if (cur && (saved === undefined || isSameFile(cur, saved))) {
       const start = saved?.offset ?? 0;
       const out = readCompleteLines(cur.fd, start, cur.id.size, onText, skip);
-      return { cursor: plainCursor(cur.fd, cur.id, out.endOffset, now), startOffset: start, endOffset: out.endOffset, lines: out.lines, rotated: [], notes: readFailureNotes(path, out) };
+      return { cursor: plainCursor(cur.fd, cur.id, out.endOffset, now), startOffset: start, endOffset: out.endOffset, lines: out.lines, rotated: [], notes: readNotes(path, out) };
     }
     if (saved === undefined) return { cursor: null, startOffset: 0, endOffset: 0, lines: 0, rotated: [], notes: [] };
     return await catchUp(path, cur, saved, now, onText, skip);
@@ -190,7 +191,7 @@ async function catchUp(path: string, cur: Current | null, saved: FileCursor, now
     return { cursor: await rotatedCursor(last.file, last.end, now), startOffset: 0, endOffset: 0, lines, rotated, notes };
   }
   const out = readCompleteLines(cur.fd, 0, cur.id.size, onText, skip);
-  notes.push(...readFailureNotes(path, out));
+  notes.push(...readNotes(path, out));
   if (rotated.length > 0) notes.push({ level: 'info', text: `${path}: rotated since the last run; caught up on ${rotated.join(', ')}` });
   return { cursor: plainCursor(cur.fd, cur.id, out.endOffset, now), startOffset: 0, endOffset: out.endOffset, lines: lines + out.lines, rotated, notes };
 }
