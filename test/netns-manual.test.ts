@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rootOrSkip, sshdFailure } from './helpers/cli.js';
 import { firewallConfig, NOW, restoreVictim, scanVictim, SSH_PORT, useVictim, WEB_PORT, type Backend, type Sandbox } from './helpers/victim.js';
-import { cliIn, duplicatedLines, flushFirewall, probe, saveAll } from './helpers/netns.js';
+import { cliIn, duplicatedLines, flushFirewall, forgetNeighbours, probe, saveAll } from './helpers/netns.js';
 
 // `logban ban` and `logban unban` go through the state: the next scan keeps a manual ban and does
 // not undo a manual unban; real connections show it.
@@ -43,7 +43,8 @@ describe.skipIf(gate.skip).each(['iptables', 'ipset', 'nftables'] as Backend[])(
   }, 60_000);
 
   it('ban without --jail blocks everything from the IP, permanently, and restore brings it back', () => {
-    const { victim, attacker, victim6, attacker6 } = v.pair();
+    const pair = v.pair();
+    const { victim, attacker, victim6, attacker6 } = pair;
     const sb = v.sandbox(firewallConfig(backend));
 
     expect(manual(victim, sb, ['ban', attacker6.toUpperCase()])).toMatchObject({ ip: attacker6, jail: 'manual', expiresAt: null });
@@ -58,6 +59,8 @@ describe.skipIf(gate.skip).each(['iptables', 'ipset', 'nftables'] as Backend[])(
     expect(scanVictim(victim, sb, '2027-01-01T00:00:00Z').activeBans).toBe(1);
 
     manual(victim, sb, ['unban', attacker6, '--jail', 'manual'], '2027-01-01T00:00:00Z');
+    expect(saveAll(victim).filter((l) => l.includes(attacker6))).toEqual([]);
+    forgetNeighbours(pair);
     expect([probe(attacker, victim6, SSH_PORT), probe(attacker, victim6, WEB_PORT)]).toEqual(['ok', 'ok']);
   }, 60_000);
 });

@@ -144,6 +144,14 @@ export function startServer(pool: ReturnType<typeof createNetnsPool>, ns: string
   });
 }
 
+// A ban of everything from an on-link IPv6 address drops its neighbour discovery too, so after the
+// unban the peer's neighbour entry is still FAILED and its first connect gets EHOSTUNREACH. That is
+// the kernel's cache, not the firewall: forget it on both sides before probing again.
+export function forgetNeighbours(pair: Pair): void {
+  nsExec(pair.victim, [IP_BIN, 'neigh', 'flush', 'dev', 'lbv0']);
+  nsExec(pair.attacker, [IP_BIN, 'neigh', 'flush', 'dev', 'lba0']);
+}
+
 export type Probe = 'ok' | 'timeout' | `error ${string}`;
 
 // Opens `count` connections at once from `ns` and keeps them open until each answered "hi" or timed out.
