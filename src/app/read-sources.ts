@@ -3,6 +3,7 @@ import { createAttemptCounter, type AttemptInput, type OpenSlot } from '../core/
 import { longestBan } from '../core/escalation.js';
 import { ownString } from '../core/own-string.js';
 import { forEachCandidateLine, matchLine, roleOf } from '../core/match.js';
+import { createGuardStage, createTaintCursor } from '../core/record-guard.js';
 import { relevantSince } from '../core/window.js';
 import { createFailureTally, type FailureTally, type Failures } from '../core/tally.js';
 import type { FileCursor, State } from '../core/state.js';
@@ -112,9 +113,26 @@ export function createLineSink(jails: readonly Jail[], incoming: ReadonlyMap<str
     const dates = jail.datepattern ? createDateReader(now, { pattern: jail.datepattern }) : shared;
     const since = relevantSince({ ...jail, longestBan: longestBan(jail) }, now);
     const resume = carry.resume(jail.name) ?? [];
-    return { jail, tally, dates, since, counter: createAttemptCounter<AttemptInput>({ count: (m) => tally.add(m.ip, m.time, m.line) }, { resume }) };
+    const counter = createAttemptCounter<AttemptInput>({ count: (m) => tally.add(m.ip, m.time, m.line) }, { resume });
+    // Lines inside a record a client cut open with a newline never count (see record-guard).
+    const stage = createGuardStage(jail.matcher.guards, (text, taint) => {
+      const tainted = createTaintCursor(taint);
+      forEachCandidateLine(text, jail.matcher.prefilterRe, (line, start) => {
+        if (taint.length > 0 && tainted(start)) return;
+        // The time first: a line too old to matter is never matched.
+        const time = dates.read(line)?.time ?? now;
+        if (time < since) return;
+        const v = matchLine(line, jail.matcher, true);
+        if (v.kind === 'match' || v.kind === 'companion' || v.kind === 'success') {
+          // A companion may wait in the counter: copied, so it does not hold its 1 MiB chunk.
+          const kept = v.kind === 'companion' ? detach(line) : line;
+          counter.feed({ ip: v.ip, time, pattern: v.pattern, line: kept, role: roleOf(v), key: v.key });
+        }
+      });
+    });
+    return { jail, tally, counter, stage };
   });
-  const oldest = Math.min(...perJail.map((j) => j.since));
+  const oldest = Math.min(...jails.map((jail) => relevantSince({ ...jail, longestBan: longestBan(jail) }, now)));
   return {
     skip(bytes, from, to) {
       if (oldest === -Infinity) return false;
@@ -123,22 +141,12 @@ export function createLineSink(jails: readonly Jail[], incoming: ReadonlyMap<str
       return time !== undefined && time < oldest - SKIP_SLACK;
     },
     write(text) {
-      for (const { jail, dates, since, counter } of perJail) {
-        forEachCandidateLine(text, jail.matcher.prefilterRe, (line) => {
-          // The time first: a line too old to matter is never matched.
-          const time = dates.read(line)?.time ?? now;
-          if (time < since) return;
-          const v = matchLine(line, jail.matcher, true);
-          if (v.kind === 'match' || v.kind === 'companion' || v.kind === 'success') {
-            // A companion may wait in the counter: copied, so it does not hold its 1 MiB chunk.
-            const kept = v.kind === 'companion' ? detach(line) : line;
-            counter.feed({ ip: v.ip, time, pattern: v.pattern, line: kept, role: roleOf(v), key: v.key });
-          }
-        });
-      }
+      for (const { stage } of perJail) stage.write(text);
       for (const { tally } of perJail) tally.settle();
     },
     end() {
+      for (const { stage } of perJail) stage.end();
+      for (const { tally } of perJail) tally.settle();
       for (const { jail, counter } of perJail) carry.keep(jail.name, counter.suspend(now - CARRY_SECONDS));
     },
   };

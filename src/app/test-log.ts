@@ -3,6 +3,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { createAttemptCounter, type AttemptInput } from '../core/attempts.js';
 import { forEachCandidateLine, matchLine, roleOf, type Matcher, type PatternRole } from '../core/match.js';
+import { createGuardStage, createTaintCursor, type Taint } from '../core/record-guard.js';
 import { createDateReader, toIso, type DatePatternName } from '../core/timestamp.js';
 import { compileMatcher, rulePatterns } from '../rules/compile.js';
 import { findRule } from '../rules/library.js';
@@ -99,20 +100,25 @@ export async function testLog(path: string, arg: string, now: number, opts: Test
 
   // Line numbers: the newlines before each candidate line are counted from the previous one.
   // Until the missed-line samples are taken every line is looked at, then only prefilter hits.
-  const onText = (text: string) => {
+  // Lines inside a record a client cut open count as ignored, as in a scan (see record-guard).
+  const onGuarded = (text: string, taint: Taint) => {
     let pos = 0;
     let lineNo = lineBase + 1;
     const prefilter = missedLines.length < maxMissed ? null : matcher.prefilterRe;
+    const tainted = createTaintCursor(taint);
     forEachCandidateLine(text, prefilter, (line, start) => {
       for (let nl = text.indexOf('\n', pos); nl !== -1 && nl < start; nl = text.indexOf('\n', pos)) { lineNo++; pos = nl + 1; }
+      if (taint.length > 0 && tainted(start)) { ignored++; return; }
       visit(line, lineNo, prefilter !== null);
     });
     for (let nl = text.indexOf('\n', pos); nl !== -1; nl = text.indexOf('\n', pos)) { lineNo++; pos = nl + 1; }
     lineBase = lineNo - 1;
   };
-  const out = await readLogTextOrExplain(path, onText);
+  const stage = createGuardStage(matcher.guards, onGuarded);
+  const out = await readLogTextOrExplain(path, stage.write);
   const tail = out.gzip ? '' : unterminatedTail(path, out.bytes);
-  if (tail !== '') onText(`${tail}\n`);
+  if (tail !== '') stage.write(`${tail}\n`);
+  stage.end();
   counter.flush();
   const iso = createIsoMemo();
   const matches = entries.filter((e) => !e.removed).map((e) => ({ line: e.lineNo, ip: e.ip, time: e.date === null ? null : iso(e.date), pattern: e.pattern }));

@@ -1,5 +1,6 @@
 import { canonicalIp } from './ip.js';
 import { ownString } from './own-string.js';
+import type { RecordGuard } from './record-guard.js';
 
 /** What a pattern means for counting attempts (see src/rules/spec.ts and src/core/attempts.ts). */
 export type PatternRole = 'fail' | 'companion' | 'success';
@@ -24,6 +25,8 @@ export type Matcher = {
   readonly prefilterRe: RegExp | null;
   readonly units: readonly MatchUnit[];
   readonly ignore: readonly RegExp[];
+  /** The record guards of its rules: lines inside a record known to be cut open never count. */
+  readonly guards: readonly RecordGuard[];
 };
 
 type Hit = { readonly ip: string; readonly pattern: number; readonly key: string | undefined };

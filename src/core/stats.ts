@@ -1,5 +1,6 @@
 import { ipFamily, canonicalIp } from './ip.js';
 import { forEachCandidateLine, matchLine, type Matcher } from './match.js';
+import { createGuardStage, createTaintCursor, type Taint } from './record-guard.js';
 import { createDateReader } from './timestamp.js';
 
 export type SubnetBits = 24 | 16;
@@ -61,11 +62,18 @@ export function createStatsCounter(matcher: Matcher, now: number): StatsCounter 
       days.set(day, (days.get(day) ?? 0) + 1);
     }
   };
+  // Lines inside a record a client cut open are not counted, as in a scan (see record-guard).
+  const guarded = (text: string, taint: Taint) => {
+    const tainted = createTaintCursor(taint);
+    forEachCandidateLine(text, matcher.prefilterRe, (line, start) => { if (taint.length === 0 || !tainted(start)) visit(line); });
+  };
+  let stage = createGuardStage(matcher.guards, guarded);
   return {
-    addText: (text) => forEachCandidateLine(text, matcher.prefilterRe, visit),
+    addText: (text) => stage.write(text),
     addLines: (n) => { lines += n; },
-    startFile: () => { dates = createDateReader(now); },
+    startFile: () => { stage.end(); stage = createGuardStage(matcher.guards, guarded); dates = createDateReader(now); },
     result(bits) {
+      stage.end();
       const subnets = new Map<string, number>();
       for (const [ip, count] of ips) {
         const net = subnetOf(ip, bits);

@@ -30,9 +30,13 @@ function unitOf(source: string, first: number, count: number, roles?: readonly P
   });
 }
 
+// Every pattern is compiled with the dotAll flag: JavaScript's `.` stops at \r, U+2028 and U+2029
+// (Python's, which fail2ban's patterns were written for, only at \n), so without it a greedy `.*`
+// over a user name that holds U+2028 falls back to an address the client wrote before it. A line
+// never holds \n, so `.` then means "any character of the line".
 function build(source: string): Result<RegExp> {
   try {
-    return ok(new RegExp(source));
+    return ok(new RegExp(source, 's'));
   } catch (e) {
     return err((e as Error).message.replace(/^Invalid regular expression: /, ''));
   }
@@ -99,5 +103,6 @@ export function compileMatcher(
     ignore.push(re.value);
   }
   const prefilter = failregex.length === 0 ? rules.flatMap((r) => r.prefilter) : null;
-  return ok({ prefilter, prefilterRe: compilePrefilter(prefilter), units, ignore });
+  const guards = [...new Set(rules.flatMap((r) => (r.guard ? [r.guard] : [])))];
+  return ok({ prefilter, prefilterRe: compilePrefilter(prefilter), units, ignore, guards });
 }

@@ -1,5 +1,6 @@
 // A built-in rule as data: what a line must contain, its shared prefix, its patterns.
 import type { PatternRole } from '../core/match.js';
+import type { RecordGuard } from '../core/record-guard.js';
 import type { DatePatternName } from '../core/timestamp.js';
 
 export type { PatternRole };
@@ -37,4 +38,6 @@ export type RuleSpec = {
   /** True when the embedded defaults must leave it off even where its log exists: it fits only
    *  some sites (e.g. scripts banned on a site that serves PHP), so a jail has to name it. */
   readonly optIn?: boolean;
+  /** How the daemon's records look in a log that holds raw client newlines (see record-guard). */
+  readonly guard?: RecordGuard;
 };

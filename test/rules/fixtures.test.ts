@@ -33,7 +33,7 @@ for (const fixture of ruleFixtures()) {
     const spec = findRule(fixture.rule);
     it('is a built-in rule', () => expect(spec).toBeDefined());
     const compiled = compileMatcher(spec ? [spec] : [], [], []);
-    const matcher = compiled.ok ? compiled.value : { prefilter: null, prefilterRe: null, units: [], ignore: [] };
+    const matcher = compiled.ok ? compiled.value : { prefilter: null, prefilterRe: null, units: [], ignore: [], guards: [] };
     const now = parseIsoInstant(fixture.now)!;
     it('has both matching and non-matching lines', () => {
       expect(fixture.cases.filter((c) => c.expect).length).toBeGreaterThanOrEqual(10);

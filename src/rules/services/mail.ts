@@ -27,8 +27,11 @@ const LOGIN_TAIL = 'rip=<HOST>(?:, lip=[0-9A-Fa-f.:]+)?(?:, [^,]*)*?(?:, session
 // the real ",ADDR" and cannot match at the forged one.
 const AUTH_RESULT = '(?:unknown user|Password mismatch|invalid credentials|pam_authenticate\\(\\) failed: [^,]*?) ?(?:\\([^,]*\\))?(?: - trying the next (?:passdb|userdb))?$';
 // The user name in "passdb(USER,ADDR...): " (2.4: "auth-worker(USER,ADDR)<pid>"): it never
-// spans "given password: ", so a password imitating the field after it is never read as it.
-const AUTH_USER = '(?:(?!given password: ).)*';
+// spans "given password: ", so a password imitating the field after it is never read as it, nor
+// Dovecot's refusal of a name it will not look up, which echoes that name at the end of the line
+// ("plain(?,ADDR,<ID>): Username character disallowed by auth_username_chars: 0x2c (username:
+// x,VICTIM): Password mismatch ()" must not read VICTIM).
+const AUTH_USER = '(?:(?!given password: |\\): Username character disallowed ).)*';
 // rsyslog's fold of identical lines (Dovecot 2.0/2.1 logins carry no session id; PAM's line none).
 const REPEATED = '(?:message repeated \\d+ times: \\[ )?';
 

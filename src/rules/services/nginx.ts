@@ -1,6 +1,7 @@
 import type { RuleSpec } from '../spec.js';
 import { ACCESS_HEAD, ACCESS_PREFIX, NGINX_ERROR_PREFIX, NGINX_ONE_CLIENT, PATH_CHAR, QUOTED, REQUEST_END } from '../web-prefixes.js';
 import { badBotsRule } from './bad-bots.js';
+import { NGINX_ERROR_GUARD } from '../guards.js';
 
 export const NGINX_ACCESS_LOG = ['/var/log/nginx/access.log'];
 const ERROR_LOG = ['/var/log/nginx/error.log'];
@@ -29,6 +30,7 @@ export const NGINX_RULES: readonly RuleSpec[] = [
     ignoreregex: [],
     logpath: ERROR_LOG,
     port: WEB,
+    guard: NGINX_ERROR_GUARD,
   },
   {
     name: 'nginx-limit-req',
@@ -42,6 +44,7 @@ export const NGINX_RULES: readonly RuleSpec[] = [
     ignoreregex: [],
     logpath: ERROR_LOG,
     port: WEB,
+    guard: NGINX_ERROR_GUARD,
   },
   {
     name: 'nginx-botsearch',
@@ -59,6 +62,7 @@ export const NGINX_RULES: readonly RuleSpec[] = [
     ignoreregex: [],
     logpath: NGINX_ACCESS_LOG,
     port: WEB,
+    guard: NGINX_ERROR_GUARD,
   },
   {
     name: 'nginx-bad-request',
@@ -81,6 +85,7 @@ export const NGINX_RULES: readonly RuleSpec[] = [
       String.raw`${NGINX_ONE_CLIENT}FastCGI sent in stderr: "(?:Primary script unknown|Unable to open primary script: .*?)" while reading response header from upstream, client: <HOST>, `,
     ],
     optIn: true,
+    guard: NGINX_ERROR_GUARD,
   },
   {
     name: 'nginx-nohome',

@@ -1,0 +1,138 @@
+import { ownString } from './own-string.js';
+
+/**
+ * A daemon that writes client text raw, newlines included (nginx's error log, MariaDB's error
+ * file), lets a client put whole forged lines into its log: one record of the daemon's then spans
+ * several lines, and the lines inside it are the client's, whatever they look like. A guard says
+ * how the daemon's records look, so that the lines of a record known to be cut open never count.
+ */
+export type RecordGuard = {
+  readonly name: string;
+  /** A line that starts a record (the daemon's date and level); tested on each line. */
+  readonly head: RegExp;
+  /** The longest record the daemon writes, in bytes with its newline (it cuts longer ones). */
+  readonly maxRecord: number;
+  /** A head line whose client field is still open at its end: the record goes on below it. */
+  readonly opensField?: RegExp;
+  /** Words a line must hold before `opensField` is tried (a cheap test). */
+  readonly opensFieldWord?: string;
+  /** A line whose daemon-written part shows that the record held a newline (nginx's request
+   *  line with %0A): it ends the record, which started at most maxRecord bytes before. */
+  readonly newlineEvidence?: RegExp;
+  readonly newlineEvidenceWord?: string;
+};
+
+/** Offsets in the text handed over: a line that starts inside [from, to) never counts. */
+export type Taint = readonly (readonly [number, number])[];
+
+/** Tells, for line starts given in increasing order, whether a line is tainted. */
+export function createTaintCursor(taint: Taint): (start: number) => boolean {
+  let i = 0;
+  return (start) => {
+    while (i < taint.length && taint[i]![1] <= start) i++;
+    return i < taint.length && taint[i]![0] <= start;
+  };
+}
+
+export type GuardStage = {
+  readonly write: (text: string) => void;
+  /** The source is read to its end: what was held back is handed over. */
+  readonly end: () => void;
+};
+
+const REPLACEMENT = /\uFFFD/g;
+
+// Whether a line may be exactly `bytes` long in the file: an invalid byte was decoded as U+FFFD
+// (1 byte then, 3 for a real U+FFFD).
+function mayBeBytes(line: string, bytes: number): boolean {
+  if (line.length > bytes || line.length * 4 < bytes) return false;
+  const b = Buffer.byteLength(line);
+  const k = line.includes('\uFFFD') ? line.match(REPLACEMENT)!.length : 0;
+  return b - 2 * k <= bytes && bytes <= b;
+}
+
+// Taint ranges (absolute offsets) of the lines of `text`, which starts at absolute offset `base`.
+// `lastHead` is the absolute start of the last head line before `text` (or -Infinity).
+function scan(guard: RecordGuard, anyHead: RegExp, text: string, base: number, lastHead: number, add: (from: number, to: number) => void): number {
+  const w = guard.maxRecord;
+  // A log of another kind (an access log read by a rule that reads both): no record of this
+  // daemon's is near, so no line of the text can be inside one.
+  if (lastHead < base - w && !anyHead.test(text)) return lastHead;
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end);
+    const at = base + start;
+    const lineEnd = base + end + 1;
+    if (guard.head.test(line)) {
+      lastHead = at;
+      // A record the daemon cut at its limit: its end is whatever the client wrote there.
+      if (line.length * 4 >= w - 1 && mayBeBytes(line.endsWith('\r') ? line.slice(0, -1) : line, w - 1)) add(at, lineEnd);
+      if (guard.opensField && (guard.opensFieldWord === undefined || line.includes(guard.opensFieldWord)) && guard.opensField.test(line)) add(at, at + w);
+    } else if (at - lastHead < w) {
+      // A continuation: the record it belongs to started at a head at most w before its end and
+      // may go on up to w after the last head before it.
+      add(lineEnd - w, lastHead + w);
+    }
+    if (guard.newlineEvidence && (guard.newlineEvidenceWord === undefined || line.includes(guard.newlineEvidenceWord)) && guard.newlineEvidence.test(line)) {
+      add(lineEnd - w, lineEnd);
+    }
+    start = end + 1;
+  }
+  return lastHead;
+}
+
+// Holds back the lines of the last maxRecord bytes (a continuation below them may taint them),
+// and hands the rest over with its taint. Offsets are relative to each text handed over.
+export function createGuardStage(guards: readonly RecordGuard[], onText: (text: string, taint: Taint) => void): GuardStage {
+  if (guards.length === 0) return { write: (text) => onText(text, []), end: () => {} };
+  const hold = Math.max(...guards.map((g) => g.maxRecord));
+  let held = '';
+  let base = 0; // absolute offset of held[0]
+  let scanned = 0; // absolute offset up to which lines were scanned
+  const lastHead = guards.map(() => -Infinity);
+  const anyHead = guards.map((g) => new RegExp(g.head.source, 'm'));
+  let ranges: [number, number][] = [];
+  const add = (from: number, to: number) => { ranges.push([from, to]); };
+  const release = (upTo: number) => {
+    // upTo: absolute offset just after a newline, or the end of the text.
+    const text = held.slice(0, upTo - base);
+    ranges = merge(ranges);
+    const taint: [number, number][] = [];
+    for (const [a, b] of ranges) if (b > base && a < upTo) taint.push([Math.max(a, base) - base, Math.min(b, upTo) - base]);
+    held = ownString(held.slice(upTo - base));
+    base = upTo;
+    ranges = ranges.filter(([, b]) => b > base);
+    if (text !== '') onText(text, taint);
+  };
+  return {
+    write(text) {
+      if (text === '') return;
+      const from = scanned - base;
+      held += text;
+      const fresh = held.slice(from);
+      guards.forEach((guard, i) => { lastHead[i] = scan(guard, anyHead[i]!, fresh, scanned, lastHead[i]!, add); });
+      scanned = base + held.length;
+      // Lines that start more than maxRecord before the end can no longer be tainted by what follows.
+      const limit = held.length - hold;
+      if (limit <= 0) return;
+      const cut = held.lastIndexOf('\n', limit - 1);
+      if (cut >= 0) release(base + cut + 1);
+    },
+    end() {
+      release(base + held.length);
+    },
+  };
+}
+
+function merge(ranges: [number, number][]): [number, number][] {
+  const sorted = ranges.sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+    else out.push(r);
+  }
+  return out;
+}
