@@ -89,7 +89,8 @@ function plainCursor(fd: number, id: FileId, end: number, now: number): FileCurs
 // before a failed read are counted and the cursor stops after them, so the next run goes on from
 // there: nothing is counted twice, and nothing is skipped while the disk fails.
 function readNotes(path: string, out: ReadOutcome): Note[] {
-  const notes: Note[] = out.longLines > 0 ? [{ level: 'info', text: `${path}: skipped ${out.longLines} line(s) longer than 1 MiB` }] : [];
+  const notes: Note[] = out.longLines > 0 ? [{ level: 'info', text: `${path}: skipped ${out.longLines} line(s) longer than 64 KiB (never matched)` }] : [];
+  if (out.inLongLine) notes.push({ level: 'info', text: `${path}: ends inside a line longer than 64 KiB that has no newline yet; it is skipped up to its newline, and reading goes on after it` });
   if (out.failure) {
     notes.push({ level: 'warning', text: `${path}: read error at byte ${out.failure.at} (${out.failure.reason}); the lines before byte ${out.endOffset} are counted, the rest is read again next run; check the disk (dmesg)` });
   }

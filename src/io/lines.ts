@@ -1,6 +1,8 @@
 export const CHUNK_BYTES = 1 << 20;
-// A line longer than this is skipped rather than held in memory (it still advances the offset).
-export const MAX_LINE_BYTES = 1 << 20;
+// A line longer than this is skipped whole, never matched (it still advances the offset): the
+// daemons cut client text far below it (nginx at 2 KiB, syslog at 8 KiB, journald at 48 KiB), so
+// only a hostile or broken writer makes one, and no pattern ever runs over more than this.
+export const MAX_LINE_BYTES = 1 << 16;
 
 /**
  * Asked before a chunk of complete lines is decoded, with their bytes: true skips the chunk (its
@@ -19,16 +21,22 @@ export type LineAssembler = {
   readonly consumed: () => number;
   readonly lines: () => number;
   readonly longLines: () => number;
+  /** The bytes end inside a line longer than MAX_LINE_BYTES: they are consumed all the same. */
+  readonly inLongLine: () => boolean;
 };
 
 // Turns a byte stream into UTF-8 text of complete lines only (a chunk always ends at a newline,
 // so no character is split; invalid bytes become U+FFFD). The unfinished tail moves to the front
 // of one reusable buffer and the next bytes land behind it, so nothing is concatenated. A partial
-// last line is never handed over: `consumed` stops just past the last newline.
-export function createLineAssembler(onText: (text: string) => void, skip?: SkipCheck): LineAssembler {
+// last line is never handed over: `consumed` stops just past the last newline, except inside an
+// over-long line, whose bytes are consumed as they come (a 2 GiB line without a newline is read
+// once, not on every run). `midLine`: the bytes start inside a line (the rest of an over-long line
+// whose start an earlier run skipped): everything up to the first newline is skipped too.
+export function createLineAssembler(onText: (text: string) => void, skip?: SkipCheck, midLine = false): LineAssembler {
   const buf = Buffer.allocUnsafe(CHUNK_BYTES + MAX_LINE_BYTES);
   let filled = 0;
-  let skipping = false;
+  let skipping = midLine;
+  let resumed = midLine;
   let received = 0;
   let consumed = 0;
   let lines = 0;
@@ -40,22 +48,36 @@ export function createLineAssembler(onText: (text: string) => void, skip?: SkipC
     const lastNl = n > 0 ? buf.lastIndexOf(10, total - 1) : -1;
     if (lastNl < 0) {
       filled = total;
-      if (filled > MAX_LINE_BYTES) { filled = 0; skipping = true; }
+      if (skipping || filled > MAX_LINE_BYTES) startSkipping();
       return;
     }
     let from = 0;
     if (skipping) {
       from = buf.indexOf(10) + 1;
       skipping = false;
-      longLines++;
+      if (!resumed) longLines++;
+      resumed = false;
       lines++;
     }
-    lines += countNewlines(buf, from, lastNl + 1);
-    if (lastNl + 1 > from && !skip?.(buf, from, lastNl + 1)) onText(buf.toString('utf8', from, lastNl + 1));
+    const counted = countLines(buf, from, lastNl + 1);
+    lines += counted.lines;
+    longLines += counted.long.length;
+    // The text between over-long lines, each piece handed over on its own (most chunks: one piece).
+    let at = from;
+    for (const [a, b] of [...counted.long, [lastNl + 1, lastNl + 1] as const]) {
+      if (a > at && !skip?.(buf, at, a)) onText(buf.toString('utf8', at, a));
+      at = b;
+    }
     filled = total - lastNl - 1;
     consumed = received - filled;
-    if (filled > MAX_LINE_BYTES) { filled = 0; skipping = true; }
+    if (filled > MAX_LINE_BYTES) startSkipping();
     else if (filled > 0) buf.copy(buf, 0, lastNl + 1, total);
+  };
+  // The line so far is dropped and its bytes consumed; the rest goes up to its newline.
+  const startSkipping = () => {
+    filled = 0;
+    skipping = true;
+    consumed = received;
   };
 
   return {
@@ -72,11 +94,20 @@ export function createLineAssembler(onText: (text: string) => void, skip?: SkipC
     consumed: () => consumed,
     lines: () => lines,
     longLines: () => longLines,
+    inLongLine: () => skipping,
   };
 }
 
-function countNewlines(buf: Buffer, from: number, to: number): number {
-  let count = 0;
-  for (let i = buf.indexOf(10, from); i >= 0 && i < to; i = buf.indexOf(10, i + 1)) count++;
-  return count;
+// The newlines in [from, to), and the lines longer than MAX_LINE_BYTES among them ([start, end
+// past their newline)), which are never handed over.
+function countLines(buf: Buffer, from: number, to: number): { lines: number; long: [number, number][] } {
+  let lines = 0;
+  const long: [number, number][] = [];
+  let start = from;
+  for (let i = buf.indexOf(10, from); i >= 0 && i < to; i = buf.indexOf(10, i + 1)) {
+    lines++;
+    if (i - start > MAX_LINE_BYTES) long.push([start, i + 1]);
+    start = i + 1;
+  }
+  return { lines, long };
 }

@@ -1,6 +1,6 @@
 import { closeSync } from 'node:fs';
 import { inflateFile, isGzip } from './gunzip.js';
-import { createLineAssembler, type SkipCheck } from './lines.js';
+import { createLineAssembler, type LineAssembler, type SkipCheck } from './lines.js';
 import { openLog, readCompleteLines } from './reader.js';
 
 export type LogTextOutcome = {
@@ -8,6 +8,8 @@ export type LogTextOutcome = {
   readonly bytes: number;
   readonly lines: number;
   readonly longLines: number;
+  /** The text ends inside a line longer than MAX_LINE_BYTES; its bytes so far are consumed. */
+  readonly inLongLine?: boolean;
   /** False when a .gz ended early or is damaged: what was complete was handed over. */
   readonly complete: boolean;
   readonly gzip: boolean;
@@ -29,20 +31,24 @@ export async function readLogText(path: string, onText: (text: string) => void, 
     if (!isGzip(fd)) {
       const out = readCompleteLines(fd, Math.min(from, id.size), id.size, onText, opts.skip);
       const failed = out.failure ? { complete: false, readError: true, note: `read error at byte ${out.failure.at} (${out.failure.reason})` } : { complete: true };
-      return { bytes: out.endOffset, lines: out.lines, longLines: out.longLines, gzip: false, ...failed };
+      return { bytes: out.endOffset, lines: out.lines, longLines: out.longLines, gzip: false, ...(out.inLongLine ? { inLongLine: true } : {}), ...failed };
     }
     let skip = from;
-    const lines = createLineAssembler(onText, opts.skip);
+    let lines: LineAssembler | undefined = from === 0 ? createLineAssembler(onText, opts.skip) : undefined;
+    let before = 10; // the byte before `from`: not a newline when an earlier run stopped inside an over-long line
     const outcome = await inflateFile(fd, path, (bytes) => {
-      if (skip >= bytes.length) { skip -= bytes.length; return; }
+      if (skip >= bytes.length) { skip -= bytes.length; if (bytes.length > 0) before = bytes[bytes.length - 1]!; return; }
+      if (skip > 0) before = bytes[skip - 1]!;
+      lines ??= createLineAssembler(onText, opts.skip, before !== 10);
       lines.write(skip > 0 ? bytes.subarray(skip) : bytes);
       skip = 0;
     });
     return {
       // A read that failed before reaching `from` has handed over nothing: the cursor stays.
-      bytes: skip > 0 && !outcome.complete ? from : from - skip + lines.consumed(),
-      lines: lines.lines(),
-      longLines: lines.longLines(),
+      bytes: skip > 0 && !outcome.complete ? from : from - skip + (lines?.consumed() ?? 0),
+      lines: lines?.lines() ?? 0,
+      longLines: lines?.longLines() ?? 0,
+      ...(lines?.inLongLine() ? { inLongLine: true } : {}),
       complete: outcome.complete,
       gzip: true,
       engine: outcome.engine,

@@ -10,6 +10,8 @@ export type ReadOutcome = {
   readonly endOffset: number;
   readonly lines: number;
   readonly longLines: number;
+  /** The text ends inside a line longer than MAX_LINE_BYTES; its bytes so far are consumed. */
+  readonly inLongLine?: boolean;
   /** A read that failed part-way (EIO from a bad disk): what came before it was handed over. */
   readonly failure?: ReadFailure;
 };
@@ -37,7 +39,7 @@ export function openLog(path: string): { fd: number; id: FileId } {
 // fails (EIO) ends it too, with the lines before it handed over and the failure returned, so the
 // caller can go on from there instead of reading those lines again.
 export function readCompleteLines(fd: number, offset: number, size: number, onText: (text: string) => void, skip?: SkipCheck): ReadOutcome {
-  const lines = createLineAssembler(onText, skip);
+  const lines = createLineAssembler(onText, skip, startsMidLine(fd, offset));
   let failure: ReadFailure | undefined;
   for (let pos = offset; pos < size; ) {
     const { buf, at } = lines.target();
@@ -52,6 +54,17 @@ export function readCompleteLines(fd: number, offset: number, size: number, onTe
     pos += n;
     lines.commit(n);
   }
-  const out = { endOffset: offset + lines.consumed(), lines: lines.lines(), longLines: lines.longLines() };
+  const out = { endOffset: offset + lines.consumed(), lines: lines.lines(), longLines: lines.longLines(), ...(lines.inLongLine() ? { inLongLine: true } : {}) };
   return failure ? { ...out, failure } : out;
+}
+
+// A saved offset always follows a newline, unless an earlier run stopped inside an over-long line.
+function startsMidLine(fd: number, offset: number): boolean {
+  if (offset === 0) return false;
+  const one = Buffer.alloc(1);
+  try {
+    return readSync(fd, one, 0, 1, offset - 1) === 1 && one[0] !== 10;
+  } catch {
+    return false;
+  }
 }

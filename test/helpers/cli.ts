@@ -53,6 +53,7 @@ export type ScanJson = {
   unbans: { ip: string; jail: string; reason: string }[];
   activeBans: number;
   commands: string[][];
+  notes: { level: string; text: string }[];
 };
 
 // Root-only tests skip with a reason on a developer's machine and fail under CI, where they must run.
