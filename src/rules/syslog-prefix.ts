@@ -33,7 +33,9 @@ const HOST = '(?:<(?:[a-z0-9]+\\.[a-z]+|\\d{1,2}\\.\\d)> )?(?:[^\\s\\[]+ )?(?:[a
 const SD = '(?:-|(?:\\[(?:[^\\]\\\\"]|\\\\.|"(?:[^"\\\\]|\\\\.)*")*\\])+)';
 
 // `[pid]:` (RFC 3164), ` pid MSGID SD` (RFC 5424), `:` or ` - MSGID SD` (no pid).
-const PROCESS_TAIL = `(?:[\\[ ](?<key>\\d+)(?:(?<=\\[\\d+)\\]:?|(?<= \\d+) \\S+ ${SD})|:| - \\S+ ${SD}) \\uFEFF?(?:\\[ID \\d+ [a-z0-9]+\\.[a-z]+\\] )?`;
+// Which form it is, is told before the pid by a lookahead, not after it by a lookbehind over the
+// digits: a client cannot make this part cost more than one pass (a pid of 60,000 digits).
+const PROCESS_TAIL = `(?:(?:\\[(?=\\d+\\])| (?=\\d+ ))(?<key>\\d+)(?:\\]:?| \\S+ ${SD})|:| - \\S+ ${SD}) \\uFEFF?(?:\\[ID \\d+ [a-z0-9]+\\.[a-z]+\\] )?`;
 
 /** Start of a syslog/journald line up to the program name. */
 export const SYSLOG_HEAD = `^${SYSLOG_STAMP}${HOST}`;

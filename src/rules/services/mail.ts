@@ -20,12 +20,14 @@ const HTTP_REQUEST = '(?:GET|POST|HEAD|PUT|CONNECT|OPTIONS|DELETE) \\S+ HTTP/\\d
 const DOVECOT_PROCESS = '(?:(?:dovecot|dovecot-auth)(?:\\[\\d+\\])?: ){0,2}';
 const LOGIN = '(?:imap|pop3|submission|managesieve|lmtp|sieve)-login: (?:Info: )?';
 // The local address is left out when Dovecot does not know it (some proxies, cPanel's builds).
-const LOGIN_TAIL = 'rip=<HOST>(?:, lip=[0-9A-Fa-f.:]+)?(?:, [^,]*)*?(?:, session=<(?<key>[^>]*)>)?$';
+const LOGIN_TAIL = 'rip=<HOST>(?:, lip=[0-9A-Fa-f.:]+)?(?:, [^,]*)*?(?:, session=<(?<key>[^>,]*)>)?$';
 // The reason, then what auth_verbose_passwords adds (docker-mailserver sets it): "(given
 // password: P)" or "(SHA1 of given password: HEX)", and " - trying the next passdb". Nothing
 // after the address may hold a comma, so a user name imitating ",ADDR): reason" is followed by
 // the real ",ADDR" and cannot match at the forged one.
-const AUTH_RESULT = '(?:unknown user|Password mismatch|invalid credentials|pam_authenticate\\(\\) failed: [^,]*?) ?(?:\\([^,]*\\))?(?: - trying the next (?:passdb|userdb))?$';
+// PAM's reason runs to the end of the line on its own: a lazy reason before an optional "(...)"
+// tried every split of a long comma-free reason (quadratic).
+const AUTH_RESULT = '(?:(?:unknown user|Password mismatch|invalid credentials) ?(?:\\([^,]*\\))?(?: - trying the next (?:passdb|userdb))?|pam_authenticate\\(\\) failed: [^,]*)$';
 // The user name in "passdb(USER,ADDR...): " (2.4: "auth-worker(USER,ADDR)<pid>"): it never
 // spans "given password: ", so a password imitating the field after it is never read as it, nor
 // Dovecot's refusal of a name it will not look up, which echoes that name at the end of the line
@@ -91,11 +93,11 @@ export const MAIL_RULES: readonly RuleSpec[] = [
       `${LOGIN}(?:Aborted login|Disconnected|Login aborted|Client has quit the connection|Remote closed connection)(?:: .*?)? \\((?:auth failed, \\d+ attempts(?: in \\d+ secs)?|tried to use (?:disabled|disallowed) \\S+ auth|proxy dest auth failed)\\)(?: \\(\\w+\\))?: (?:user=(?:<.*>|[^<>\\s,]+), )?(?:method=\\S+, )?${LOGIN_TAIL}`,
       // 1: the auth process's reason (auth_verbose), 2.2/2.3: passdb(user,addr[,master][,<session>]),
       // the session field possibly empty; 2.3.19+ names the worker connection first
-      `auth(?:-worker)?(?:\\([\\w-]+\\))?: (?:Info: )?(?:conn unix:auth-worker \\([^)]*\\): auth-worker<\\d+>: )?[\\w-]+\\(${AUTH_USER},<HOST>(?:,master)?(?:,<(?<key>[^>]*)>|,)?\\): ${AUTH_RESULT}`,
+      `auth(?:-worker)?(?:\\([\\w-]+\\))?: (?:Info: )?(?:conn unix:auth-worker \\([^)]*\\): auth-worker<\\d+>: )?[\\w-]+\\(${AUTH_USER},<HOST>(?:,master)?(?:,<(?<key>[^>,]*)>|,)?\\): ${AUTH_RESULT}`,
       // 2: the same in 2.4: auth-worker(user,addr)<pid><session>: request [n]: passdb: reason;
       // the auth process writes neither pid nor request, and later 2.4 add the SASL mechanism
       // and ",master" (a master user login) after the address
-      `auth(?:-worker)?\\(${AUTH_USER},<HOST>(?:,sasl:[\\w-]+)?(?:,master)?\\)(?:<\\d+>)?(?:<(?<key>[^>]*)>)?: (?:request \\[\\d+\\]: )?(?:Info: )?[\\w-]+: ${AUTH_RESULT}`,
+      `auth(?:-worker)?\\(${AUTH_USER},<HOST>(?:,sasl:[\\w-]+)?(?:,master)?\\)(?:<\\d+>)?(?:<(?<key>[^>,]*)>)?: (?:request \\[\\d+\\]: )?(?:Info: )?[\\w-]+: ${AUTH_RESULT}`,
       // 3: PAM's line (passdb pam; pam_sss where SSSD/FreeIPA authenticates); it carries no session
       // id. The PAM service is "dovecot" unless passdb args name another ("%s": imap, pop3, smtp),
       // and then Dovecot's own tty=dovecot says who asked

@@ -22,7 +22,7 @@ export const MYSQL_RULES: readonly RuleSpec[] = [
     name: 'mysqld-auth',
     description: "MySQL/MariaDB error log: Access denied for user 'x'@'host'",
     prefilter: ['Access denied for user '],
-    prefix: `^(?:${HEAD}\\s*\\[(?:Warning|Note)\\] (?:\\[MY-\\d+\\] \\[Server\\] )?|${SYSLOG_BARE})`,
+    prefix: `^(?:${HEAD} ?\\[(?:Warning|Note)\\] (?:\\[MY-\\d+\\] \\[Server\\] )?|${SYSLOG_BARE})`,
     // The server writes '%-.48s'@'%-.64s' without escaping the user name, so only the last
     // quoted host before the end of the line is the client's.
     failregex: [`Access denied for user '.*'@'<HOST>'(?: \\(using password: (?:YES|NO)\\))?$`],

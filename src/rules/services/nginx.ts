@@ -25,7 +25,10 @@ export const NGINX_RULES: readonly RuleSpec[] = [
     failregex: [
       // nginx's own messages, the "...: <realm>" forms of auth modules built on them, and
       // ngx_http_auth_pam_module's "PAM: user '%s' - not authenticated: %s".
-      String.raw`${NGINX_ONE_CLIENT}(?:user ".*":? (?:password mismatch(?:: .*?)?|(?:was )?not found(?::| in) .*?)|client used invalid token: .*?|PAM: user '.*' - not authenticated: .*?), client: <HOST>, `,
+      // The line holds ", client: " once (NGINX_ONE_CLIENT), so everything before it is read in one
+      // pass: a lookahead finds the failure words, then the text runs up to that one client field
+      // (two unbounded parts in a row were quadratic on a user name full of the words).
+      String.raw`${NGINX_ONE_CLIENT}(?=(?:user "|PAM: user ')(?:(?!, client: ).)*(?:":? (?:password mismatch|(?:was )?not found(?::| in) )|' - not authenticated: )|client used invalid token: )(?:(?!, client: ).)*, client: <HOST>, `,
     ],
     ignoreregex: [],
     logpath: ERROR_LOG,

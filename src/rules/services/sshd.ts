@@ -76,7 +76,7 @@ export const SSHD_RULES: readonly RuleSpec[] = [
       // probe every few seconds would ban them (fail2ban counts these only in its ddos mode).
       // 17: a host key refused; the client's user and host names follow the address, so the
       // address is read only when it is the line's one " from ... port ... ssh"
-      `Failed hostbased for (?:(?! from \\S+ port \\d+ ssh).)*? from <HOST> port \\d+ ssh\\d?: (?!.* from \\S+ port \\d+ ssh)[A-Z0-9-]+ \\S+, client user ".*", client host ".*"$`,
+      `Failed hostbased for (?:(?! from \\S+ port \\d+ ssh).)*? from <HOST> port \\d+ ssh\\d?: (?!.* from \\S+ port \\d+ ssh)[A-Z0-9-]+ \\S+, client user "(?=.*", client host ").*"$`,
       // 18: LoginGraceTime ran out (the session's own pid; OpenSSH 9.8+ logs it in the listener with the session pid)
       `(?:fatal: )?Timeout before authentication for <HOST> port \\d+$`,
       `Timeout before authentication for connection from <HOST> to [0-9A-Fa-f.:]+, pid = (?<key>\\d+)$`,
