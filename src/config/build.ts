@@ -1,6 +1,6 @@
 import { parse, TomlError } from 'smol-toml';
 import { resolveDatePatterns, type DatePatternName } from '../core/timestamp.js';
-import { parseDuration } from '../core/duration.js';
+import { parseDurationSetting } from '../core/duration.js';
 import { compileIpMatcher } from '../core/ip.js';
 import { nftHookFor } from '../core/nft-plan.js';
 import { parsePorts, PROTOCOLS, type PortRange, type Protocol } from '../core/ports.js';
@@ -59,7 +59,7 @@ function strings(t: Table, key: string, name: string, fallback: readonly string[
 
 function duration(t: Table, key: string, name: string, fallback: number | null): number | null {
   if (t[key] === undefined) return fallback;
-  const r = parseDuration(t[key]);
+  const r = parseDurationSetting(key, t[key]);
   if (!r.ok) throw new Invalid(name, key, `${key}: ${r.error}`);
   return r.value;
 }

@@ -1,3 +1,4 @@
+import { HARD_MAX_BANTIME } from './escalation.js';
 import { err, ok, type Result } from './result.js';
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
@@ -18,4 +19,23 @@ export function parseDuration(value: unknown): Result<number | null> {
   let seconds = 0;
   for (const part of parts) seconds += Number(part.slice(0, -1)) * (UNIT_SECONDS[part.slice(-1)] ?? 0);
   return seconds > 0 ? ok(seconds) : err(`"${value}" must be longer than zero`);
+}
+
+/** The longest findtime: a window of more than a year would keep every failure ever seen. */
+export const MAX_FINDTIME = 365 * 86400;
+
+// The upper bound of each duration setting: a longer ban is "permanent", and every time logban
+// computes from them (an expiry, a window's start) stays a date a report can print.
+export const DURATION_LIMITS: Readonly<Record<string, { readonly seconds: number; readonly text: string }>> = {
+  findtime: { seconds: MAX_FINDTIME, text: '365d (one year)' },
+  bantime: { seconds: HARD_MAX_BANTIME, text: '3650d (ten years); use "permanent" for a ban that never ends' },
+  maxbantime: { seconds: HARD_MAX_BANTIME, text: '3650d (ten years)' },
+};
+
+// A config duration with its setting's upper bound applied.
+export function parseDurationSetting(key: string, value: unknown): Result<number | null> {
+  const r = parseDuration(value);
+  const limit = DURATION_LIMITS[key];
+  if (!r.ok || r.value === null || limit === undefined || r.value <= limit.seconds) return r;
+  return err(`${JSON.stringify(value)} is longer than the maximum of ${limit.text}`);
 }

@@ -1,4 +1,4 @@
-import type { BanHistory } from './escalation.js';
+import { HARD_MAX_BANTIME, type BanHistory } from './escalation.js';
 import type { AttemptInput, OpenSlot } from './attempts.js';
 import type { Folded } from './window.js';
 import { canonicalIp } from './ip.js';
@@ -128,7 +128,15 @@ export function parseState(text: string): Result<State, StateProblem> {
   if (data['bootId'] !== undefined && typeof data['bootId'] !== 'string') return err({ message: '"bootId" is damaged' });
   if (data['history'] !== undefined && !checkHistory(data['history'])) return err({ message: '"history" is damaged' });
   if (!optional(data['whois'], isWhoisCache)) return err({ message: '"whois" is damaged' });
-  return ok(data as State);
+  return ok(clampBans(data as State));
+}
+
+// Older versions accepted any bantime, and saved bans that end after the year 275760, which no
+// date can hold: such a ban is read as the longest ban logban gives now (ten years from its start).
+function clampBans(state: State): State {
+  const tooLong = (b: Ban) => b.expiresAt !== null && b.expiresAt - b.bannedAt > HARD_MAX_BANTIME;
+  if (!state.bans.some(tooLong)) return state;
+  return { ...state, bans: state.bans.map((b) => (tooLong(b) ? { ...b, expiresAt: b.bannedAt + HARD_MAX_BANTIME } : b)) };
 }
 
 // The state file's text: JSON, one space per level (a person can read and diff it).

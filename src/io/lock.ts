@@ -1,5 +1,8 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { lstatSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { createExclusive, describeWriteError, readNoFollow, writeAll } from './safe-file.js';
+import { checkStateDir } from './state-dir.js';
+import { StateError } from './state-error.js';
 
 export class LockHeld extends Error {}
 
@@ -18,32 +21,41 @@ function isHolderAlive(text: string): boolean {
   return Number.isInteger(n) && n > 0 && startTime(n) !== null && startTime(n) === started;
 }
 
+// What the lock holds; '' for anything that is not a regular file (never followed or waited on).
+function holderOf(path: string): string | null {
+  try {
+    return lstatSync(path).isFile() ? readNoFollow(path) : '';
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? null : '';
+  }
+}
+
 // One run at a time per state dir. The lock file holds pid and process start time, so a lock left
-// by a killed run (or a reused pid) is recognised as stale and taken over.
+// by a killed run (or a reused pid) is recognised as stale and taken over. It is created new
+// (O_EXCL, O_NOFOLLOW): a link planted in its place is removed, never written through.
 export function acquireLock(dir: string): () => void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  checkStateDir(dir, true);
   const path = join(dir, 'lock');
   const me = `${process.pid} ${startTime(process.pid) ?? ''}\n`;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(path, 'wx', 0o600);
-      writeSync(fd, me);
-      closeSync(fd);
+      createExclusive(path, (fd) => writeAll(fd, me));
       return () => {
-        try {
-          if (readFileSync(path, 'utf8') === me) unlinkSync(path);
-        } catch {
-          /* already gone */
+        if (holderOf(path) === me) {
+          try {
+            unlinkSync(path);
+          } catch {
+            /* already gone */
+          }
         }
       };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      let holder = '';
-      try {
-        holder = readFileSync(path, 'utf8');
-      } catch {
-        continue;
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+        const { reason, fix } = describeWriteError(e);
+        throw new StateError(`${path}: cannot create the lock (${reason}); ${fix}; this run did nothing`, { cause: e });
       }
+      const holder = holderOf(path);
+      if (holder === null) continue;
       if (isHolderAlive(holder)) throw new LockHeld(`${path}: another logban run (pid ${holder.split(' ')[0]}) is still working; this run did nothing`);
       try {
         unlinkSync(path);

@@ -49,6 +49,11 @@ rules = ["sshd"]
     ['[defaults]\nfindtime = "permanent"\n', 2, 'findtime cannot be permanent'],
     ['[firewall]\nchains = ["IN PUT"]\n', 2, 'not a chain name'],
     ['oops = 1\n', 1, 'unknown setting "oops"'],
+    ['[defaults]\nmaxretry = 3\nbantime = "99999999999w"\n', 3, 'bantime: "99999999999w" is longer than the maximum of 3650d'],
+    ['[defaults]\nbantime_factor = 2\nmaxbantime = "20y"\n', 3, 'maxbantime: "20y" is not a duration'],
+    ['[defaults]\nbantime_factor = 2\nmaxbantime = "1000w"\n', 3, 'maxbantime: "1000w" is longer than the maximum'],
+    ['[jails.x]\nlogpath=["/a"]\nrules=["sshd"]\nfindtime = "400d"\n', 4, 'findtime: "400d" is longer than the maximum of 365d'],
+    ['[jails.x]\nlogpath=["/a"]\nrules=["sshd"]\nbantime = 1e12\n', 4, 'bantime: 1000000000000 is longer'],
   ])('%j is refused at line %i', (text, line, message) => {
     const r = buildConfig(text, '/etc/logban/logban.toml', () => false);
     expect(r.ok).toBe(false);

@@ -15,6 +15,8 @@ describe('ban escalation', () => {
     [H, 2, 5 * H, 3, 5 * H],
     [H, 1.5, null, 2, 2.25 * H],
     [H, 3, null, 500, HARD_MAX_BANTIME],
+    [HARD_MAX_BANTIME, 1e308, HARD_MAX_BANTIME, 3, HARD_MAX_BANTIME],
+    [H, Number.MAX_VALUE, null, 1, HARD_MAX_BANTIME],
     [null, 2, null, 3, null],
   ] as const)('bantime %s × factor %s (max %s) after %i bans lasts %s', (bantime, factor, max, prior, expected) => {
     expect(banDuration({ bantime, ...(factor !== undefined ? { bantimeFactor: factor } : {}), ...(max !== undefined ? { maxbantime: max } : {}) }, prior)).toBe(expected);

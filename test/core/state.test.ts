@@ -33,4 +33,14 @@ describe('state file', () => {
     expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(1.1 * 2 ** 20);
     expect(serializeState(EMPTY_STATE)).toBe(`${JSON.stringify(EMPTY_STATE, null, 1)}\n`);
   });
+
+  it('a ban saved longer than ten years (older versions took any bantime) is read as ten years', () => {
+    const tenYears = 10 * 365 * 86400;
+    const long = { ...ban('203.0.113.1'), bannedAt: 1_800_000_000, expiresAt: 60480001794649200 };
+    const fine = { ...ban('203.0.113.2'), bannedAt: 1_800_000_000, expiresAt: 1_800_000_000 + tenYears };
+    const r = parseState(JSON.stringify({ ...EMPTY_STATE, bans: [long, fine, ban('203.0.113.3')] }));
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.bans.map((b) => b.expiresAt)).toEqual([1_800_000_000 + tenYears, 1_800_000_000 + tenYears, null]);
+    expect(new Date(r.value.bans[0]!.expiresAt! * 1000).toISOString()).toMatch(/^2037-/);
+  });
 });
