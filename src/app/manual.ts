@@ -1,11 +1,12 @@
 import { MANUAL_JAIL } from '../core/firewall-model.js';
-import { canonicalIp, compileIpMatcher } from '../core/ip.js';
+import { canonicalIp } from '../core/ip.js';
 import { addManualBan, removeManualBan } from '../core/manual.js';
 import type { Ban } from '../core/state.js';
 import type { Argv } from '../core/firewall-model.js';
 import type { Config, Jail } from '../config/types.js';
 import type { Firewall } from '../io/firewall/types.js';
 import type { StateStore } from '../io/state-store.js';
+import { banGuardOf } from './ban-guard.js';
 import { UsageError } from './errors.js';
 
 /** What ban and unban need: the same config, state, firewall and host addresses as a scan. */
@@ -29,13 +30,12 @@ function jailOf(config: Config, name: string | undefined): Jail | null {
   return jail;
 }
 
-// The ignore lists that protect `ip` from a ban in `jail`; the manual jail blocks every port, so any jail's list counts.
-function refuseIgnored(config: Config, host: readonly string[], ip: string, jail: Jail | null): void {
-  if (host.includes(ip)) throw new UsageError(`${ip} is an address of this host: logban never bans it`);
-  for (const j of jail ? [jail] : config.jails) {
-    const m = compileIpMatcher(j.ignoreip);
-    if (m.ok && m.value(ip)) throw new UsageError(`${ip} is in ignoreip of jail ${j.name}: logban never bans it (edit ignoreip to change that)`);
-  }
+// A ban by hand passes the checks of every ban (ban-guard); the manual jail blocks every port, so any jail's ignoreip counts.
+function refuseBan(config: Config, host: readonly string[], ip: string, jail: Jail | null): void {
+  const refused = banGuardOf(config, host)(ip, jail?.name ?? MANUAL_JAIL);
+  if (refused === null) return;
+  const hint = refused.includes(' is in ignoreip of jail ') ? ' (edit ignoreip to change that)' : '';
+  throw new UsageError(`${refused}: logban never bans it${hint}`);
 }
 
 async function commit(deps: ManualDeps, before: readonly Ban[], after: readonly Ban[], now: number, save: () => void): Promise<readonly Argv[]> {
@@ -49,7 +49,7 @@ async function commit(deps: ManualDeps, before: readonly Ban[], after: readonly 
 export async function runBan(text: string, jailName: string | undefined, now: number, deps: ManualDeps) {
   const ip = ipOf(text);
   const jail = jailOf(deps.config, jailName);
-  refuseIgnored(deps.config, deps.hostAddresses, ip, jail);
+  refuseBan(deps.config, deps.hostAddresses, ip, jail);
   const state = deps.store.load();
   const r = addManualBan(state, ip, jail, now);
   const commands = await commit(deps, state.bans, r.state.bans, now, () => { if (!r.already) deps.store.save(r.state); });

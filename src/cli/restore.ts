@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../app/load-config.js';
 import { runRestore } from '../app/restore.js';
 import { createFirewall } from '../io/firewall/select.js';
+import { hostAddresses } from '../io/host.js';
 import { acquireLock } from '../io/lock.js';
 import { createStateStore } from '../io/state-store.js';
 import { clockOf, stateDirOf, withCommon, writeOut, type CommonOptions } from './common.js';
@@ -13,9 +14,12 @@ async function restore(flags: CommonOptions): Promise<void> {
   const dir = stateDirOf(flags);
   const release = acquireLock(dir);
   try {
-    const r = await runRestore(now, { store: createStateStore(dir), firewall: createFirewall(config, { dryRun: false, now }) });
-    if (flags.json) writeOut(`${JSON.stringify(r, null, 2)}\n`);
-    else if (r.commands.length > 0) writeOut(`logban: restored ${r.activeBans} ban(s)\n${r.commands.map((c) => `  ${c.join(' ')}`).join('\n')}\n`);
+    const firewall = createFirewall(config, { dryRun: false, now });
+    const r = await runRestore(now, { config, store: createStateStore(dir), firewall, hostAddresses: hostAddresses() });
+    if (flags.json) { writeOut(`${JSON.stringify(r, null, 2)}\n`); return; }
+    const out = r.unbans.map((u) => `logban: dropped the saved ban of ${u.ip} in jail ${u.jail} (${u.reason})`);
+    if (r.commands.length > 0) out.push(`logban: restored ${r.activeBans} ban(s)`, ...r.commands.map((c) => `  ${c.join(' ')}`));
+    if (out.length > 0) writeOut(`${out.join('\n')}\n`);
   } finally {
     release();
   }
