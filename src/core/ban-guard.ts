@@ -6,9 +6,9 @@ import { err, ok, type Result } from './result.js';
 /** Why `ip` may not be banned in `jail` ("192.0.2.1 is an address of this host"), or null when it may. */
 export type BanGuard = (ip: string, jail: string) => string | null;
 
-// The checks every ban passes before it reaches the firewall, new or saved or by hand: the host's
-// own addresses, the addresses that are never a client (loopback, unspecified, broadcast,
-// multicast, link-local), then the jail's ignoreip. The manual jail blocks every port, so there
+// The checks every ban passes before it reaches the firewall, new or saved or by hand: the
+// addresses that are never a client (loopback, unspecified, broadcast, multicast, link-local),
+// the host's own addresses, then the jail's ignoreip. The manual jail blocks every port, so there
 // every jail's ignoreip counts.
 export function createBanGuard(jails: readonly { readonly name: string; readonly ignoreip: readonly string[] }[], host: readonly string[]): Result<BanGuard> {
   const own = new Set(host);
@@ -19,9 +19,9 @@ export function createBanGuard(jails: readonly { readonly name: string; readonly
     lists.push({ name: j.name, matches: m.value });
   }
   return ok((ip, jail) => {
-    if (own.has(ip)) return `${ip} is an address of this host`;
     const kind = specialKind(ip);
     if (kind !== null) return describeSpecial(ip, kind);
+    if (own.has(ip)) return `${ip} is an address of this host`;
     for (const l of lists) {
       if ((jail === MANUAL_JAIL || l.name === jail) && l.matches(ip)) return `${ip} is in ignoreip of jail ${l.name}`;
     }
