@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rootOrSkip } from './helpers/cli.js';
 import { firewallConfig, NOW, restoreVictim, scanVictim, SSH_PORT, useVictim, WEB_PORT, type Backend, type Sandbox } from './helpers/victim.js';
-import { probe, saveAll } from './helpers/netns.js';
+import { cliIn, probe, saveAll } from './helpers/netns.js';
 
 // Saved bans that a new ban would not get (a state copied from another host, an ignoreip added
 // after the ban) never reach the real firewall through restore or scan.
@@ -49,6 +49,19 @@ describe.skipIf(gate.skip).each(['iptables', 'ipset', 'nftables'] as Backend[])(
     for (const ip of refused) expect(naming(after, ip), ip).toEqual([]);
     expect(savedIps(sb)).toEqual([attacker4]);
     expect(probe(victim, '127.0.0.1', WEB_PORT)).toBe('ok');
+  }, 60_000);
+
+  it('a ban by hand re-applies the firewall without the refused saved bans', () => {
+    const { victim, victim4, attacker4 } = v.pair();
+    const sb = v.sandbox(firewallConfig(backend));
+    writeState(sb, [saved(victim4, 'manual'), saved('127.0.0.1', 'sshd')]);
+    const r = cliIn(victim, sb, ['ban', attacker4, '--json'], NOW);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { unbans: { ip: string }[] }).unbans.map((u) => u.ip)).toEqual([victim4, '127.0.0.1']);
+    const rules = saveAll(victim);
+    expect(naming(rules, attacker4)).not.toEqual([]);
+    expect(naming(rules, `${victim4}/`).concat(naming(rules, ` ${victim4} `), naming(rules, '127.0.0.1'))).toEqual([]);
+    expect(savedIps(sb)).toEqual([attacker4]);
   }, 60_000);
 
   it('a ban in force is taken out of the firewall by the next scan once ignoreip covers it', () => {

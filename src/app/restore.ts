@@ -1,11 +1,11 @@
 import type { Argv } from '../core/firewall-model.js';
-import type { Unban } from '../core/decide.js';
+import { splitRefused, type RefusedBan } from '../core/ban-guard.js';
 import type { Config } from '../config/types.js';
 import type { Firewall } from '../io/firewall/types.js';
 import type { StateStore } from '../io/state-store.js';
 import { banGuardOf } from './ban-guard.js';
 
-export type RestoreResult = { readonly activeBans: number; readonly commands: readonly Argv[]; readonly unbans: readonly Unban[] };
+export type RestoreResult = { readonly activeBans: number; readonly commands: readonly Argv[]; readonly unbans: readonly RefusedBan[] };
 
 export type RestoreDeps = {
   readonly config: Config;
@@ -20,13 +20,7 @@ export type RestoreDeps = {
 // The do-nothing backend assumes an empty firewall, so it lists everything a restore would add.
 export async function runRestore(now: number, deps: RestoreDeps): Promise<RestoreResult> {
   const state = deps.store.load();
-  const refuse = banGuardOf(deps.config, deps.hostAddresses);
-  const unbans: Unban[] = [];
-  const kept = state.bans.filter((b) => {
-    const refused = refuse(b.ip, b.jail);
-    if (refused !== null) unbans.push({ ip: b.ip, jail: b.jail, reason: `refused: ${refused}` });
-    return refused === null;
-  });
+  const { kept, refused: unbans } = splitRefused(state.bans, banGuardOf(deps.config, deps.hostAddresses));
   const active = kept.filter((b) => b.expiresAt === null || b.expiresAt > now);
   const commands = await deps.firewall.apply(active, deps.firewall.reconciles ? active : []);
   if (unbans.length > 0) deps.store.save({ ...state, bans: kept });

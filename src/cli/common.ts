@@ -53,3 +53,8 @@ export function writeJson(value: unknown, indent?: number): void {
 export function writeErr(line: string): void {
   process.stderr.write(`${escapeOutput(line)}\n`);
 }
+
+// The text line for a saved ban a command took out because it fails the checks of every ban.
+export function droppedLine(u: { readonly ip: string; readonly jail: string; readonly reason: string }): string {
+  return `logban: dropped the saved ban of ${u.ip} in jail ${u.jail} (${u.reason})\n`;
+}

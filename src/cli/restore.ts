@@ -5,7 +5,7 @@ import { createFirewall } from '../io/firewall/select.js';
 import { hostAddresses } from '../io/host.js';
 import { acquireLock } from '../io/lock.js';
 import { createStateStore } from '../io/state-store.js';
-import { clockOf, stateDirOf, withCommon, writeJson, writeOut, type CommonOptions } from './common.js';
+import { clockOf, stateDirOf, withCommon, droppedLine, writeJson, writeOut, type CommonOptions } from './common.js';
 
 // After a reboot (or `iptables -F`), puts the saved bans back; running it again changes nothing.
 async function restore(flags: CommonOptions): Promise<void> {
@@ -17,7 +17,7 @@ async function restore(flags: CommonOptions): Promise<void> {
     const firewall = createFirewall(config, { dryRun: false, now });
     const r = await runRestore(now, { config, store: createStateStore(dir), firewall, hostAddresses: hostAddresses() });
     if (flags.json) { writeJson(r, 2); return; }
-    const out = r.unbans.map((u) => `logban: dropped the saved ban of ${u.ip} in jail ${u.jail} (${u.reason})`);
+    const out = r.unbans.map((u) => droppedLine(u).trimEnd());
     if (r.commands.length > 0) out.push(`logban: restored ${r.activeBans} ban(s)`, ...r.commands.map((c) => `  ${c.join(' ')}`));
     if (out.length > 0) writeOut(`${out.join('\n')}\n`);
   } finally {

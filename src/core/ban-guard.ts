@@ -2,6 +2,7 @@ import { describeSpecial, specialKind } from './address-class.js';
 import { MANUAL_JAIL } from './firewall-model.js';
 import { compileIpMatcher, type IpMatcher } from './ip.js';
 import { err, ok, type Result } from './result.js';
+import type { Ban } from './state.js';
 
 /** Why `ip` may not be banned in `jail` ("192.0.2.1 is an address of this host"), or null when it may. */
 export type BanGuard = (ip: string, jail: string) => string | null;
@@ -27,4 +28,19 @@ export function createBanGuard(jails: readonly { readonly name: string; readonly
     }
     return null;
   });
+}
+
+/** A saved ban lifted because it fails the checks, with the reason ("refused: ..."). */
+export type RefusedBan = { readonly ip: string; readonly jail: string; readonly reason: string };
+
+// Splits saved bans into those that pass the checks and those that must leave the firewall and the state.
+export function splitRefused(bans: readonly Ban[], refuse: BanGuard): { kept: Ban[]; refused: RefusedBan[] } {
+  const kept: Ban[] = [];
+  const refused: RefusedBan[] = [];
+  for (const b of bans) {
+    const why = refuse(b.ip, b.jail);
+    if (why === null) kept.push(b);
+    else refused.push({ ip: b.ip, jail: b.jail, reason: `refused: ${why}` });
+  }
+  return { kept, refused };
 }

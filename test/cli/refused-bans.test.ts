@@ -105,6 +105,35 @@ describe('saved bans that a new ban would not get', () => {
   });
 });
 
+describe('a manual ban or unban with such saved bans in the state', () => {
+  it.each([
+    ['ban', ['ban', '203.0.113.77']],
+    ['unban', ['unban', '203.0.113.9']],
+  ])('%s takes them out of the state, lists them in unbans, and no command names them', (_name, args) => {
+    const sb = sandboxWithState();
+    const r = runCli([...args, '--json', '--config', sb.config, '--state-dir', sb.stateDir, '--now', NOW]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { unbans: { ip: string }[]; commands: string[][] };
+    expect(out.unbans.filter((u) => u.ip !== '203.0.113.9')).toEqual(expectedUnbans);
+    // The do-nothing backend plans from the saved bans, so it takes the refused ones out (-D); none is added.
+    const adding = out.commands.filter((c) => !c.includes('-D'));
+    for (const [ip] of REFUSED) expect(inCommands(adding, ip), ip).toBe(false);
+    expect(inCommands(out.commands, '127.0.0.1')).toBe(true);
+    expect(savedIps(sb).filter((ip) => REFUSED.some(([r]) => r === ip))).toEqual([]);
+    expect(savedIps(sb)).toContain('2001:db8::9');
+  });
+
+  it('the text output names each dropped ban before the ban itself', () => {
+    const sb = sandboxWithState();
+    const r = runCli(['ban', '203.0.113.77', '--config', sb.config, '--state-dir', sb.stateDir, '--now', NOW]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(REFUSED.length + 1);
+    expect(lines[0]).toMatch(/^logban: dropped the saved ban of 127\.0\.0\.1 in jail manual \(refused: 127\.0\.0\.1 is a loopback address/);
+    expect(lines.at(-1)).toBe('logban: banned 203.0.113.77 in jail manual permanently (until logban unban)');
+  });
+});
+
 describe('logban ban refuses addresses that are never a client', () => {
   it.each([
     ['0.0.0.0', /0\.0\.0\.0 is an unspecified address/],
