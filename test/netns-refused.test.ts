@@ -29,7 +29,7 @@ describe.skipIf(gate.skip).each(['iptables', 'ipset', 'nftables'] as Backend[])(
     const refused = [victim4, '127.0.0.1', 'fe80::1', '169.254.169.254'];
     writeState(sb, [saved(attacker4, 'sshd'), ...refused.map((ip) => saved(ip, 'manual'))]);
 
-    const r = restoreVictim(victim, sb) as ReturnType<typeof restoreVictim> & { unbans: { ip: string; reason: string }[] };
+    const r = restoreVictim(victim, sb);
     expect(r.activeBans).toBe(1);
     expect(r.unbans.map((u) => u.ip)).toEqual(refused);
     expect(r.unbans[0]!.reason).toBe(`refused: ${victim4} is an address of this host`);
