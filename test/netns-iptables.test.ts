@@ -181,7 +181,7 @@ describe.skipIf(gate.skip)('iptables in network namespaces (' + gate.reason + ')
     expect(saveRules(ns, 4)).toEqual(before4);
     expect(saveRules(ns, 6)).toEqual(before6);
     const second = restore();
-    expect(JSON.parse(second.stdout)).toEqual({ activeBans: 2, commands: [] });
+    expect(JSON.parse(second.stdout)).toEqual({ activeBans: 2, commands: [], unbans: [] });
     expect(saveRules(ns, 4)).toEqual(before4);
     expect(saveRules(ns, 6)).toEqual(before6);
   }, 30_000);

@@ -86,7 +86,17 @@ describe.skipIf(gate.skip)(`unban forgets pending failures; refusals (${gate.rea
 
   it.each([
     ['an address of this host', ['ban', '192.0.2.1'], /192\.0\.2\.1 is an address of this host/],
-    ['an address in ignoreip', ['ban', '127.0.0.2'], /127\.0\.0\.2 is in ignoreip of jail sshd/],
+    ['an address in ignoreip', ['ban', '198.51.100.77'], /198\.51\.100\.77 is in ignoreip of jail sshd: logban never bans it \(edit ignoreip/],
+    ['a loopback address', ['ban', '127.0.0.2'], /127\.0\.0\.2 is a loopback address/],
+    ['IPv6 loopback', ['ban', '::1'], /::1 is a loopback address/],
+    ['loopback written as a mapped IPv6 address', ['ban', '::ffff:127.0.0.1'], /127\.0\.0\.1 is a loopback address/],
+    ['the IPv4 unspecified address', ['ban', '0.0.0.0'], /0\.0\.0\.0 is an unspecified address/],
+    ['the IPv6 unspecified address', ['ban', '::'], /:: is an unspecified address/],
+    ['the broadcast address', ['ban', '255.255.255.255'], /255\.255\.255\.255 is the broadcast address/],
+    ['an IPv4 multicast address', ['ban', '224.0.0.1'], /224\.0\.0\.1 is a multicast address/],
+    ['an IPv6 multicast address', ['ban', 'ff02::1'], /ff02::1 is a multicast address/],
+    ['an IPv6 link-local address', ['ban', 'fe80::1', '--jail', 'sshd'], /fe80::1 is a link-local address/],
+    ['an IPv4 link-local address', ['ban', '169.254.169.254'], /169\.254\.169\.254 is a link-local address/],
     ['an unknown jail', ['ban', '203.0.113.9', '--jail', 'nosuch'], /unknown jail "nosuch" \(configured: sshd, web, manual\)/],
     ['unban in an unknown jail', ['unban', '203.0.113.9', '--jail', 'nosuch'], /unknown jail "nosuch"/],
     ['a string that is not an IP', ['ban', '203.0.113.256'], /"203\.0\.113\.256" is not an IP address/],
@@ -94,7 +104,7 @@ describe.skipIf(gate.skip)(`unban forgets pending failures; refusals (${gate.rea
     ['a CIDR block', ['ban', '203.0.113.0/24'], /is not an IP address/],
   ])('refuses %s with exit 2, one line, and changes nothing', (_name, args, message) => {
     const { victim } = v.pair();
-    const sb = v.sandbox(firewallConfig('iptables'));
+    const sb = v.sandbox(firewallConfig('iptables', { sshd: 'ignoreip = ["198.51.100.77"]' }));
     const before = saveAll(victim);
     const r = cliIn(victim, sb, args, NOW);
     expect(r.code).toBe(2);

@@ -1,11 +1,13 @@
 import { MANUAL_JAIL } from '../core/firewall-model.js';
-import { canonicalIp, compileIpMatcher } from '../core/ip.js';
+import { canonicalIp } from '../core/ip.js';
+import { splitRefused, type RefusedBan } from '../core/ban-guard.js';
 import { addManualBan, removeManualBan } from '../core/manual.js';
-import type { Ban } from '../core/state.js';
+import type { Ban, State } from '../core/state.js';
 import type { Argv } from '../core/firewall-model.js';
 import type { Config, Jail } from '../config/types.js';
 import type { Firewall } from '../io/firewall/types.js';
 import type { StateStore } from '../io/state-store.js';
+import { banGuardOf } from './ban-guard.js';
 import { UsageError } from './errors.js';
 
 /** What ban and unban need: the same config, state, firewall and host addresses as a scan. */
@@ -29,13 +31,21 @@ function jailOf(config: Config, name: string | undefined): Jail | null {
   return jail;
 }
 
-// The ignore lists that protect `ip` from a ban in `jail`; the manual jail blocks every port, so any jail's list counts.
-function refuseIgnored(config: Config, host: readonly string[], ip: string, jail: Jail | null): void {
-  if (host.includes(ip)) throw new UsageError(`${ip} is an address of this host: logban never bans it`);
-  for (const j of jail ? [jail] : config.jails) {
-    const m = compileIpMatcher(j.ignoreip);
-    if (m.ok && m.value(ip)) throw new UsageError(`${ip} is in ignoreip of jail ${j.name}: logban never bans it (edit ignoreip to change that)`);
-  }
+// A ban by hand passes the checks of every ban (ban-guard); the manual jail blocks every port, so any jail's ignoreip counts.
+function refuseBan(config: Config, host: readonly string[], ip: string, jail: Jail | null): void {
+  const refused = banGuardOf(config, host)(ip, jail?.name ?? MANUAL_JAIL);
+  if (refused === null) return;
+  const hint = refused.includes(' is in ignoreip of jail ') ? ' (edit ignoreip to change that)' : '';
+  throw new UsageError(`${refused}: logban never bans it${hint}`);
+}
+
+// The state as loaded, less the saved bans that fail the checks of every ban (a state copied from
+// another host, an ignoreip added since): a manual ban or unban re-applies the firewall, and those
+// must not reach it. `before` is what was saved, so the firewall step takes them out.
+function loadChecked(deps: ManualDeps): { before: readonly Ban[]; state: State; refused: readonly RefusedBan[] } {
+  const loaded = deps.store.load();
+  const { kept, refused } = splitRefused(loaded.bans, banGuardOf(deps.config, deps.hostAddresses));
+  return { before: loaded.bans, state: refused.length > 0 ? { ...loaded, bans: kept } : loaded, refused };
 }
 
 async function commit(deps: ManualDeps, before: readonly Ban[], after: readonly Ban[], now: number, save: () => void): Promise<readonly Argv[]> {
@@ -49,19 +59,19 @@ async function commit(deps: ManualDeps, before: readonly Ban[], after: readonly 
 export async function runBan(text: string, jailName: string | undefined, now: number, deps: ManualDeps) {
   const ip = ipOf(text);
   const jail = jailOf(deps.config, jailName);
-  refuseIgnored(deps.config, deps.hostAddresses, ip, jail);
-  const state = deps.store.load();
+  refuseBan(deps.config, deps.hostAddresses, ip, jail);
+  const { before, state, refused } = loadChecked(deps);
   const r = addManualBan(state, ip, jail, now);
-  const commands = await commit(deps, state.bans, r.state.bans, now, () => { if (!r.already) deps.store.save(r.state); });
-  return { ban: r.ban, already: r.already, commands };
+  const commands = await commit(deps, before, r.state.bans, now, () => { if (!r.already || refused.length > 0) deps.store.save(r.state); });
+  return { ban: r.ban, already: r.already, commands, refused };
 }
 
 // `logban unban <ip> [--jail J]`: lifts the ban and forgets the IP's pending failures there.
 export async function runUnban(text: string, jailName: string | undefined, now: number, deps: ManualDeps) {
   const ip = ipOf(text);
   if (jailName !== undefined) jailOf(deps.config, jailName);
-  const state = deps.store.load();
+  const { before, state, refused } = loadChecked(deps);
   const r = removeManualBan(state, ip, jailName ?? null);
-  const commands = await commit(deps, state.bans, r.state.bans, now, () => deps.store.save(r.state));
-  return { ip, removed: r.removed, commands };
+  const commands = await commit(deps, before, r.state.bans, now, () => deps.store.save(r.state));
+  return { ip, removed: r.removed, commands, refused };
 }

@@ -185,16 +185,21 @@ export async function readSources(jails: readonly Jail[], saved: SavedSources, n
   const journal = deps.journal ?? noJournal;
   const notes: Note[] = [];
   const byFile = new Map<string, Jail[]>();
+  // A path that is there but no regular file (a FIFO, a directory, a symlink loop) is never
+  // opened: one warning per path, however many jails name it; its saved offset is kept.
+  const refused = new Map<string, string>();
   for (const jail of jails.filter((j) => j.logpath.length > 0)) {
     const found = await discoverLogs(jail.logpath);
     const all = new Set(found.files);
     const files = found.files.filter((f) => !isRotatedSibling(f, all));
+    for (const r of found.refused) refused.set(r.path, r.reason);
     // A log that is missing right now (logrotate's create mode) is still caught up on.
-    for (const p of jail.logpath) if (saved.files[p] && !all.has(p)) files.push(p);
-    if (files.length === 0) notes.push({ level: 'warning', text: `jail ${jail.name}: no log file found (${jail.logpath.join(', ')})` });
+    for (const p of jail.logpath) if (saved.files[p] && !all.has(p) && !refused.has(p)) files.push(p);
+    if (files.length === 0 && found.refused.length === 0) notes.push({ level: 'warning', text: `jail ${jail.name}: no log file found (${jail.logpath.join(', ')})` });
     else for (const m of found.missing) notes.push({ level: 'info', text: `jail ${jail.name}: ${m}` });
     for (const f of files) byFile.set(f, [...(byFile.get(f) ?? []), jail]);
   }
+  for (const [path, reason] of refused) notes.push({ level: 'warning', text: `${path}: ${reason}` });
   const tallies = new Map(jails.map((j) => [j.name, createFailureTally(j, now)] as const));
   const files: FileReport[] = [];
   const cursors: Record<string, FileCursor> = {};

@@ -1,13 +1,28 @@
 import type { Argv } from '../core/firewall-model.js';
+import { splitRefused, type RefusedBan } from '../core/ban-guard.js';
+import type { Config } from '../config/types.js';
 import type { Firewall } from '../io/firewall/types.js';
 import type { StateStore } from '../io/state-store.js';
+import { banGuardOf } from './ban-guard.js';
 
-export type RestoreResult = { readonly activeBans: number; readonly commands: readonly Argv[] };
+export type RestoreResult = { readonly activeBans: number; readonly commands: readonly Argv[]; readonly unbans: readonly RefusedBan[] };
 
-// Puts the saved bans that are still in force back into the firewall; the state is only read.
+export type RestoreDeps = {
+  readonly config: Config;
+  readonly store: StateStore;
+  readonly firewall: Firewall;
+  readonly hostAddresses: readonly string[];
+};
+
+// Puts the saved bans that are still in force back into the firewall. A saved ban that a new ban
+// would not get (this host's address, loopback, ignoreip, ...) never reaches the firewall: it is
+// dropped from the state, after the firewall step, and reported. Otherwise the state is only read.
 // The do-nothing backend assumes an empty firewall, so it lists everything a restore would add.
-export async function runRestore(now: number, deps: { readonly store: StateStore; readonly firewall: Firewall }): Promise<RestoreResult> {
-  const active = deps.store.load().bans.filter((b) => b.expiresAt === null || b.expiresAt > now);
+export async function runRestore(now: number, deps: RestoreDeps): Promise<RestoreResult> {
+  const state = deps.store.load();
+  const { kept, refused: unbans } = splitRefused(state.bans, banGuardOf(deps.config, deps.hostAddresses));
+  const active = kept.filter((b) => b.expiresAt === null || b.expiresAt > now);
   const commands = await deps.firewall.apply(active, deps.firewall.reconciles ? active : []);
-  return { activeBans: active.length, commands };
+  if (unbans.length > 0) deps.store.save({ ...state, bans: kept });
+  return { activeBans: active.length, commands, unbans };
 }

@@ -1,5 +1,4 @@
 import { decide } from '../core/decide.js';
-import { compileIpMatcher } from '../core/ip.js';
 import type { Argv } from '../core/iptables-plan.js';
 import type { Ban, State } from '../core/state.js';
 import type { Config } from '../config/types.js';
@@ -9,6 +8,7 @@ import type { Progress } from '../io/progress.js';
 import type { StateStore } from '../io/state-store.js';
 import type { WhoisInfo } from '../core/whois-parse.js';
 import type { WhoisLookup } from '../io/whois.js';
+import { banGuardOf } from './ban-guard.js';
 import { readSources, type FileReport, type Note } from './read-sources.js';
 import { enrichWhois } from './whois-enrich.js';
 
@@ -43,15 +43,6 @@ export type ScanResult = {
   readonly whois?: Readonly<Record<string, WhoisInfo>>;
 };
 
-function ignorePredicate(config: Config, host: readonly string[]): (jail: string, ip: string) => boolean {
-  const own = new Set(host);
-  const perJail = new Map(config.jails.map((j) => {
-    const m = compileIpMatcher(j.ignoreip);
-    if (!m.ok) throw new Error(`ignoreip of jail ${j.name}: ${m.error}`);
-    return [j.name, m.value] as const;
-  }));
-  return (jail, ip) => own.has(ip) || (perJail.get(jail)?.(ip) ?? false);
-}
 
 function sameCursors(a: State['files'], b: State['files']): boolean {
   const keys = Object.keys(b);
@@ -68,7 +59,7 @@ async function readAndDecide(opts: ScanOptions, deps: ScanDeps, state: State) {
     state,
     incoming,
     maxBans: opts.maxBans,
-    isIgnored: ignorePredicate(deps.config, deps.hostAddresses),
+    refuse: banGuardOf(deps.config, deps.hostAddresses),
   });
   return { read, decision };
 }

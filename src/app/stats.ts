@@ -46,8 +46,9 @@ function sizeOf(path: string): number {
 export async function runStats(opts: StatsOptions, deps: StatsDeps): Promise<StatsRun> {
   const matcher = statsMatcher(opts.rule ?? DEFAULT_STATS_RULE);
   const found = await discoverLogs(opts.patterns);
-  if (found.files.length === 0) throw new UsageError(`no log file found (${found.missing.join('; ')}); give files or quoted globs`);
-  const warnings = [...found.missing];
+  const problems = [...found.missing, ...found.refused.map((r) => `${r.path}: ${r.reason}`)];
+  if (found.files.length === 0) throw new UsageError(`no log file found (${problems.join('; ')}); give files or quoted globs`);
+  const warnings = [...problems];
   const counter = createStatsCounter(matcher, opts.now);
   const sizes = found.files.map(sizeOf);
   const progress = deps.progress(sizes.reduce((a, b) => a + b, 0));

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { runBan } from '../app/manual.js';
 import { toIso } from '../core/timestamp.js';
-import { withCommon, writeOut, type CommonOptions } from './common.js';
+import { droppedLine, withCommon, writeJson, writeOut, type CommonOptions } from './common.js';
 import { withManualDeps } from './manual-run.js';
 
 type Flags = CommonOptions & { jail?: string };
@@ -12,11 +12,11 @@ async function ban(ip: string, flags: Flags): Promise<void> {
     const r = await runBan(ip, flags.jail, now, deps);
     const expiresAt = r.ban.expiresAt === null ? null : toIso(r.ban.expiresAt);
     if (flags.json) {
-      writeOut(`${JSON.stringify({ ip: r.ban.ip, jail: r.ban.jail, bannedAt: toIso(r.ban.bannedAt), expiresAt, already: r.already, commands: r.commands }, null, 2)}\n`);
+      writeJson({ ip: r.ban.ip, jail: r.ban.jail, bannedAt: toIso(r.ban.bannedAt), expiresAt, already: r.already, commands: r.commands, unbans: r.refused }, 2);
       return;
     }
     const until = expiresAt === null ? 'permanently (until logban unban)' : `until ${expiresAt}`;
-    writeOut(`logban: ${r.already ? `${r.ban.ip} was already banned` : `banned ${r.ban.ip}`} in jail ${r.ban.jail} ${until}\n`);
+    writeOut(`${r.refused.map(droppedLine).join('')}logban: ${r.already ? `${r.ban.ip} was already banned` : `banned ${r.ban.ip}`} in jail ${r.ban.jail} ${until}\n`);
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { escapeOutput, safeJson } from '../core/text-safety.js';
 import { parseIsoInstant } from '../core/timestamp.js';
 import { DEFAULT_STATE_DIR } from '../config/defaults.js';
 import { UsageError } from '../app/errors.js';
@@ -32,6 +33,28 @@ export function positiveInt(name: string) {
   };
 }
 
+// Every command prints through these: no control, bidi or invisible character of a log line,
+// a file name or a whois answer reaches the terminal or the cron mail raw.
 export function writeOut(text: string): void {
-  process.stdout.write(text);
+  process.stdout.write(escapeOutput(text));
+}
+
+// A report styled for a terminal: its colour sequences pass, every other escape is shown as text.
+export function writeStyled(text: string, styled: boolean): void {
+  process.stdout.write(escapeOutput(text, styled));
+}
+
+// One JSON document and a newline; unsafe characters inside strings are JSON escapes (jq -r undoes them).
+export function writeJson(value: unknown, indent?: number): void {
+  process.stdout.write(`${safeJson(value, indent)}\n`);
+}
+
+// One line on stderr ("logban: ..."), escaped like stdout.
+export function writeErr(line: string): void {
+  process.stderr.write(`${escapeOutput(line)}\n`);
+}
+
+// The text line for a saved ban a command took out because it fails the checks of every ban.
+export function droppedLine(u: { readonly ip: string; readonly jail: string; readonly reason: string }): string {
+  return `logban: dropped the saved ban of ${u.ip} in jail ${u.jail} (${u.reason})\n`;
 }

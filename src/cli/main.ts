@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, UsageError } from '../app/errors.js';
+import { escapeOutput } from '../core/text-safety.js';
 import { FirewallError } from '../io/firewall/types.js';
 import { LockHeld } from '../io/lock.js';
 import { StateError } from '../io/state-store.js';
 import { registerBan } from './ban.js';
+import { writeErr } from './common.js';
 import { registerReport } from './report.js';
 import { registerRestore } from './restore.js';
 import { registerRules } from './rules.js';
@@ -35,7 +37,7 @@ async function main(argv: string[]): Promise<void> {
   const program = new Command('logban')
     .description('Scan logs since the last run and ban brute-force IPs with the firewall (run it from cron)')
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') });
+    .configureOutput({ outputError: (text, write) => write(`${escapeOutput(text.split('\n')[0] ?? '')}\n`) });
   registerScan(program);
   registerTest(program);
   registerStatus(program);
@@ -52,7 +54,7 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return;
     }
-    process.stderr.write(`logban: ${messageFor(e)}\n`);
+    writeErr(`logban: ${messageFor(e)}`);
     process.exitCode = exitCodeFor(e);
   }
 }

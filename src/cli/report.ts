@@ -6,7 +6,7 @@ import { loadConfig } from '../app/load-config.js';
 import { runIncidentReport } from '../app/report.js';
 import { createStateStore } from '../io/state-store.js';
 import { createWhoisLookup, noWhois } from '../io/whois.js';
-import { clockOf, stateDirOf, withCommon, writeOut, type CommonOptions } from './common.js';
+import { clockOf, stateDirOf, withCommon, writeErr, writeJson, writeOut, type CommonOptions } from './common.js';
 import { localTimeZone } from './scan.js';
 
 type ReportFlags = CommonOptions & { whois: boolean };
@@ -18,8 +18,9 @@ async function report(ip: string, flags: ReportFlags): Promise<void> {
   const state = createStateStore(stateDirOf(flags)).load();
   const run = await runIncidentReport({ ip, now, lookupWhois: flags.whois }, { config, state, whois: flags.whois ? createWhoisLookup() : noWhois });
   const view = { host: hostname(), timeZone: localTimeZone() };
-  for (const n of run.notes) process.stderr.write(`logban: note: ${n}\n`);
-  writeOut(flags.json ? `${JSON.stringify(incidentJson(run.incident, view), null, 2)}\n` : renderIncidentText(run.incident, view));
+  for (const n of run.notes) writeErr(`logban: note: ${n}`);
+  if (flags.json) writeJson(incidentJson(run.incident, view), 2);
+  else writeOut(renderIncidentText(run.incident, view));
 }
 
 export function registerReport(program: Command): void {

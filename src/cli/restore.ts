@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { loadConfig } from '../app/load-config.js';
 import { runRestore } from '../app/restore.js';
 import { createFirewall } from '../io/firewall/select.js';
+import { hostAddresses } from '../io/host.js';
 import { acquireLock } from '../io/lock.js';
 import { createStateStore } from '../io/state-store.js';
-import { clockOf, stateDirOf, withCommon, writeOut, type CommonOptions } from './common.js';
+import { clockOf, stateDirOf, withCommon, droppedLine, writeJson, writeOut, type CommonOptions } from './common.js';
 
 // After a reboot (or `iptables -F`), puts the saved bans back; running it again changes nothing.
 async function restore(flags: CommonOptions): Promise<void> {
@@ -13,9 +14,12 @@ async function restore(flags: CommonOptions): Promise<void> {
   const dir = stateDirOf(flags);
   const release = acquireLock(dir);
   try {
-    const r = await runRestore(now, { store: createStateStore(dir), firewall: createFirewall(config, { dryRun: false, now }) });
-    if (flags.json) writeOut(`${JSON.stringify(r, null, 2)}\n`);
-    else if (r.commands.length > 0) writeOut(`logban: restored ${r.activeBans} ban(s)\n${r.commands.map((c) => `  ${c.join(' ')}`).join('\n')}\n`);
+    const firewall = createFirewall(config, { dryRun: false, now });
+    const r = await runRestore(now, { config, store: createStateStore(dir), firewall, hostAddresses: hostAddresses() });
+    if (flags.json) { writeJson(r, 2); return; }
+    const out = r.unbans.map((u) => droppedLine(u).trimEnd());
+    if (r.commands.length > 0) out.push(`logban: restored ${r.activeBans} ban(s)`, ...r.commands.map((c) => `  ${c.join(' ')}`));
+    if (out.length > 0) writeOut(`${out.join('\n')}\n`);
   } finally {
     release();
   }

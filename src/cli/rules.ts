@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { RULES } from '../rules/library.js';
-import { writeOut } from './common.js';
+import { writeJson, writeOut } from './common.js';
 
 // What `logban rules --json` shows of a rule: its patterns, what each means for counting
 // attempts (fail, companion), the logins that worked (successregex), and where its logs are.
@@ -16,7 +16,7 @@ export function registerRules(program: Command): void {
     .option('--json', 'print the rules as JSON')
     .action((flags: { json?: boolean }) => {
       if (flags.json) {
-        writeOut(`${JSON.stringify(RULES.map(describeRule), null, 2)}\n`);
+        writeJson(RULES.map(describeRule), 2);
         return;
       }
       const width = Math.max(...RULES.map((r) => r.name.length));

@@ -12,7 +12,7 @@ import { acquireLock } from '../io/lock.js';
 import { createProgress } from '../io/progress.js';
 import { createStateStore } from '../io/state-store.js';
 import { createWhoisLookup } from '../io/whois.js';
-import { clockOf, positiveInt, stateDirOf, withCommon, writeOut, type CommonOptions } from './common.js';
+import { clockOf, positiveInt, stateDirOf, withCommon, writeJson, writeStyled, type CommonOptions } from './common.js';
 
 type ScanFlags = CommonOptions & { dryRun?: boolean; verbose?: boolean; maxBans: number };
 
@@ -46,9 +46,10 @@ async function scan(flags: ScanFlags): Promise<void> {
         ...(config.report.whois ? { whois: createWhoisLookup() } : {}),
       },
     );
-    if (flags.json) writeOut(`${JSON.stringify(scanJson(result), null, 2)}\n`);
+    if (flags.json) writeJson(scanJson(result), 2);
     else if (hasNews(result) || flags.verbose) {
-      writeOut(renderScanText(result, await styleFor(), flags.verbose, { host: hostname(), timeZone: localTimeZone() }));
+      const style = await styleFor();
+      writeStyled(renderScanText(result, style, flags.verbose, { host: hostname(), timeZone: localTimeZone() }), style !== undefined);
     }
   } finally {
     release();

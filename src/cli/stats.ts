@@ -3,7 +3,7 @@ import { renderStatsText, type SubnetBits } from '../core/stats.js';
 import { DEFAULT_STATS_RULE, runStats } from '../app/stats.js';
 import { UsageError } from '../app/errors.js';
 import { createProgress } from '../io/progress.js';
-import { clockOf, positiveInt, withCommon, writeOut, type CommonOptions } from './common.js';
+import { clockOf, positiveInt, withCommon, writeErr, writeJson, writeOut, type CommonOptions } from './common.js';
 
 type StatsFlags = CommonOptions & { rule?: string; subnet: SubnetBits; by?: string; top: number };
 
@@ -25,9 +25,9 @@ async function stats(patterns: string[], flags: StatsFlags): Promise<void> {
     { patterns, rule, bits: flags.subnet, now },
     { progress: (total) => createProgress(total, { enabled: !flags.json, label: 'logban stats' }) },
   );
-  for (const w of run.warnings) process.stderr.write(`logban: warning: ${w}\n`);
+  for (const w of run.warnings) writeErr(`logban: warning: ${w}`);
   if (flags.json) {
-    writeOut(`${JSON.stringify(run.stats, null, 2)}\n`);
+    writeJson(run.stats, 2);
     return;
   }
   writeOut(renderStatsText(run.stats, { top: flags.top, bits: flags.subnet, byDay: flags.by === 'day', rule, files: run.files.length }));

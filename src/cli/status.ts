@@ -3,7 +3,7 @@ import { toIso } from '../core/timestamp.js';
 import { pendingCounts } from '../core/status.js';
 import { loadConfig } from '../app/load-config.js';
 import { createStateStore } from '../io/state-store.js';
-import { clockOf, stateDirOf, withCommon, writeOut, type CommonOptions } from './common.js';
+import { clockOf, stateDirOf, withCommon, writeJson, writeOut, type CommonOptions } from './common.js';
 
 // Reads the state only: safe to run while a scan holds the lock.
 function status(flags: CommonOptions): void {
@@ -16,7 +16,7 @@ function status(flags: CommonOptions): void {
   const failures = pendingCounts(state, config.jails, now);
   const files = Object.entries(state.files).map(([path, c]) => ({ path, offset: c.offset }));
   if (flags.json) {
-    writeOut(`${JSON.stringify({ bans, failures, files }, null, 2)}\n`);
+    writeJson({ bans, failures, files }, 2);
     return;
   }
   const out = [`logban: ${bans.length} active ban(s), ${failures.length} IP(s) with pending failures`];

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { testLog, type TestReport } from '../app/test-log.js';
-import { clockOf, withCommon, writeOut, type CommonOptions } from './common.js';
+import { escapeUnsafe } from '../core/text-safety.js';
+import { clockOf, withCommon, writeJson, writeOut, type CommonOptions } from './common.js';
 
 type TestFlags = CommonOptions & { verbose?: boolean };
 
@@ -33,7 +34,7 @@ function formatReport(path: string, r: TestReport, seconds: number, verbose: boo
   if (r.missedLines.length > 0) {
     const limit = verbose ? SAMPLES.verbose : SAMPLES.quiet;
     out.push(`Missed line(s): the first ${r.missedLines.length}${verbose ? '' : ` (--verbose shows ${SAMPLES.verbose})`}`);
-    for (const m of r.missedLines.slice(0, limit)) out.push(`|  ${m.line}: ${m.text.length > 300 ? `${m.text.slice(0, 300)}...` : m.text}`);
+    for (const m of r.missedLines.slice(0, limit)) out.push(`|  ${m.line}: ${escapeUnsafe(m.text.length > 300 ? `${m.text.slice(0, 300)}...` : m.text)}`);
     out.push('`-', '');
   }
   return out.join('\n');
@@ -46,7 +47,7 @@ async function test(path: string, target: string, flags: TestFlags): Promise<voi
   const seconds = (performance.now() - started) / 1000;
   if (flags.json) {
     const { lines, matched, missed, ignored, matches } = report;
-    writeOut(`${JSON.stringify({ lines, matched, missed, ignored, matches })}\n`);
+    writeJson({ lines, matched, missed, ignored, matches });
     return;
   }
   writeOut(formatReport(path, report, seconds, flags.verbose === true));

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { runUnban } from '../app/manual.js';
-import { withCommon, writeOut, type CommonOptions } from './common.js';
+import { droppedLine, withCommon, writeJson, writeOut, type CommonOptions } from './common.js';
 import { withManualDeps } from './manual-run.js';
 
 type Flags = CommonOptions & { jail?: string };
@@ -11,9 +11,10 @@ async function unban(ip: string, flags: Flags): Promise<void> {
     const r = await runUnban(ip, flags.jail, now, deps);
     const unbans = r.removed.map((b) => ({ ip: b.ip, jail: b.jail, reason: 'manual' }));
     if (flags.json) {
-      writeOut(`${JSON.stringify({ ip: r.ip, unbans, commands: r.commands }, null, 2)}\n`);
+      writeJson({ ip: r.ip, unbans: [...unbans, ...r.refused], commands: r.commands }, 2);
       return;
     }
+    writeOut(r.refused.map(droppedLine).join(''));
     writeOut(unbans.length > 0
       ? `logban: unbanned ${r.ip} (jail ${unbans.map((u) => u.jail).join(', ')})\n`
       : `logban: ${r.ip} was not banned${flags.jail ? ` in jail ${flags.jail}` : ''}; its pending failures were cleared\n`);

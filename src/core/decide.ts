@@ -1,3 +1,4 @@
+import type { BanGuard } from './ban-guard.js';
 import { banDuration, escalates, priorBans, recordBans, type BanHistory, type Escalation } from './escalation.js';
 import { MANUAL_JAIL } from './firewall-model.js';
 import type { Ban, Pending, State } from './state.js';
@@ -29,7 +30,8 @@ export type DecideInput = {
   readonly jails: readonly JailPolicy[];
   readonly state: State;
   readonly incoming: Incoming;
-  readonly isIgnored: (jail: string, ip: string) => boolean;
+  /** The checks every ban passes (ban-guard): a refused IP is never banned, a refused saved ban is lifted. */
+  readonly refuse: BanGuard;
   readonly maxBans: number;
 };
 
@@ -40,7 +42,12 @@ function liftExpired(input: DecideInput): { kept: Ban[]; unbans: Unban[] } {
   for (const ban of input.state.bans) {
     if (ban.expiresAt !== null && ban.expiresAt <= input.now) unbans.push({ ip: ban.ip, jail: ban.jail, reason: 'expired' });
     else if (!jailNames.has(ban.jail)) unbans.push({ ip: ban.ip, jail: ban.jail, reason: 'jail removed from config' });
-    else kept.push(ban);
+    else {
+      // A saved ban passes the same checks as a new one (state copied from another host, ignoreip added since).
+      const refused = input.refuse(ban.ip, ban.jail);
+      if (refused === null) kept.push(ban);
+      else unbans.push({ ip: ban.ip, jail: ban.jail, reason: `refused: ${refused}` });
+    }
   }
   return { kept, unbans };
 }
@@ -53,7 +60,7 @@ function* ipsOf(prior: Readonly<Record<string, Pending>>, fresh: Pick<ReadonlyMa
 
 // Pure: from the saved state and one run's failures, which IPs to ban, which to lift, what stays pending.
 export function decide(input: DecideInput): Decision {
-  const { now, jails, state, incoming, isIgnored } = input;
+  const { now, jails, state, incoming, refuse } = input;
   const { kept, unbans } = liftExpired(input);
   const banned = new Set(kept.map((b) => `${b.jail} ${b.ip}`));
   const candidates: { ban: Ban; policy: Policy; times: number[]; folded: Folded | undefined; evidence: readonly string[] }[] = [];
@@ -72,7 +79,7 @@ export function decide(input: DecideInput): Decision {
       const policy = { findtime: jail.findtime, maxretry: jail.maxretry, bantime };
       const { trigger, pending } = evaluateWindow(times, policy, now, folded);
       // Checked after the window: on a first run over an old log most IPs drop out before this.
-      if ((!trigger && pending.length === 0) || isIgnored(jail.name, ip)) continue;
+      if ((!trigger && pending.length === 0) || refuse(ip, jail.name) !== null) continue;
       const evidence = [...(old?.evidence ?? []), ...(add?.evidence ?? [])].slice(-EVIDENCE_LINES);
       if (trigger) {
         const { at: _at, ...seen } = trigger;

@@ -117,6 +117,17 @@ function spell(text: string): string | null {
   return compressIpv6(groups);
 }
 
+// The eight 16-bit groups of an IPv6 address (any spelling), or null: for classifying ranges.
+export function ipv6Groups(text: string): number[] | null {
+  return parseIpv6(text);
+}
+
+// The 32-bit value of a canonical dotted quad, or null.
+export function ipv4Value(canonical: string): number | null {
+  const v = plainIpv4Value(canonical);
+  return v < 0 ? null : v;
+}
+
 export function ipFamily(canonical: string): Family {
   return canonical.includes(':') ? 6 : 4;
 }

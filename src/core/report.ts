@@ -95,7 +95,7 @@ export function renderScanText(r: ReportInput, style: Style = PLAIN, verbose = f
   if (r.newBans.length > 0) out.push('', `${r.dryRun ? 'Would ban' : 'Banned'} (times in ${timeZone}):`);
   for (const b of r.newBans) out.push(...renderBan(b, r, style, timeZone));
   if (r.unbans.length > 0) out.push('', r.dryRun ? 'Would unban:' : 'Unbanned:');
-  for (const u of r.unbans) out.push(`  ${u.ip}  jail ${u.jail}  (${u.reason})`);
+  for (const u of r.unbans) out.push(`  ${u.ip}  jail ${u.jail}  (${escapeUnsafe(u.reason)})`);
   const warnings = r.notes.filter((n) => n.level === 'warning');
   if (warnings.length > 0) out.push('', ...warnings.map((n) => `${warn('warning:')} ${escapeUnsafe(n.text)}`));
   const infos = verbose ? r.notes.filter((n) => n.level === 'info') : [];
@@ -106,7 +106,7 @@ export function renderScanText(r: ReportInput, style: Style = PLAIN, verbose = f
   }
   if (verbose) {
     out.push('', 'Files:');
-    for (const f of r.files) out.push(`  ${f.path}: ${plural(f.linesRead, 'line')}, bytes ${f.startOffset}..${f.endOffset}`);
+    for (const f of r.files) out.push(`  ${escapeUnsafe(f.path)}: ${plural(f.linesRead, 'line')}, bytes ${f.startOffset}..${f.endOffset}`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { CHUNK_BYTES, createLineAssembler, type SkipCheck } from './lines.js';
 import { describeReadError } from './read-error.js';
 
@@ -21,8 +21,10 @@ export type ReadFailure = { readonly at: number; readonly reason: string };
 
 
 // Opens a log for reading; anything but a regular file (a directory, a device) is refused.
+// O_NONBLOCK: a FIFO put in the log's place after it was looked at opens at once and is refused,
+// instead of waiting for a writer (a regular file reads the same with it).
 export function openLog(path: string): { fd: number; id: FileId } {
-  const fd = openSync(path, 'r');
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: 'ENOTFILE' });

@@ -58,7 +58,7 @@ describe('bad logs do not crash the run', () => {
     const r = sb.scan(NOW, '--verbose');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('203.0.113.9');
-    expect(r.stdout).toContain(`${sb.path('secure')} is not a regular file`);
+    expect(r.stdout).toContain(`warning: ${sb.path('secure')}: not a regular file (a directory)`);
   });
 });
 

@@ -6,7 +6,7 @@ const sshd = { name: 'sshd', findtime: 600, maxretry: 3, bantime: 3600 };
 const incoming = (entries: Record<string, number[]>) =>
   new Map([['sshd', new Map(Object.entries(entries).map(([ip, times]) => [ip, { times, evidence: times.map((t) => `line at ${t}`) }]))]]);
 const input = (over: Partial<DecideInput>): DecideInput => ({
-  now: 1000, jails: [sshd], state: EMPTY_STATE, incoming: new Map(), isIgnored: () => false, maxBans: 100, ...over,
+  now: 1000, jails: [sshd], state: EMPTY_STATE, incoming: new Map(), refuse: () => null, maxBans: 100, ...over,
 });
 const ban = (ip: string, expiresAt: number | null, jail = 'sshd'): Ban => ({
   ip, jail, bannedAt: 0, expiresAt, failures: 3, firstSeen: 0, lastSeen: 0, evidence: [],
@@ -24,7 +24,7 @@ describe('decide', () => {
   });
 
   it('never bans an ignored IP and forgets its failures', () => {
-    const d = decide(input({ incoming: incoming({ '192.168.0.9': [900, 910, 920] }), isIgnored: (_j, ip) => ip.startsWith('192.168.') }));
+    const d = decide(input({ incoming: incoming({ '192.168.0.9': [900, 910, 920] }), refuse: (ip) => (ip.startsWith('192.168.') ? 'ignored' : null) }));
     expect(d.newBans).toEqual([]);
     expect(d.windows['sshd']).toEqual({});
   });
@@ -37,6 +37,17 @@ describe('decide', () => {
       { ip: '198.51.100.4', jail: 'gone', reason: 'jail removed from config' },
     ]);
     expect(d.bans.map((b) => b.ip)).toEqual(['198.51.100.2', '198.51.100.3']);
+  });
+
+  it('lifts a saved ban that a new ban would not get, with the reason, and keeps the rest', () => {
+    const state: State = { ...EMPTY_STATE, bans: [ban('127.0.0.1', null, 'manual'), ban('203.0.113.5', 5000), ban('192.0.2.1', 5000)] };
+    const refuse = (ip: string) => (ip === '203.0.113.5' ? null : `${ip} is not for banning`);
+    const d = decide(input({ state, refuse }));
+    expect(d.unbans).toEqual([
+      { ip: '127.0.0.1', jail: 'manual', reason: 'refused: 127.0.0.1 is not for banning' },
+      { ip: '192.0.2.1', jail: 'sshd', reason: 'refused: 192.0.2.1 is not for banning' },
+    ]);
+    expect(d.bans.map((b) => b.ip)).toEqual(['203.0.113.5']);
   });
 
   it('does not ban twice an IP that is already banned', () => {

@@ -30,7 +30,7 @@ export function describeBackendLifecycle(backend: Backend): void {
       expect(saveAll(victim)).toEqual(before);
       expect(probe(attacker, victim4, SSH_PORT)).toBe('timeout');
 
-      expect(restoreVictim(victim, sb)).toEqual({ activeBans: 2, commands: [] });
+      expect(restoreVictim(victim, sb)).toEqual({ activeBans: 2, commands: [], unbans: [] });
       expect(saveAll(victim)).toEqual(before);
     }, 60_000);
 

@@ -83,10 +83,12 @@ export function scanVictim(ns: string, sb: Sandbox, now: string): ScanJson {
   return JSON.parse(r.stdout) as ScanJson;
 }
 
-export function restoreVictim(ns: string, sb: Sandbox, now = NOW): { activeBans: number; commands: string[][] } {
+export type RestoreJson = { activeBans: number; commands: string[][]; unbans: { ip: string; jail: string; reason: string }[] };
+
+export function restoreVictim(ns: string, sb: Sandbox, now = NOW): RestoreJson {
   const r = cliIn(ns, sb, ['restore', '--json'], now);
   if (r.code !== 0) throw new Error(`restore exited ${r.code}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as { activeBans: number; commands: string[][] };
+  return JSON.parse(r.stdout) as RestoreJson;
 }
 
 // A PATH with only the named tools (symlinks to the real ones), to run logban as if the rest were not installed.

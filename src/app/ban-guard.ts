@@ -1,0 +1,9 @@
+import { createBanGuard, type BanGuard } from '../core/ban-guard.js';
+import type { Config } from '../config/types.js';
+
+// The checks of every ban for this config and host (the config was validated: a bad ignoreip here is a bug).
+export function banGuardOf(config: Config, host: readonly string[]): BanGuard {
+  const g = createBanGuard(config.jails, host);
+  if (!g.ok) throw new Error(g.error);
+  return g.value;
+}
