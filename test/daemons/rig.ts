@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '../helpers/cli.js';
@@ -71,6 +71,8 @@ export function createRig(prefix: string): Rig {
     async close() {
       for (const d of daemons.splice(0)) await stopByPid(d);
       pool.cleanup();
+      // a MariaDB data dir is over 100 MB
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
