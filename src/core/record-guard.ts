@@ -20,6 +20,14 @@ export type RecordGuard = {
    *  line with %0A): it ends the record, which started at most maxRecord bytes before. */
   readonly newlineEvidence?: RegExp;
   readonly newlineEvidenceWord?: string;
+  /** How far past the start of a continuation line its record may still go (default maxRecord). */
+  readonly followMax?: number;
+  /**
+   * Proves where a record ends: for a line that holds the daemon's own copy of the client field
+   * (nginx's percent-encoded request line), how many lines before it the record started, checked
+   * line by line against that copy; -1 when it cannot be proved. `prev(k)` is the k-th line above.
+   */
+  readonly verify?: (line: string, prev: (k: number) => string | undefined) => number;
 };
 
 /** Offsets in the text handed over: a line that starts inside [from, to) never counts. */
@@ -51,36 +59,55 @@ function mayBeBytes(line: string, bytes: number): boolean {
   return b - 2 * k <= bytes && bytes <= b;
 }
 
-// Taint ranges (absolute offsets) of the lines of `text`, which starts at absolute offset `base`.
-// `lastHead` is the absolute start of the last head line before `text` (or -Infinity).
-function scan(guard: RecordGuard, anyHead: RegExp, text: string, base: number, lastHead: number, add: (from: number, to: number) => void): number {
+/** A taint and the line that caused it: a record proved complete replaces what its lines caused. */
+type Range = { from: number; to: number; source: number; proved: boolean };
+
+type Scanned = { readonly start: number; readonly text: string };
+
+// Reads the new lines of one guard's stream and adds their taints (absolute offsets).
+function createScanner(guard: RecordGuard, add: (r: Range) => void, drop: (from: number, to: number) => void) {
   const w = guard.maxRecord;
-  // A log of another kind (an access log read by a rule that reads both): no record of this
-  // daemon's is near, so no line of the text can be inside one.
-  if (lastHead < base - w && !anyHead.test(text)) return lastHead;
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    const line = text.slice(start, end);
-    const at = base + start;
-    const lineEnd = base + end + 1;
-    if (guard.head.test(line)) {
-      lastHead = at;
-      // A record the daemon cut at its limit: its end is whatever the client wrote there.
-      if (line.length * 4 >= w - 1 && mayBeBytes(line.endsWith('\r') ? line.slice(0, -1) : line, w - 1)) add(at, lineEnd);
-      if (guard.opensField && (guard.opensFieldWord === undefined || line.includes(guard.opensFieldWord)) && guard.opensField.test(line)) add(at, at + w);
-    } else if (at - lastHead < w) {
-      // A continuation: the record it belongs to started at a head at most w before its end and
-      // may go on up to w after the last head before it.
-      add(lineEnd - w, lastHead + w);
+  const follow = guard.followMax ?? w;
+  const anyHead = new RegExp(guard.head.source, 'm');
+  let lastHead = -Infinity;
+  // The lines of the last w characters or so, for `verify` to look back on.
+  let recent: Scanned[] = [];
+  return (text: string, base: number) => {
+    // A log of another kind (an access log read by a rule that reads both): no record of this
+    // daemon's is near, so no line of the text can be inside one.
+    if (lastHead < base - w && !anyHead.test(text)) { recent = []; return; }
+    let start = 0;
+    while (start < text.length) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      const line = text.slice(start, end);
+      const at = base + start;
+      const lineEnd = base + end + 1;
+      const head = guard.head.test(line);
+      const proved = guard.verify ? guard.verify(line, (k) => recent[recent.length - k]?.text) : -1;
+      if (proved >= 0 && recent.length >= proved) {
+        // The record is known line by line: exactly those lines are the client's, nothing around them.
+        const first = proved === 0 ? at : recent[recent.length - proved]!.start;
+        drop(first, at);
+        add({ from: first, to: lineEnd, source: at, proved: true });
+      } else if (head) {
+        // A record the daemon cut at its limit: its end is whatever the client wrote there.
+        if (line.length * 4 >= w - 1 && mayBeBytes(line.endsWith('\r') ? line.slice(0, -1) : line, w - 1)) add({ from: at, to: lineEnd, source: at, proved: false });
+        if (guard.opensField && (guard.opensFieldWord === undefined || line.includes(guard.opensFieldWord)) && guard.opensField.test(line)) add({ from: at, to: at + w, source: at, proved: false });
+      } else if (at - lastHead < w) {
+        // A continuation: the record it belongs to started at a head at most w before its end and
+        // may go on up to w after the last head before it (and no further than `follow` past it).
+        add({ from: lineEnd - w, to: Math.min(lastHead + w, at + follow), source: at, proved: false });
+      }
+      if (proved < 0 && guard.newlineEvidence && (guard.newlineEvidenceWord === undefined || line.includes(guard.newlineEvidenceWord)) && guard.newlineEvidence.test(line)) {
+        add({ from: lineEnd - w, to: lineEnd, source: at, proved: false });
+      }
+      if (head) lastHead = at;
+      recent.push({ start: at, text: line });
+      while (recent.length > 1 && recent[0]!.start < at - 2 * w) recent.shift();
+      start = end + 1;
     }
-    if (guard.newlineEvidence && (guard.newlineEvidenceWord === undefined || line.includes(guard.newlineEvidenceWord)) && guard.newlineEvidence.test(line)) {
-      add(lineEnd - w, lineEnd);
-    }
-    start = end + 1;
-  }
-  return lastHead;
+  };
 }
 
 // Holds back the lines of the last maxRecord bytes (a continuation below them may taint them),
@@ -91,19 +118,26 @@ export function createGuardStage(guards: readonly RecordGuard[], onText: (text: 
   let held = '';
   let base = 0; // absolute offset of held[0]
   let scanned = 0; // absolute offset up to which lines were scanned
-  const lastHead = guards.map(() => -Infinity);
-  const anyHead = guards.map((g) => new RegExp(g.head.source, 'm'));
-  let ranges: [number, number][] = [];
-  const add = (from: number, to: number) => { ranges.push([from, to]); };
+  let ranges: Range[] = [];
+  const add = (r: Range) => { ranges.push(r); };
+  // What the lines of a proved record caused before it was proved: the record replaces it from
+  // its first line on. Above that it stays (the proved record may sit inside a longer one that a
+  // client cut open, whose head is further up).
+  const drop = (from: number, to: number) => {
+    for (const r of ranges) if (!r.proved && r.source >= from && r.source <= to) r.to = Math.min(r.to, from);
+    ranges = ranges.filter((r) => r.to > r.from);
+  };
+  const scanners = guards.map((g) => createScanner(g, add, drop));
   const release = (upTo: number) => {
     // upTo: absolute offset just after a newline, or the end of the text.
     const text = held.slice(0, upTo - base);
-    ranges = merge(ranges);
+    const merged = merge(ranges.map((r) => [r.from, r.to] as [number, number]));
     const taint: [number, number][] = [];
-    for (const [a, b] of ranges) if (b > base && a < upTo) taint.push([Math.max(a, base) - base, Math.min(b, upTo) - base]);
+    for (const [a, b] of merged) if (b > base && a < upTo) taint.push([Math.max(a, base) - base, Math.min(b, upTo) - base]);
     held = ownString(held.slice(upTo - base));
     base = upTo;
-    ranges = ranges.filter(([, b]) => b > base);
+    // A range may still be dropped by a record proved later, so it is kept while its source is held.
+    ranges = ranges.filter((r) => r.to > base || r.source >= base - hold);
     if (text !== '') onText(text, taint);
   };
   return {
@@ -112,7 +146,7 @@ export function createGuardStage(guards: readonly RecordGuard[], onText: (text: 
       const from = scanned - base;
       held += text;
       const fresh = held.slice(from);
-      guards.forEach((guard, i) => { lastHead[i] = scan(guard, anyHead[i]!, fresh, scanned, lastHead[i]!, add); });
+      for (const scan of scanners) scan(fresh, scanned);
       scanned = base + held.length;
       // Lines that start more than maxRecord before the end can no longer be tainted by what follows.
       const limit = held.length - hold;

@@ -41,8 +41,11 @@ export const NGINX_RULES: readonly RuleSpec[] = [
     prefilter: ['limiting requests, excess: ', 'limiting connections by zone '],
     prefix: NGINX_ERROR_PREFIX,
     failregex: [
-      String.raw`limiting requests, excess: [\d.]+ by zone "[^"]*", client: <HOST>, `,
-      String.raw`limiting connections by zone "[^"]*", client: <HOST>, `,
+      // Nothing of the client's comes before ", client: " here, so the first one is nginx's. The line
+      // ends with nginx's closing quote (host or referrer): the end of a record nginx cut at 2 KiB
+      // ("... (2: No such file or directory), client: 203.0") joined to a line a client wrote does not.
+      String.raw`(?=.*"$)limiting requests, excess: [\d.]+ by zone "[^"]*", client: <HOST>, `,
+      String.raw`(?=.*"$)limiting connections by zone "[^"]*", client: <HOST>, `,
     ],
     ignoreregex: [],
     logpath: ERROR_LOG,
