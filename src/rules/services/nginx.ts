@@ -19,9 +19,9 @@ const SCRIPT_EXT = String.raw`\.(?:[Pp][Hh][Pp]\d?|[Pp][Hh][Tt][Mm][Ll]|[Aa][Ss]
 export const NGINX_RULES: readonly RuleSpec[] = [
   {
     name: 'nginx-http-auth',
-    description: 'nginx error log: basic-auth password mismatch or unknown user, invalid auth token, PAM (auth_pam) failures',
-    prefilter: ['password mismatch', 'not found', 'client used invalid token', 'not authenticated'],
-    prefix: NGINX_ERROR_PREFIX,
+    description: 'nginx: basic-auth password mismatch or unknown user, invalid auth token, PAM (auth_pam) failures (error log); a 401 to a request that carried a user (access log)',
+    prefilter: ['password mismatch', 'not found', 'client used invalid token', 'not authenticated', '" 401 '],
+    prefix: String.raw`(?:${ACCESS_PREFIX}|${NGINX_ERROR_PREFIX})`,
     failregex: [
       // nginx's own messages, the "...: <realm>" forms of auth modules built on them, and
       // ngx_http_auth_pam_module's "PAM: user '%s' - not authenticated: %s".
@@ -29,6 +29,10 @@ export const NGINX_RULES: readonly RuleSpec[] = [
       // pass: a lookahead finds the failure words, then the text runs up to that one client field
       // (two unbounded parts in a row were quadratic on a user name full of the words).
       String.raw`${NGINX_ONE_CLIENT}(?=(?:user "|PAM: user ')(?:(?!, client: ).)*(?:":? (?:password mismatch|(?:was )?not found(?::| in) )|' - not authenticated: )|client used invalid token: )(?:(?!, client: ).)*, client: <HOST>, `,
+      // The access log: nginx writes $remote_addr first and escapes what a client sends (\x0A,
+      // \x22), so no newline or quote of a client's splits or closes a field. A 401 to a request
+      // that named a user is a failed login ("-": the browser's first request, before it asks).
+      String.raw`<HOST> \S+ (?!- )(?:.*? )?\[\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] "[A-Z]+ [^"\s]+(?: HTTP/\d(?:\.\d)?)?" 401 `,
     ],
     ignoreregex: [],
     logpath: ERROR_LOG,
