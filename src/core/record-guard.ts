@@ -72,10 +72,16 @@ function createScanner(guard: RecordGuard, add: (r: Range) => void, drop: (from:
   let lastHead = -Infinity;
   // The lines of the last w characters or so, for `verify` to look back on.
   let recent: Scanned[] = [];
-  return (text: string, base: number) => {
-    // A log of another kind (an access log read by a rule that reads both): no record of this
-    // daemon's is near, so no line of the text can be inside one.
-    if (lastHead < base - w && !anyHead.test(text)) { recent = []; return; }
+  // A log of another kind (an access log read by a rule that reads both): no record of this
+  // daemon's is near, so no line of the text can be inside one.
+  // (Then the lines looked back on are dropped too: the next ones do not follow them.)
+  const quiet = (text: string, base: number) => {
+    if (lastHead >= base - w || anyHead.test(text)) return false;
+    recent = [];
+    return true;
+  };
+  const scan = (text: string, base: number) => {
+    if (quiet(text, base)) return;
     let start = 0;
     while (start < text.length) {
       let end = text.indexOf('\n', start);
@@ -108,6 +114,7 @@ function createScanner(guard: RecordGuard, add: (r: Range) => void, drop: (from:
       start = end + 1;
     }
   };
+  return { scan, quiet };
 }
 
 // Holds back the lines of the last maxRecord bytes (a continuation below them may taint them),
@@ -143,10 +150,17 @@ export function createGuardStage(guards: readonly RecordGuard[], onText: (text: 
   return {
     write(text) {
       if (text === '') return;
+      // The usual case for a log of another kind: nothing held, nothing marked, no record near.
+      if (held === '' && ranges.length === 0 && scanners.every((sc) => sc.quiet(text, scanned))) {
+        base += text.length;
+        scanned = base;
+        onText(text, []);
+        return;
+      }
       const from = scanned - base;
       held += text;
       const fresh = held.slice(from);
-      for (const scan of scanners) scan(fresh, scanned);
+      for (const sc of scanners) sc.scan(fresh, scanned);
       scanned = base + held.length;
       // Lines that start more than maxRecord before the end can no longer be tainted by what follows.
       const limit = held.length - hold;
