@@ -136,6 +136,17 @@ describe.skipIf(gate.skip)(`nginx error.log and access.log, real daemon (${gate.
     expectDefended(verdict('e basic user without colon'));
   });
 
+  it('e: the newline user names alone are the real client\'s failed logins: counted as its, never as the victim\'s', () => {
+    const noColon = (kind: Forged) => forgedLine(kind, VICTIM, '2026/12/03 07').replace(/: /g, ' ').replace(/^2026\/12\/03 07/, '');
+    send(times(TIMES, () => basicAuth(`x\n${noColon('auth')}\n`, 'pw')));
+    const v = verdict('e basic user records alone');
+    expect(v.log.includes(VICTIM), `the attack did not reach the log\n${v.explain}`).toBe(true);
+    expect.soft(bansOf(v, VICTIM), v.explain).toEqual([]);
+    expect.soft(victimMatches(v), v.explain).toEqual(noneFor(HTTP_RULES));
+    expect.soft(matchesOf(v, 'nginx-http-auth', REAL_CLIENT), v.explain).toBe(TIMES);
+    expect.soft(bansOf(v, REAL_CLIENT), v.explain).toEqual(['nginx-http-auth']);
+  });
+
   it('f: access.log: 5 failed logins (wrong password) are read as the client\'s, the newline user name never as the victim\'s', () => {
     realFailures();
     send(KINDS.flatMap((kind) => times(TIMES, () => basicAuth(`x\n${forgedLine(kind, VICTIM, stamp())}\n`, 'pw'))));

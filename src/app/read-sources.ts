@@ -115,20 +115,25 @@ export function createLineSink(jails: readonly Jail[], incoming: ReadonlyMap<str
     const resume = carry.resume(jail.name) ?? [];
     const counter = createAttemptCounter<AttemptInput>({ count: (m) => tally.add(m.ip, m.time, m.line) }, { resume });
     // Lines inside a record a client cut open with a newline never count (see record-guard).
-    const stage = createGuardStage(jail.matcher.guards, (text, taint) => {
+    const visit = (line: string) => {
+      // The time first: a line too old to matter is never matched.
+      const time = dates.read(line)?.time ?? now;
+      if (time < since) return;
+      const v = matchLine(line, jail.matcher, true);
+      if (v.kind === 'match' || v.kind === 'companion' || v.kind === 'success') {
+        // A companion may wait in the counter: copied, so it does not hold its 1 MiB chunk.
+        const kept = v.kind === 'companion' ? detach(line) : line;
+        counter.feed({ ip: v.ip, time, pattern: v.pattern, line: kept, role: roleOf(v), key: v.key });
+      }
+    };
+    // Lines inside a record a client cut open with a newline never count; a proved whole record
+    // is matched as one line (see record-guard).
+    const stage = createGuardStage(jail.matcher.guards, (text, taint, joined) => {
       const tainted = createTaintCursor(taint);
       forEachCandidateLine(text, jail.matcher.prefilterRe, (line, start) => {
-        if (taint.length > 0 && tainted(start)) return;
-        // The time first: a line too old to matter is never matched.
-        const time = dates.read(line)?.time ?? now;
-        if (time < since) return;
-        const v = matchLine(line, jail.matcher, true);
-        if (v.kind === 'match' || v.kind === 'companion' || v.kind === 'success') {
-          // A companion may wait in the counter: copied, so it does not hold its 1 MiB chunk.
-          const kept = v.kind === 'companion' ? detach(line) : line;
-          counter.feed({ ip: v.ip, time, pattern: v.pattern, line: kept, role: roleOf(v), key: v.key });
-        }
+        if (taint.length === 0 || !tainted(start)) visit(line);
       });
+      for (const j of joined) visit(j.line);
     });
     return { jail, tally, counter, stage };
   });

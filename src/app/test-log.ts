@@ -3,7 +3,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { createAttemptCounter, type AttemptInput } from '../core/attempts.js';
 import { forEachCandidateLine, matchLine, roleOf, type Matcher, type PatternRole } from '../core/match.js';
-import { createGuardStage, createTaintCursor, type Taint } from '../core/record-guard.js';
+import { createGuardStage, createTaintCursor, type Joined, type Taint } from '../core/record-guard.js';
 import { createDateReader, toIso, type DatePatternName } from '../core/timestamp.js';
 import { compileMatcher, rulePatterns } from '../rules/compile.js';
 import { findRule } from '../rules/library.js';
@@ -101,16 +101,28 @@ export async function testLog(path: string, arg: string, now: number, opts: Test
   // Line numbers: the newlines before each candidate line are counted from the previous one.
   // Until the missed-line samples are taken every line is looked at, then only prefilter hits.
   // Lines inside a record a client cut open count as ignored, as in a scan (see record-guard).
-  const onGuarded = (text: string, taint: Taint) => {
+  const onGuarded = (text: string, taint: Taint, joined: readonly Joined[]) => {
     let pos = 0;
     let lineNo = lineBase + 1;
     const prefilter = missedLines.length < maxMissed ? null : matcher.prefilterRe;
     const tainted = createTaintCursor(taint);
+    // A proved record joined into one line is matched at its first line's number.
+    let next = 0;
+    const joinedUpTo = (start: number) => {
+      for (; next < joined.length && joined[next]!.at <= start; next++) {
+        const at = joined[next]!.at;
+        let n = lineNo;
+        for (let p = pos, nl = text.indexOf('\n', p); nl !== -1 && nl < at; nl = text.indexOf('\n', nl + 1)) n++;
+        visit(joined[next]!.line, n, false);
+      }
+    };
     forEachCandidateLine(text, prefilter, (line, start) => {
       for (let nl = text.indexOf('\n', pos); nl !== -1 && nl < start; nl = text.indexOf('\n', pos)) { lineNo++; pos = nl + 1; }
+      joinedUpTo(start);
       if (taint.length > 0 && tainted(start)) { ignored++; return; }
       visit(line, lineNo, prefilter !== null);
     });
+    joinedUpTo(Infinity);
     for (let nl = text.indexOf('\n', pos); nl !== -1; nl = text.indexOf('\n', pos)) { lineNo++; pos = nl + 1; }
     lineBase = lineNo - 1;
   };

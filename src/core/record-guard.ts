@@ -28,10 +28,18 @@ export type RecordGuard = {
    * line by line against that copy; -1 when it cannot be proved. `prev(k)` is the k-th line above.
    */
   readonly verify?: (line: string, prev: (k: number) => string | undefined) => number;
+  /** Whether a record `verify` proved is the daemon's whole record with the address it wrote, so
+   *  that its lines joined into one are matched as one line (a basic-auth failure whose user
+   *  name held a newline is still the client's failed login). */
+  readonly joinable?: (line: string, prev: (k: number) => string | undefined) => boolean;
 };
 
 /** Offsets in the text handed over: a line that starts inside [from, to) never counts. */
 export type Taint = readonly (readonly [number, number])[];
+
+/** A proved record's lines joined into one (newlines as spaces), matched in their place; `at` is
+ *  the offset of its first line in the text handed over. */
+export type Joined = { readonly at: number; readonly line: string };
 
 /** Tells, for line starts given in increasing order, whether a line is tainted. */
 export function createTaintCursor(taint: Taint): (start: number) => boolean {
@@ -60,7 +68,7 @@ function mayBeBytes(line: string, bytes: number): boolean {
 }
 
 /** A taint and the line that caused it: a record proved complete replaces what its lines caused. */
-type Range = { from: number; to: number; source: number; proved: boolean };
+type Range = { from: number; to: number; source: number; proved: boolean; join?: boolean };
 
 type Scanned = { readonly start: number; readonly text: string };
 
@@ -95,7 +103,7 @@ function createScanner(guard: RecordGuard, add: (r: Range) => void, drop: (from:
         // The record is known line by line: exactly those lines are the client's, nothing around them.
         const first = proved === 0 ? at : recent[recent.length - proved]!.start;
         drop(first, at);
-        add({ from: first, to: lineEnd, source: at, proved: true });
+        add({ from: first, to: lineEnd, source: at, proved: true, ...(guard.joinable?.(line, (k) => recent[recent.length - k]?.text) ? { join: true } : {}) });
       } else if (head) {
         // A record the daemon cut at its limit: its end is whatever the client wrote there.
         if (line.length * 4 >= w - 1 && mayBeBytes(line.endsWith('\r') ? line.slice(0, -1) : line, w - 1)) add({ from: at, to: lineEnd, source: at, proved: false });
@@ -119,33 +127,44 @@ function createScanner(guard: RecordGuard, add: (r: Range) => void, drop: (from:
 
 // Holds back the lines of the last maxRecord bytes (a continuation below them may taint them),
 // and hands the rest over with its taint. Offsets are relative to each text handed over.
-export function createGuardStage(guards: readonly RecordGuard[], onText: (text: string, taint: Taint) => void): GuardStage {
-  if (guards.length === 0) return { write: (text) => onText(text, []), end: () => {} };
+export function createGuardStage(guards: readonly RecordGuard[], onText: (text: string, taint: Taint, joined: readonly Joined[]) => void): GuardStage {
+  if (guards.length === 0) return { write: (text) => onText(text, [], []), end: () => {} };
   const hold = Math.max(...guards.map((g) => g.maxRecord));
   let held = '';
   let base = 0; // absolute offset of held[0]
   let scanned = 0; // absolute offset up to which lines were scanned
   let ranges: Range[] = [];
   const add = (r: Range) => { ranges.push(r); };
-  // What the lines of a proved record caused before it was proved: the record replaces it from
-  // its first line on. Above that it stays (the proved record may sit inside a longer one that a
-  // client cut open, whose head is further up).
+  // What the lines of a proved record caused before it was proved: the record replaces it. (A
+  // record proved inside a longer one a client cut open is still covered by that one's own end:
+  // nginx's request line with its %0A, or the text where nginx cut it.)
   const drop = (from: number, to: number) => {
-    for (const r of ranges) if (!r.proved && r.source >= from && r.source <= to) r.to = Math.min(r.to, from);
-    ranges = ranges.filter((r) => r.to > r.from);
+    ranges = ranges.filter((r) => r.proved || r.source < from || r.source > to);
   };
   const scanners = guards.map((g) => createScanner(g, add, drop));
+  // A joined record counts only where nothing else marks its lines: inside a longer record a client
+  // cut open, it is the client's text like the rest.
+  const joins = (upTo: number): Joined[] => {
+    const out: Joined[] = [];
+    for (const r of ranges) {
+      if (!r.join || r.from < base || r.to > upTo) continue;
+      if (ranges.some((o) => o !== r && o.from < r.to && r.from < o.to)) continue;
+      out.push({ at: r.from - base, line: held.slice(r.from - base, r.to - base - 1).replace(/\r?\n/g, ' ') });
+    }
+    return out;
+  };
   const release = (upTo: number) => {
     // upTo: absolute offset just after a newline, or the end of the text.
     const text = held.slice(0, upTo - base);
     const merged = merge(ranges.map((r) => [r.from, r.to] as [number, number]));
     const taint: [number, number][] = [];
     for (const [a, b] of merged) if (b > base && a < upTo) taint.push([Math.max(a, base) - base, Math.min(b, upTo) - base]);
+    const joined = joins(upTo);
     held = ownString(held.slice(upTo - base));
     base = upTo;
     // A range may still be dropped by a record proved later, so it is kept while its source is held.
     ranges = ranges.filter((r) => r.to > base || r.source >= base - hold);
-    if (text !== '') onText(text, taint);
+    if (text !== '') onText(text, taint, joined.map((j) => ({ at: j.at, line: ownString(j.line) })));
   };
   return {
     write(text) {
@@ -154,7 +173,7 @@ export function createGuardStage(guards: readonly RecordGuard[], onText: (text: 
       if (held === '' && ranges.length === 0 && scanners.every((sc) => sc.quiet(text, scanned))) {
         base += text.length;
         scanned = base;
-        onText(text, []);
+        onText(text, [], []);
         return;
       }
       const from = scanned - base;
@@ -166,7 +185,11 @@ export function createGuardStage(guards: readonly RecordGuard[], onText: (text: 
       const limit = held.length - hold;
       if (limit <= 0) return;
       const cut = held.lastIndexOf('\n', limit - 1);
-      if (cut >= 0) release(base + cut + 1);
+      if (cut < 0) return;
+      // A joinable record is handed over whole, in one text.
+      let upTo = base + cut + 1;
+      for (const r of ranges) if (r.join && r.from < upTo && upTo < r.to) upTo = Math.min(upTo, r.from);
+      if (upTo > base) release(upTo);
     },
     end() {
       release(base + held.length);

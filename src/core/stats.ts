@@ -1,6 +1,6 @@
 import { ipFamily, canonicalIp } from './ip.js';
 import { forEachCandidateLine, matchLine, type Matcher } from './match.js';
-import { createGuardStage, createTaintCursor, type Taint } from './record-guard.js';
+import { createGuardStage, createTaintCursor, type Joined, type Taint } from './record-guard.js';
 import { createDateReader } from './timestamp.js';
 
 export type SubnetBits = 24 | 16;
@@ -63,9 +63,10 @@ export function createStatsCounter(matcher: Matcher, now: number): StatsCounter 
     }
   };
   // Lines inside a record a client cut open are not counted, as in a scan (see record-guard).
-  const guarded = (text: string, taint: Taint) => {
+  const guarded = (text: string, taint: Taint, joined: readonly Joined[]) => {
     const tainted = createTaintCursor(taint);
     forEachCandidateLine(text, matcher.prefilterRe, (line, start) => { if (taint.length === 0 || !tainted(start)) visit(line); });
+    for (const j of joined) visit(j.line);
   };
   let stage = createGuardStage(matcher.guards, guarded);
   return {

@@ -81,6 +81,9 @@ export function proveNginxRecord(line: string, prev: (k: number) => string | und
 export const NGINX_ERROR_GUARD: RecordGuard = {
   name: 'nginx-error',
   verify: proveNginxRecord,
+  // A basic-auth record is nginx's whole failure line with the name's newlines in it; the address
+  // is the one nginx wrote after the name (no ", client: " can be inside a name cut at its ":").
+  joinable: (line, prev) => proveUserRecord(line, prev) > 0,
   head: /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[[a-z]+\] \d+#\d+: /,
   maxRecord: 2048,
   opensFieldWord: '"',

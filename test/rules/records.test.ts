@@ -31,13 +31,14 @@ function countsOf(rule: string, text: string, piece: number): Record<string, num
   if (!compiled.ok) throw new Error(compiled.error);
   const matcher = compiled.value;
   const counts: Record<string, number> = {};
-  const stage = createGuardStage(matcher.guards, (chunk, taint) => {
+  const count = (line: string) => {
+    const v = matchLine(line, matcher, true);
+    if (v.kind === 'match' || v.kind === 'companion') counts[v.ip] = (counts[v.ip] ?? 0) + 1;
+  };
+  const stage = createGuardStage(matcher.guards, (chunk, taint, joined) => {
     const tainted = createTaintCursor(taint);
-    forEachCandidateLine(chunk, matcher.prefilterRe, (line, start) => {
-      if (tainted(start)) return;
-      const v = matchLine(line, matcher, true);
-      if (v.kind === 'match' || v.kind === 'companion') counts[v.ip] = (counts[v.ip] ?? 0) + 1;
-    });
+    forEachCandidateLine(chunk, matcher.prefilterRe, (line, start) => { if (!tainted(start)) count(line); });
+    for (const j of joined) count(j.line);
   });
   for (let at = 0; at < text.length;) {
     let end = text.indexOf('\n', Math.min(text.length - 1, at + piece - 1)) + 1;
