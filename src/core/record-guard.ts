@@ -10,6 +10,8 @@ export type RecordGuard = {
   readonly name: string;
   /** A line that starts a record (the daemon's date and level); tested on each line. */
   readonly head: RegExp;
+  /** A character every head holds and other logs seldom do: a text without it is skipped at once. */
+  readonly headChar?: string;
   /** The longest record the daemon writes, in bytes with its newline (it cuts longer ones). */
   readonly maxRecord: number;
   /** A head line whose client field is still open at its end: the record goes on below it. */
@@ -84,7 +86,7 @@ function createScanner(guard: RecordGuard, add: (r: Range) => void, drop: (from:
   // daemon's is near, so no line of the text can be inside one.
   // (Then the lines looked back on are dropped too: the next ones do not follow them.)
   const quiet = (text: string, base: number) => {
-    if (lastHead >= base - w || anyHead.test(text)) return false;
+    if (lastHead >= base - w || ((guard.headChar === undefined || text.includes(guard.headChar)) && anyHead.test(text))) return false;
     recent = [];
     return true;
   };

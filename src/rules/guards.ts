@@ -85,6 +85,7 @@ export const NGINX_ERROR_GUARD: RecordGuard = {
   // is the one nginx wrote after the name (no ", client: " can be inside a name cut at its ":").
   joinable: (line, prev) => proveUserRecord(line, prev) > 0,
   head: /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[[a-z]+\] \d+#\d+: /,
+  headChar: '#',
   maxRecord: 2048,
   opensFieldWord: '"',
   opensField: /\*\d+ (?:"(?!.*" is not found \()|.*?open\(\) "(?!.*" failed \()|.*?user "(?!.*"(?::? password mismatch| was not found in "))|.*?FastCGI sent in stderr: "(?!.*" while ))/s,
