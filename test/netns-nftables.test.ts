@@ -30,7 +30,7 @@ describe.skipIf(gate.skip)(`nftables timeouts and failures (${gate.reason})`, ()
     sb.append('auth.log', threeFailures('2001:db8::50'));
     sb.append('forever.log', threeFailures('203.0.113.60'));
     scanVictim(ns, sb, NOW);
-    expect(elementTimeouts(ns)).toEqual({ 'ban6-sshd 2001:db8::50': 3369, 'ban4-forever 203.0.113.60': null });
+    expect(elementTimeouts(ns)).toEqual({ 'ban6-sshd 2001:db8::50': 3600, 'ban4-forever 203.0.113.60': null });
   }, 60_000);
 
   it('nft missing: one line naming it, exit 1, the ban not recorded, retried by the next run', () => {

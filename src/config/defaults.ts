@@ -14,14 +14,41 @@ export const DEFAULTS = {
   chains: ['INPUT'],
 } as const;
 
-// With no config file: one jail per built-in rule whose well-known log exists on this host.
-// Opt-in rules (those that would ban normal visitors of some sites) must be named in a config.
+// Daemons whose logs may be in the journal only (Debian 12 installs no rsyslog, so no auth.log),
+// with their units as Debian/Ubuntu and RHEL/Arch name them. sshd logs through syslog(): one
+// message is one journal entry, newlines and all. Not MariaDB: with no error file (Debian 12's
+// default) it writes to stderr, which journald cuts into one entry per line, so a user name
+// holding a newline gives entries no reader can tell from the server's (README, "Who can choose").
+const JOURNAL_UNITS: Readonly<Record<string, readonly string[]>> = {
+  sshd: ['ssh.service', 'sshd.service'],
+};
+const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'];
+const JOURNALCTL = ['/usr/bin/journalctl', '/bin/journalctl'];
+
+// The units of a rule installed on a host that has journalctl: what a jail can read instead of a
+// missing file. Told by files, not by the journal's content, so the jails of a host stay the same
+// from run to run (a vacuumed journal, a run as another user) and no process runs to load a config.
+export function journalUnits(rule: string, exists: (path: string) => boolean): string[] {
+  const units = JOURNAL_UNITS[rule] ?? [];
+  if (units.length === 0 || !JOURNALCTL.some(exists)) return [];
+  return units.filter((u) => UNIT_DIRS.some((d) => exists(`${d}/${u}`)));
+}
+
+// With no config file: one jail per built-in rule whose well-known log exists on this host, else
+// whose daemon's unit is there to be read from the journal. Opt-in rules (those that would ban
+// normal visitors of some sites) must be named in a config.
 export function embeddedJails(exists: (path: string) => boolean): Record<string, Record<string, unknown>> {
   const jails: Record<string, Record<string, unknown>> = {};
   for (const rule of RULES) {
     if (rule.optIn) continue;
     const present = rule.logpath.filter(exists);
-    if (present.length > 0) jails[rule.name] = { logpath: present, rules: [rule.name], port: [...rule.port] };
+    const port = [...rule.port];
+    if (present.length > 0) {
+      jails[rule.name] = { logpath: present, rules: [rule.name], port };
+      continue;
+    }
+    const units = journalUnits(rule.name, exists);
+    if (units.length > 0) jails[rule.name] = { journalmatch: units.map((u) => `_SYSTEMD_UNIT=${u}`), rules: [rule.name], port };
   }
   return jails;
 }

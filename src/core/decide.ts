@@ -2,7 +2,7 @@ import type { BanGuard } from './ban-guard.js';
 import { banDuration, escalates, priorBans, recordBans, type BanHistory, type Escalation } from './escalation.js';
 import { MANUAL_JAIL } from './firewall-model.js';
 import type { Ban, Pending, State } from './state.js';
-import { addFolded, evaluateWindow, foldPermanent, mergeSorted, type Folded, type Policy } from './window.js';
+import { addFolded, evaluateWindow, foldPermanent, LIVE_HORIZON, mergeSorted, type Folded, type Policy } from './window.js';
 
 export const EVIDENCE_LINES = 5;
 
@@ -77,7 +77,7 @@ export function decide(input: DecideInput): Decision {
       const folded = addFolded(old?.later, add?.later);
       const bantime = escalates(jail) ? banDuration(jail, priorBans(state.history, jail.name, ip, now)) : jail.bantime;
       const policy = { findtime: jail.findtime, maxretry: jail.maxretry, bantime };
-      const { trigger, pending } = evaluateWindow(times, policy, now, folded);
+      const { trigger, pending } = evaluateWindow(times, policy, now, folded, now - LIVE_HORIZON);
       // Checked after the window: on a first run over an old log most IPs drop out before this.
       if ((!trigger && pending.length === 0) || refuse(ip, jail.name) !== null) continue;
       const evidence = [...(old?.evidence ?? []), ...(add?.evidence ?? [])].slice(-EVIDENCE_LINES);

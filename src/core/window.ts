@@ -12,6 +12,12 @@ export type Trigger = {
 
 export type WindowOutcome = { readonly trigger: Trigger | null; readonly pending: number[] };
 
+// A ban whose triggering failure is at most this old at the scan is live: it runs for bantime from
+// the scan that applies it, so a cron run every few minutes never shortens it. An older one is a
+// catch-up (a first run, logs read after an outage) or a replay: it keeps the log's time, so the
+// same log gives the same bans, and one that would long have ended bans nothing.
+export const LIVE_HORIZON = 15 * 60;
+
 /** Failures kept as a count: they all fell inside a permanent ban found in the kept times. */
 export type Folded = { readonly count: number; readonly last: number };
 
@@ -20,16 +26,18 @@ export type Folded = { readonly count: number; readonly last: number };
 // have caused count towards that ban, not towards a new window. The ban is kept only if it
 // would still be in force at `now`; what is left is pending, pruned to the current window.
 // `folded` failures (see foldPermanent) belong to the last ban found; with none (the jail's
-// policy changed since they were folded) they are dropped.
-export function evaluateWindow(sortedTimes: readonly number[], policy: Policy, now: number, folded?: Folded): WindowOutcome {
+// policy changed since they were folded) they are dropped. A ban triggered at or after
+// `liveSince` starts at `now` (see LIVE_HORIZON); by default every ban starts at its failure.
+export function evaluateWindow(sortedTimes: readonly number[], policy: Policy, now: number, folded?: Folded, liveSince = Infinity): WindowOutcome {
   const { findtime, maxretry, bantime } = policy;
   const t = sortedTimes;
+  const startOf = (at: number) => (at >= liveSince ? Math.max(at, now) : at);
   let last: { start: number; at: number; end: number } | null = null;
   let j = 0;
   for (let i = 0; i < t.length; i++) {
     while (t[i]! - t[j]! > findtime) j++;
     if (i - j + 1 < maxretry) continue;
-    const until = bantime === null ? Infinity : t[i]! + bantime;
+    const until = bantime === null ? Infinity : startOf(t[i]!) + bantime;
     let end = i;
     while (end + 1 < t.length && t[end + 1]! < until) end++;
     last = { start: j, at: i, end };
@@ -40,7 +48,7 @@ export function evaluateWindow(sortedTimes: readonly number[], policy: Policy, n
   const pending = t.slice(pendingFrom).filter((time) => time > now - findtime);
   if (!last) return { trigger: null, pending };
   const at = t[last.at]!;
-  const expiresAt = bantime === null ? null : at + bantime;
+  const expiresAt = bantime === null ? null : startOf(at) + bantime;
   if (expiresAt !== null && expiresAt <= now) return { trigger: null, pending };
   const failures = last.end - last.start + 1 + (folded?.count ?? 0);
   const lastSeen = Math.max(t[last.end]!, folded?.last ?? -Infinity);
@@ -86,10 +94,10 @@ export function mergeSorted(a: readonly number[], b: readonly number[]): number[
 }
 
 // The earliest failure time that can still matter at `now`: a window that ends before
-// now - longest ban - findtime can only cause a ban that has already expired, so a first run over
+// now - longest ban (at least LIVE_HORIZON) - findtime can only cause a ban that has already expired, so a first run over
 // weeks of log skips older lines without even matching them. Permanent bans (or escalation
 // without a cap) keep every failure: -Infinity.
 export function relevantSince(policy: Policy & { readonly longestBan?: number | null }, now: number): number {
   const longest = policy.longestBan === undefined ? policy.bantime : policy.longestBan;
-  return longest === null ? -Infinity : now - longest - policy.findtime;
+  return longest === null ? -Infinity : now - Math.max(longest, LIVE_HORIZON) - policy.findtime;
 }

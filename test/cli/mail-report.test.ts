@@ -28,7 +28,7 @@ describe('the scan report cron mails', () => {
       '  203.0.113.9  jail sshd  8 failures',
       '    first seen  2026-11-21 09:40:00 +0000',
       '    last seen   2026-11-21 09:40:35 +0000',
-      '    ban ends    2026-11-21 10:40:10 +0000',
+      '    ban ends    2026-11-21 10:45:00 +0000',
       '    evidence (last 5 of 8):',
       ...failures('203.0.113.9', 8).trim().split('\n').slice(3).map((l) => `      ${l}`),
     ].join('\n'));

@@ -45,7 +45,7 @@ describe('logban report <ip>', () => {
     expect(text).toContain('First seen:     2026-11-21 09:40:00 +0000\n');
     expect(text).toContain('Last seen:      2026-11-21 09:40:20 +0000\n');
     expect(text).toContain('Attempts:       3\n');
-    expect(text).toContain('jail sshd: banned 2026-11-21 09:45:00 +0000 until 2026-11-21 10:40:20 +0000 after 3 failures (in force)');
+    expect(text).toContain('jail sshd: banned 2026-11-21 09:45:00 +0000 until 2026-11-21 10:45:00 +0000 after 3 failures (in force)');
     for (const t of ['09:40:00', '09:40:10', '09:40:20']) expect(text).toContain(`    ${sshdFailure(t, ATTACKER).trim()}\n`);
     expect(text).toContain('Connection closed by authenticating user root 203.0.113.9 port 5555');
     expect(text).not.toContain('203.0.113.90');
@@ -84,7 +84,7 @@ describe('logban report <ip>', () => {
     expect(j).toMatchObject({
       ip: ATTACKER, generatedAt: NOW, attempts: 3, firstSeen: '2026-11-21T09:40:00Z', lastSeen: '2026-11-21T09:40:20Z',
       jails: [{ jail: 'sshd', rules: ['sshd'], attempts: 3, pending: 0 }],
-      bans: [{ jail: 'sshd', bannedAt: NOW, expiresAt: '2026-11-21T10:40:20Z', failures: 3, active: true }],
+      bans: [{ jail: 'sshd', bannedAt: NOW, expiresAt: '2026-11-21T10:45:00Z', failures: 3, active: true }],
       whois: null, whoisSource: 'off', mentions: 4,
     });
     expect(j.evidence.map((e: { line: string }) => e.line)).toContain(sshdFailure('09:40:10', ATTACKER).trim());

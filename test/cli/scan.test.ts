@@ -42,7 +42,7 @@ describe('logban scan, end to end on files', () => {
     const r = sb.json('2026-11-21T09:43:00Z');
     expect(r.newBans).toEqual([{
       ip: '203.0.113.9', jail: 'sshd', failures: 3, firstSeen: '2026-11-21T09:40:00Z', lastSeen: '2026-11-21T09:42:00Z',
-      expiresAt: '2026-11-21T10:42:00Z', evidence: [fail('09:40:00', '203.0.113.9').trim(), fail('09:41:00', '203.0.113.9').trim(), fail('09:42:00', '203.0.113.9').trim()],
+      expiresAt: '2026-11-21T10:43:00Z', evidence: [fail('09:40:00', '203.0.113.9').trim(), fail('09:41:00', '203.0.113.9').trim(), fail('09:42:00', '203.0.113.9').trim()],
     }]);
     expect(r.activeBans).toBe(1);
     expect(r.commands).toEqual([

@@ -15,7 +15,7 @@ describe('logban status', () => {
     sb.json('2026-11-21T09:45:00Z');
     const status = (now: string) => JSON.parse(runCli(['status', '--json', '--config', sb.config, '--state-dir', sb.stateDir, '--now', now]).stdout);
     const s = status('2026-11-21T09:45:00Z');
-    expect(s.bans).toEqual([{ ip: '203.0.113.9', jail: 'sshd', bannedAt: '2026-11-21T09:45:00Z', expiresAt: '2026-11-21T10:40:02Z' }]);
+    expect(s.bans).toEqual([{ ip: '203.0.113.9', jail: 'sshd', bannedAt: '2026-11-21T09:45:00Z', expiresAt: '2026-11-21T10:45:00Z' }]);
     expect(s.failures).toEqual([{ jail: 'sshd', ip: '198.51.100.4', count: 2 }]);
     expect(s.files).toEqual([{ path: sb.path('auth.log'), offset: statSync(sb.path('auth.log')).size }]);
     // Ten minutes later the first pending failure has left the window, an hour later the ban is over.

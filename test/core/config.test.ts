@@ -15,6 +15,29 @@ describe('config', () => {
     expect(r.value.chains).toEqual(['INPUT']);
   });
 
+  // A fake host: the paths that exist on it (logs, unit files, journalctl), never this machine's.
+  const host = (...paths: string[]) => (p: string) => paths.includes(p);
+  const embedded = (exists: (p: string) => boolean) => {
+    const r = buildConfig('', null, exists);
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value.jails.map((j) => [j.name, j.logpath, j.journalmatch]);
+  };
+  it.each([
+    ['Debian 12 without rsyslog: sshd from the journal', host('/lib/systemd/system/ssh.service', '/usr/bin/journalctl'),
+      [['sshd', [], ['_SYSTEMD_UNIT=ssh.service']]]],
+    ['RHEL without rsyslog, usr-merged', host('/usr/lib/systemd/system/sshd.service', '/bin/journalctl'),
+      [['sshd', [], ['_SYSTEMD_UNIT=sshd.service']]]],
+    ['the log file wins over the journal', host('/var/log/auth.log', '/lib/systemd/system/ssh.service', '/usr/bin/journalctl'),
+      [['sshd', ['/var/log/auth.log'], []]]],
+    ['a unit but no journalctl: nothing to read it with', host('/lib/systemd/system/ssh.service'), []],
+    ['journalctl but no sshd unit', host('/usr/bin/journalctl', '/lib/systemd/system/cron.service'), []],
+    ['Debian 12 MariaDB (no error file): its journal is not read', host('/lib/systemd/system/mariadb.service', '/etc/systemd/system/mysql.service', '/usr/bin/journalctl'), []],
+    ['Debian 12 MariaDB with log_error turned on: the file', host('/var/log/mysql/error.log', '/lib/systemd/system/mariadb.service', '/usr/bin/journalctl'),
+      [['mysqld-auth', ['/var/log/mysql/error.log'], []]]],
+  ])('embedded defaults, %s', (_, exists, jails) => {
+    expect(embedded(exists)).toEqual(jails);
+  });
+
   it('jail settings override defaults; jail ignoreip adds to the default list', () => {
     const text = `
 [defaults]

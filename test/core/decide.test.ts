@@ -18,9 +18,37 @@ describe('decide', () => {
     expect(first.newBans).toEqual([]);
     const state: State = { ...EMPTY_STATE, windows: first.windows };
     const second = decide(input({ now: 700, state, incoming: incoming({ '203.0.113.5': [650] }) }));
-    expect(second.newBans.map((b) => [b.ip, b.failures, b.firstSeen, b.lastSeen, b.expiresAt])).toEqual([['203.0.113.5', 3, 400, 650, 4250]]);
+    expect(second.newBans.map((b) => [b.ip, b.failures, b.firstSeen, b.lastSeen, b.expiresAt])).toEqual([['203.0.113.5', 3, 400, 650, 4300]]);
     expect(second.newBans[0]!.evidence).toEqual(['line at 400', 'line at 450', 'line at 650']);
     expect(second.windows['sshd']).toEqual({});
+  });
+
+  // A live ban runs bantime from the scan that applies it; a catch-up or a replay (its triggering
+  // failure more than LIVE_HORIZON before the scan) keeps the log's time.
+  it.each([
+    { name: 'found by the next cron run: bantime from the scan', now: 10_120, at: 10_000, expiresAt: 10_120 + 3600 },
+    { name: 'found in the same second', now: 10_000, at: 10_000, expiresAt: 13_600 },
+    { name: 'exactly LIVE_HORIZON old: still live', now: 10_900, at: 10_000, expiresAt: 10_900 + 3600 },
+    { name: 'one second older: a catch-up, timed by the log', now: 10_901, at: 10_000, expiresAt: 13_600 },
+    { name: 'a replay an hour later: what is left of the ban', now: 12_000, at: 10_000, expiresAt: 13_600 },
+    { name: 'a replay after the ban would have ended: no ban', now: 13_600, at: 10_000, expiresAt: undefined },
+    { name: 'a line dated after the scan (clock skew): from its own time', now: 9_990, at: 10_000, expiresAt: 13_600 },
+  ])('$name', ({ now, at, expiresAt }) => {
+    const d = decide(input({ now, incoming: incoming({ '203.0.113.5': [at - 20, at - 10, at] }) }));
+    expect(d.newBans[0]?.expiresAt).toBe(expiresAt);
+    if (expiresAt !== undefined) expect(d.newBans[0]!.bannedAt).toBe(now);
+  });
+
+  it('a live ban with a bantime shorter than the cron interval still bans, and swallows the failures up to the scan', () => {
+    const short = { ...sshd, bantime: 60 };
+    const d = decide(input({ now: 10_300, jails: [short], incoming: incoming({ '203.0.113.5': [10_000, 10_001, 10_002, 10_100, 10_200, 10_290] }) }));
+    expect(d.newBans.map((b) => [b.failures, b.expiresAt])).toEqual([[6, 10_360]]);
+    expect(d.windows['sshd']).toEqual({});
+  });
+
+  it('a live permanent ban stays permanent', () => {
+    const d = decide(input({ now: 10_100, jails: [{ ...sshd, bantime: null }], incoming: incoming({ '203.0.113.5': [10_000, 10_001, 10_002] }) }));
+    expect(d.newBans[0]!.expiresAt).toBeNull();
   });
 
   it('never bans an ignored IP and forgets its failures', () => {
@@ -79,11 +107,11 @@ describe('decide', () => {
     const durations: (number | null)[] = [];
     for (const at of [1000, 20_000, 40_000, 60_000]) {
       const d = decide(input({ now: at + 10, jails: [escalating], state, incoming: attack(at) }));
-      durations.push(d.newBans[0]!.expiresAt! - (at + 2));
+      durations.push(d.newBans[0]!.expiresAt! - (at + 10));
       state = { ...state, bans: d.bans, windows: d.windows, history: d.history };
     }
     expect(durations).toEqual([3600, 7200, 10800, 10800]);
-    expect(state.history).toEqual({ sshd: { '203.0.113.5': { count: 4, until: 60_002 + 10800 } } });
+    expect(state.history).toEqual({ sshd: { '203.0.113.5': { count: 4, until: 60_010 + 10800 } } });
   });
 
   it('jails without escalation keep no history', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addFolded, evaluateWindow, foldPermanent, mergeSorted, relevantSince, type Folded } from '../../src/core/window.js';
+import { addFolded, evaluateWindow, foldPermanent, LIVE_HORIZON, mergeSorted, relevantSince, type Folded } from '../../src/core/window.js';
 
 const policy = { findtime: 600, maxretry: 3, bantime: 3600 };
 
@@ -18,6 +18,13 @@ describe('evaluateWindow', () => {
     const r = evaluateWindow(times, policy, now);
     expect(r.trigger).toEqual(trigger);
     expect(r.pending).toEqual(pending);
+  });
+
+  it.each([
+    { name: 'live: from the scan', liveSince: 100, trigger: { at: 300, expiresAt: 400 + 3600, failures: 3, firstSeen: 100, lastSeen: 300 } },
+    { name: 'a catch-up: from the failure', liveSince: 301, trigger: { at: 300, expiresAt: 3900, failures: 3, firstSeen: 100, lastSeen: 300 } },
+  ])('a ban triggered at or after liveSince starts at now ($name)', ({ liveSince, trigger }) => {
+    expect(evaluateWindow([100, 200, 300], policy, 400, undefined, liveSince).trigger).toEqual(trigger);
   });
 
   it('permanent bans never expire and swallow later failures', () => {
@@ -44,6 +51,23 @@ describe('relevantSince', () => {
     const cut = evaluateWindow(times.filter((t) => t >= since), policy, now);
     expect(cut.trigger === null).toBe(all.trigger === null);
     expect(cut.trigger?.expiresAt).toEqual(all.trigger?.expiresAt);
+  });
+
+  // The same with bans that start at the scan, for a bantime shorter than LIVE_HORIZON too.
+  it.each([
+    [3600, [0, 4000, 5500, 6000, 9000, 9500, 9800]],
+    [60, [0, 8000, 8300, 8400, 8500, 8800, 9100, 9500, 9900]],
+  ])('bantime %i, live bans: a burst is judged alike with or without older failures', (bantime, starts) => {
+    const now = 10_000;
+    const p = { ...policy, bantime };
+    const since = relevantSince(p, now);
+    expect(since).toBe(now - Math.max(bantime, LIVE_HORIZON) - 600);
+    for (const start of starts) {
+      const times = [start - 300, start, start + 50, start + 100, start + 150];
+      const all = evaluateWindow(times, p, now, undefined, now - LIVE_HORIZON);
+      const cut = evaluateWindow(times.filter((t) => t >= since), p, now, undefined, now - LIVE_HORIZON);
+      expect(cut.trigger?.expiresAt, `burst at ${start}`).toEqual(all.trigger?.expiresAt);
+    }
   });
 });
 
