@@ -14,13 +14,15 @@ export const DEFAULTS = {
   chains: ['INPUT'],
 } as const;
 
-// Daemons whose logs may be in the journal only (Debian 12 installs no rsyslog, so no auth.log),
-// with their units as Debian/Ubuntu and RHEL/Arch name them. sshd logs through syslog(): one
-// message is one journal entry, newlines and all. Not MariaDB: with no error file (Debian 12's
-// default) it writes to stderr, which journald cuts into one entry per line, so a user name
-// holding a newline gives entries no reader can tell from the server's (README, "Who can choose").
+// Daemons whose logs may be in the journal only (Debian 12 installs no rsyslog, so no auth.log,
+// and its MariaDB writes no error file), with their units as Debian/Ubuntu and RHEL/Arch name
+// them. sshd logs through syslog(): one message is one journal entry. MariaDB writes to stderr,
+// which journald cuts into one entry per line, a user name's newlines too: the mysqld-auth record
+// guard reads the server's date after the tag, so such entries are marked as in the error file
+// (README, "Who can choose what logban bans").
 const JOURNAL_UNITS: Readonly<Record<string, readonly string[]>> = {
   sshd: ['ssh.service', 'sshd.service'],
+  'mysqld-auth': ['mariadb.service', 'mysql.service', 'mysqld.service'],
 };
 const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'];
 const JOURNALCTL = ['/usr/bin/journalctl', '/bin/journalctl'];

@@ -1,4 +1,5 @@
 import type { RecordGuard } from '../core/record-guard.js';
+import { syslogPrefixNoKey } from './syslog-prefix.js';
 
 // nginx writes each error-log record with one write() of at most NGX_MAX_ERROR_STR (2048) bytes,
 // its newline included, and client text raw: a file name made from the decoded URL (%0A becomes a
@@ -101,7 +102,11 @@ export const NGINX_ERROR_GUARD: RecordGuard = {
 // refusal whose name is not closed on its line, mark lines no rule may count.
 export const MYSQL_ERROR_GUARD: RecordGuard = {
   name: 'mysql-error',
-  head: /^(?:\d{4}-\d\d-\d\d(?:T| {1,2})\d{1,2}:\d\d:\d\d|\d{6} {1,2}\d{1,2}:\d\d:\d\d)/,
+  // The server's date starts its message: in its own file the line, through syslog or the journal
+  // (stderr under systemd, which journald cuts at each newline, the name's too) what follows the
+  // program's tag. A line of the program's that does not start with it is the rest of a record.
+  // (The date with what follows it, thread id and level: a journal line starts with a date too.)
+  head: new RegExp(`^(?:${syslogPrefixNoKey('mysqld|mariadbd|mysqld_safe|mariadb|mysql').slice(1)})?(?:\\d{4}-\\d\\d-\\d\\d(?:T| {1,2})\\d{1,2}:\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)?|\\d{6} {1,2}\\d{1,2}:\\d\\d:\\d\\d) +(?:\\d+ )?\\[`),
   maxRecord: 448,
   followMax: 346,
   opensFieldWord: 'Access denied for user ',

@@ -31,7 +31,8 @@ describe('config', () => {
       [['sshd', ['/var/log/auth.log'], []]]],
     ['a unit but no journalctl: nothing to read it with', host('/lib/systemd/system/ssh.service'), []],
     ['journalctl but no sshd unit', host('/usr/bin/journalctl', '/lib/systemd/system/cron.service'), []],
-    ['Debian 12 MariaDB (no error file): its journal is not read', host('/lib/systemd/system/mariadb.service', '/etc/systemd/system/mysql.service', '/usr/bin/journalctl'), []],
+    ['Debian 12 MariaDB (no error file): its journal', host('/lib/systemd/system/mariadb.service', '/etc/systemd/system/mysql.service', '/usr/bin/journalctl'),
+      [['mysqld-auth', [], ['_SYSTEMD_UNIT=mariadb.service', '_SYSTEMD_UNIT=mysql.service']]]],
     ['Debian 12 MariaDB with log_error turned on: the file', host('/var/log/mysql/error.log', '/lib/systemd/system/mariadb.service', '/usr/bin/journalctl'),
       [['mysqld-auth', ['/var/log/mysql/error.log'], []]]],
   ])('embedded defaults, %s', (_, exists, jails) => {

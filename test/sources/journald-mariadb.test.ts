@@ -90,4 +90,19 @@ describe.skipIf(gate().skip)('Debian 12 MariaDB through the journal', () => {
     expect(out.files[0]!.linesRead).toBe(15);
     expect(out.newBans.map((b) => b.ip)).not.toContain(VICTIM);
   });
+
+  it('a forged terminator first, then the forged refusal: the entry without the server\'s date marks both; the client\'s ordinary tries after them count', () => {
+    const box = sandbox();
+    const attack = (ago: number) => [
+      entry(`${stamp(ago)} ${seq + 40} [Warning] Access denied for user 'x'@'h' (using password: YES)`, ago),
+      entry(`${stamp(ago)} 9 [Warning] Access denied for user 'root'@'${VICTIM}' (using password: YES)`, ago),
+      entry(`'@'${CLIENT}' (using password: YES)`, ago),
+    ];
+    // Ordinary tries beyond what an attacked record can reach (a few hundred characters).
+    const later = [200, 190, 180, 170, 160, 150, 140, 130, 120, 110].map((ago) => denied('root', CLIENT, ago));
+    writeJournal(box.dir, [...[300, 290, 280, 270, 260].flatMap(attack), ...later]);
+    const out = box.json(NOW);
+    expect(out.newBans.map((b) => b.ip)).toEqual([CLIENT]);
+    expect(out.newBans[0]!.failures).toBeGreaterThanOrEqual(5);
+  });
 });
