@@ -126,7 +126,7 @@ export function createLineSink(jails: readonly Jail[], incoming: ReadonlyMap<str
         if (v.kind === 'match' || v.kind === 'companion' || v.kind === 'success') {
           // A companion may wait in the counter: copied, so it does not hold its 1 MiB chunk.
           const kept = v.kind === 'companion' ? detach(line) : line;
-          counter.feed({ ip: v.ip, time, pattern: v.pattern, line: kept, role: roleOf(v), key: v.key });
+          counter.feed({ ip: v.ip, time, pattern: v.pattern, line: kept, role: roleOf(v), key: v.key, user: v.user });
         }
       });
     });
