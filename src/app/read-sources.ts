@@ -120,10 +120,12 @@ export function createLineSink(jails: readonly Jail[], incoming: ReadonlyMap<str
       const time = dates.read(line)?.time ?? now;
       if (time < since) return;
       const v = matchLine(line, jail.matcher, true);
+      // reset_on_success: a login that worked forgets the failures of its address before it.
+      if (v.kind === 'success' && jail.resetOnSuccess) tally.reset(v.ip, time);
       if (v.kind === 'match' || v.kind === 'companion' || v.kind === 'success') {
         // A companion may wait in the counter: copied, so it does not hold its 1 MiB chunk.
         const kept = v.kind === 'companion' ? detach(line) : line;
-        counter.feed({ ip: v.ip, time, pattern: v.pattern, line: kept, role: roleOf(v), key: v.key });
+        counter.feed({ ip: v.ip, time, pattern: v.pattern, line: kept, role: roleOf(v), key: v.key, user: v.user });
       }
     };
     // Lines inside a record a client cut open with a newline never count; a proved whole record

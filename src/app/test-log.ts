@@ -89,7 +89,7 @@ export async function testLog(path: string, arg: string, now: number, opts: Test
     }
     const time = date?.time ?? now;
     // The line text is not kept: a slice would hold its whole 1 MiB chunk in memory.
-    const entry: Entry = { ip: v.ip, time, pattern: v.pattern, line: '', role: roleOf(v), key: v.key, lineNo, date: date ? date.time : null };
+    const entry: Entry = { ip: v.ip, time, pattern: v.pattern, line: '', role: roleOf(v), key: v.key, user: v.user, lineNo, date: date ? date.time : null };
     if (v.kind === 'success') successes++;
     else {
       failureLines++;

@@ -17,11 +17,11 @@ export type ConfigProblem = { readonly message: string; readonly line?: number }
 type Table = Record<string, unknown>;
 const KEYS = {
   top: ['defaults', 'firewall', 'jails', 'report'],
-  defaults: ['findtime', 'maxretry', 'bantime', 'ignoreip', 'bantime_factor', 'maxbantime'],
+  defaults: ['findtime', 'maxretry', 'bantime', 'ignoreip', 'bantime_factor', 'maxbantime', 'reset_on_success'],
   firewall: ['backend', 'chains'],
   report: ['whois'],
   jail: ['enabled', 'logpath', 'journalmatch', 'journal_dir', 'rules', 'failregex', 'ignoreregex', 'prefregex', 'datepattern', 'findtime', 'maxretry', 'bantime',
-    'ignoreip', 'port', 'protocol', 'connlimit', 'bantime_factor', 'maxbantime'],
+    'ignoreip', 'port', 'protocol', 'connlimit', 'bantime_factor', 'maxbantime', 'reset_on_success'],
 };
 const BACKENDS: readonly Backend[] = ['iptables', 'ipset', 'nftables', 'none'];
 const JAIL_NAME = /^[A-Za-z0-9_-]{1,21}$/;
@@ -79,8 +79,15 @@ function ignoreList(t: Table, name: string, fallback: readonly string[]): readon
 
 type Defaults = {
   findtime: number; maxretry: number; bantime: number | null; ignoreip: readonly string[];
-  bantimeFactor: number; maxbantime: number | null;
+  bantimeFactor: number; maxbantime: number | null; resetOnSuccess: boolean;
 };
+
+// reset_on_success = true | false: off unless asked for (a valid account resets its own address).
+function flag(t: Table, key: string, name: string, fallback: boolean): boolean {
+  const v = t[key] ?? fallback;
+  if (typeof v !== 'boolean') throw new Invalid(name, key, `${key} must be true or false, not ${JSON.stringify(v)}`);
+  return v;
+}
 
 type Services = (name: string) => number | null;
 
@@ -144,6 +151,7 @@ function buildJail(name: string, raw: unknown, d: Defaults, services: Services):
     bantime: duration(t, 'bantime', where, d.bantime),
     bantimeFactor: factor(t, where, d.bantimeFactor),
     maxbantime: duration(t, 'maxbantime', where, d.maxbantime),
+    resetOnSuccess: flag(t, 'reset_on_success', where, d.resetOnSuccess),
     ignoreip: [...new Set([...d.ignoreip, ...ignoreList(t, where, [])])],
     ...portsOf(t, where, services),
     ...(datepattern ? { datepattern } : {}),
@@ -193,6 +201,7 @@ function buildFromData(data: Table, path: string | null, exists: (p: string) => 
     ignoreip: ignoreList(defs, 'defaults', DEFAULTS.ignoreip),
     bantimeFactor: factor(defs, 'defaults', DEFAULTS.bantimeFactor),
     maxbantime: duration(defs, 'maxbantime', 'defaults', DEFAULTS.maxbantime),
+    resetOnSuccess: flag(defs, 'reset_on_success', 'defaults', false),
   };
   const fw = table(data['firewall'], 'firewall');
   checkKeys(fw, KEYS.firewall, 'firewall');

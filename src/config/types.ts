@@ -23,6 +23,8 @@ export type Jail = JailPolicy & {
   readonly connlimit: number | null;
   /** Date format names for this jail's logs (config `datepattern`); absent: every format is tried. */
   readonly datepattern?: readonly DatePatternName[];
+  /** A successful login of an address forgets its pending failures in this jail (config `reset_on_success`). */
+  readonly resetOnSuccess: boolean;
 };
 
 // [report]: whois = true adds country and network of each newly banned IP to the report.

@@ -8,8 +8,11 @@ export const EVIDENCE_LINES = 5;
 
 export type JailPolicy = Policy & Escalation & { readonly name: string };
 
+/** One run's failures of one IP, and (reset_on_success) the times of its logins that worked, sorted. */
+export type FreshPending = Pending & { readonly resets?: readonly number[] };
+
 /** New failures of one run: jail → ip → times (any order), the last few lines, folded failures. */
-export type Incoming = ReadonlyMap<string, Pick<ReadonlyMap<string, Pending>, 'get' | 'keys'>>;
+export type Incoming = ReadonlyMap<string, Pick<ReadonlyMap<string, FreshPending>, 'get' | 'keys'>>;
 
 export type Unban = { readonly ip: string; readonly jail: string; readonly reason: string };
 
@@ -53,7 +56,7 @@ function liftExpired(input: DecideInput): { kept: Ban[]; unbans: Unban[] } {
 }
 
 // The saved window's IPs, then this run's new ones (a Set of both would cost a copy of every key).
-function* ipsOf(prior: Readonly<Record<string, Pending>>, fresh: Pick<ReadonlyMap<string, Pending>, 'keys'>): Generator<string> {
+function* ipsOf(prior: Readonly<Record<string, Pending>>, fresh: Pick<ReadonlyMap<string, FreshPending>, 'keys'>): Generator<string> {
   yield* Object.keys(prior);
   for (const ip of fresh.keys()) if (!Object.hasOwn(prior, ip)) yield ip;
 }
@@ -68,7 +71,7 @@ export function decide(input: DecideInput): Decision {
   for (const jail of jails) {
     const out: Record<string, Pending> = {};
     const prior = state.windows[jail.name] ?? {};
-    const fresh = incoming.get(jail.name) ?? new Map<string, Pending>();
+    const fresh = incoming.get(jail.name) ?? new Map<string, FreshPending>();
     for (const ip of ipsOf(prior, fresh)) {
       if (banned.has(`${jail.name} ${ip}`)) continue;
       const old = prior[ip];
@@ -77,7 +80,8 @@ export function decide(input: DecideInput): Decision {
       const folded = addFolded(old?.later, add?.later);
       const bantime = escalates(jail) ? banDuration(jail, priorBans(state.history, jail.name, ip, now)) : jail.bantime;
       const policy = { findtime: jail.findtime, maxretry: jail.maxretry, bantime };
-      const { trigger, pending } = evaluateWindow(times, policy, now, folded, now - LIVE_HORIZON);
+      // A login that worked (reset_on_success) forgets the saved failures before it too.
+      const { trigger, pending } = evaluateWindow(times, policy, now, folded, now - LIVE_HORIZON, add?.resets);
       // Checked after the window: on a first run over an old log most IPs drop out before this.
       if ((!trigger && pending.length === 0) || refuse(ip, jail.name) !== null) continue;
       const evidence = [...(old?.evidence ?? []), ...(add?.evidence ?? [])].slice(-EVIDENCE_LINES);

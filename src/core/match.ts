@@ -8,7 +8,8 @@ export type PatternRole = 'fail' | 'companion' | 'success';
 /**
  * One regex standing for one or more patterns; capture `hosts[i]` holds the host of pattern
  * `first + i`, `roles[i]` says what it means (missing: every pattern is a `fail`), capture
- * `keys[i]` (0: none) its process or session id, which relates the lines of one attempt.
+ * `keys[i]` (0: none) its process or session id, which relates the lines of one attempt, capture
+ * `users[i]` (0: none) the user name it names (lines of different users are different attempts).
  */
 export type MatchUnit = {
   readonly re: RegExp;
@@ -16,6 +17,7 @@ export type MatchUnit = {
   readonly first: number;
   readonly roles?: readonly PatternRole[];
   readonly keys?: readonly number[];
+  readonly users?: readonly number[];
 };
 
 export type Matcher = {
@@ -29,7 +31,7 @@ export type Matcher = {
   readonly guards: readonly RecordGuard[];
 };
 
-type Hit = { readonly ip: string; readonly pattern: number; readonly key: string | undefined };
+type Hit = { readonly ip: string; readonly pattern: number; readonly key: string | undefined; readonly user?: string | undefined };
 
 /**
  * `match`: a failure, one attempt. `companion`: a line about an attempt that another line of the
@@ -70,9 +72,13 @@ export function matchLine(line: string, matcher: Matcher, prefiltered = false): 
       const raw = k ? m[k] : undefined;
       const key = raw === undefined ? undefined : ownString(raw);
       const pattern = unit.first + i;
-      if (role === 'success') return { kind: 'success', ip, pattern, key };
+      const u = unit.users?.[i];
+      const name = u ? m[u] : undefined;
+      // Only a name is kept (as its own string: a companion may wait in the attempt counter).
+      const user = name === undefined || name === '' ? undefined : ownString(name);
+      if (role === 'success') return { kind: 'success', ip, pattern, key, user };
       if (ignore.some((re) => re.test(line))) return IGNORED;
-      return role === 'fail' ? { kind: 'match', ip, pattern, key } : { kind: 'companion', ip, pattern, key };
+      return role === 'fail' ? { kind: 'match', ip, pattern, key, user } : { kind: 'companion', ip, pattern, key, user };
     }
   }
   return MISS;

@@ -92,11 +92,13 @@ function cursorOk(c: unknown): boolean {
 
 function attemptOk(a: unknown): boolean {
   return isObj(a) && typeof a['ip'] === 'string' && canonicalIp(a['ip']) === a['ip'] && isNum(a['time']) && isNum(a['pattern'])
-    && typeof a['line'] === 'string' && ['fail', 'companion', 'success'].includes(a['role'] as string) && optional(a['key'], isStr);
+    && typeof a['line'] === 'string' && ['fail', 'companion', 'success'].includes(a['role'] as string) && optional(a['key'], isStr)
+    && optional(a['user'], isStr);
 }
 
 function openSlotOk(o: unknown): boolean {
-  return isObj(o) && isStr(o['id']) && typeof o['keyed'] === 'boolean' && isStr(o['ip']) && Array.isArray(o['pending'])
+  // `user` is absent in state files older than the per-user attempts (read as: no user named).
+  return isObj(o) && isStr(o['id']) && typeof o['keyed'] === 'boolean' && isStr(o['ip']) && optional(o['user'], isStr) && Array.isArray(o['pending'])
     && o['pending'].every(attemptOk) && [null, 'fail', 'success'].includes(o['settled'] as string | null) && isNum(o['last']);
 }
 

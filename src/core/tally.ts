@@ -1,5 +1,4 @@
-import { EVIDENCE_LINES } from './decide.js';
-import type { Pending } from './state.js';
+import { EVIDENCE_LINES, type FreshPending } from './decide.js';
 import { foldPermanent, type Folded, type Policy } from './window.js';
 
 type Entry = {
@@ -12,14 +11,18 @@ type Entry = {
   foldAt: number;
   /** Lines of the current chunk not yet copied into `kept`, newest last. */
   recent: string[] | undefined;
+  /** Times of logins that worked (reset_on_success), unsorted. */
+  resets: number[] | undefined;
 };
 
 /** This run's failures of one jail by IP: what decide() reads. */
-export type Failures = Pick<ReadonlyMap<string, Pending>, 'get' | 'keys'>;
+export type Failures = Pick<ReadonlyMap<string, FreshPending>, 'get' | 'keys'>;
 
 export type FailureTally = {
   /** One counted attempt: its IP, time (epoch seconds) and log line (may be cut from a chunk). */
   readonly add: (ip: string, time: number, line: string) => void;
+  /** A login of the IP that worked (reset_on_success): the failures before it are forgotten (see evaluateWindow). */
+  readonly reset: (ip: string, time: number) => void;
   /** Called after each chunk of text: copies the evidence lines it holds, so the chunk can be freed. */
   readonly settle: () => void;
   readonly failures: Failures;
@@ -45,16 +48,27 @@ export function createFailureTally(policy: Policy, now: number): FailureTally {
   const windowStart = now - policy.findtime;
 
   const fold = (entry: Entry) => {
-    const { times, folded, at } = foldPermanent(entry.times.sort((a, b) => a - b), policy, now, entry.later);
+    const resets = entry.resets?.sort((a, b) => a - b);
+    const { times, folded, at } = foldPermanent(entry.times.sort((a, b) => a - b), policy, now, entry.later, resets);
     if (folded) entry.later = { ...folded };
     entry.at = at;
     entry.times = times;
     entry.foldAt = Math.max(MIN_FOLD, 2 * times.length);
   };
 
-  const add = (ip: string, time: number, line: string) => {
+  const entryOf = (ip: string): Entry => {
     let entry = entries.get(ip);
-    if (entry === undefined) entries.set(ip, (entry = { times: [], kept: '', later: undefined, at: undefined, foldAt: MIN_FOLD, recent: undefined }));
+    if (entry === undefined) entries.set(ip, (entry = { times: [], kept: '', later: undefined, at: undefined, foldAt: MIN_FOLD, recent: undefined, resets: undefined }));
+    return entry;
+  };
+
+  const reset = (ip: string, time: number) => {
+    const entry = entryOf(ip);
+    (entry.resets ??= []).push(time);
+  };
+
+  const add = (ip: string, time: number, line: string) => {
+    const entry = entryOf(ip);
     const lines = entry.recent;
     if (lines === undefined) {
       entry.recent = [line];
@@ -85,11 +99,12 @@ export function createFailureTally(policy: Policy, now: number): FailureTally {
     dirty.length = 0;
   };
 
-  const get = (ip: string): Pending | undefined => {
+  const get = (ip: string): FreshPending | undefined => {
     const entry = entries.get(ip);
     if (entry === undefined) return undefined;
     const evidence = lastLines(entry.kept, entry.recent ?? []);
-    return { times: entry.times, evidence, ...(entry.later ? { later: { ...entry.later } as Folded } : {}) };
+    const resets = entry.resets ? { resets: [...entry.resets].sort((a, b) => a - b) } : {};
+    return { times: entry.times, evidence, ...(entry.later ? { later: { ...entry.later } as Folded } : {}), ...resets };
   };
-  return { add, settle, failures: { get, keys: () => entries.keys() } };
+  return { add, reset, settle, failures: { get, keys: () => entries.keys() } };
 }

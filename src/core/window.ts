@@ -28,14 +28,19 @@ export type Folded = { readonly count: number; readonly last: number };
 // `folded` failures (see foldPermanent) belong to the last ban found; with none (the jail's
 // policy changed since they were folded) they are dropped. A ban triggered at or after
 // `liveSince` starts at `now` (see LIVE_HORIZON); by default every ban starts at its failure.
-export function evaluateWindow(sortedTimes: readonly number[], policy: Policy, now: number, folded?: Folded, liveSince = Infinity): WindowOutcome {
+// `resets` (sorted): times of logins that worked (reset_on_success); a failure at or before one
+// never counts towards a later ban, while a ban reached before the login stands.
+export function evaluateWindow(sortedTimes: readonly number[], policy: Policy, now: number, folded?: Folded, liveSince = Infinity, resets: readonly number[] = []): WindowOutcome {
   const { findtime, maxretry, bantime } = policy;
   const t = sortedTimes;
   const startOf = (at: number) => (at >= liveSince ? Math.max(at, now) : at);
   let last: { start: number; at: number; end: number } | null = null;
   let j = 0;
+  let r = 0;
+  let reset = -Infinity;
   for (let i = 0; i < t.length; i++) {
-    while (t[i]! - t[j]! > findtime) j++;
+    while (r < resets.length && resets[r]! <= t[i]!) reset = resets[r++]!;
+    while (j <= i && (t[i]! - t[j]! > findtime || t[j]! <= reset)) j++;
     if (i - j + 1 < maxretry) continue;
     const until = bantime === null ? Infinity : startOf(t[i]!) + bantime;
     let end = i;
@@ -45,7 +50,8 @@ export function evaluateWindow(sortedTimes: readonly number[], policy: Policy, n
     j = end + 1;
   }
   const pendingFrom = last ? last.end + 1 : 0;
-  const pending = t.slice(pendingFrom).filter((time) => time > now - findtime);
+  const forgotten = resets.length > 0 ? resets[resets.length - 1]! : -Infinity;
+  const pending = t.slice(pendingFrom).filter((time) => time > now - findtime && time > forgotten);
   if (!last) return { trigger: null, pending };
   const at = t[last.at]!;
   const expiresAt = bantime === null ? null : startOf(at) + bantime;
@@ -55,10 +61,16 @@ export function evaluateWindow(sortedTimes: readonly number[], policy: Policy, n
   return { trigger: { at, expiresAt, failures, firstSeen: t[last.start]!, lastSeen }, pending: [] };
 }
 
-// Index of the failure that first makes maxretry within findtime in sorted times, or -1.
-function firstTrigger(t: readonly number[], policy: Policy): number {
+// Index of the failure that first makes maxretry within findtime in sorted times, or -1; no
+// failure at or before a reset (see evaluateWindow) counts towards a later one.
+function firstTrigger(t: readonly number[], policy: Policy, resets: readonly number[] = []): number {
   const m = policy.maxretry;
-  for (let i = Math.max(0, m - 1); i < t.length; i++) if (t[i]! - t[i - m + 1]! <= policy.findtime) return i;
+  let r = 0;
+  let reset = -Infinity;
+  for (let i = Math.max(0, m - 1); i < t.length; i++) {
+    while (r < resets.length && resets[r]! <= t[i]!) reset = resets[r++]!;
+    if (t[i]! - t[i - m + 1]! <= policy.findtime && t[i - m + 1]! > reset) return i;
+  }
   return -1;
 }
 
@@ -70,9 +82,9 @@ export type FoldedTimes = { readonly times: number[]; readonly folded: Folded | 
 // the window at `now` (shown by status). Only failures up to the first ban keep their times, so
 // a flood costs maxretry numbers, not one per line. Exact in any order: a failure that arrives
 // later can only move the first ban earlier, and the counted ones stay after it.
-export function foldPermanent(sortedTimes: readonly number[], policy: Policy, now: number, folded?: Folded): FoldedTimes {
+export function foldPermanent(sortedTimes: readonly number[], policy: Policy, now: number, folded?: Folded, resets?: readonly number[]): FoldedTimes {
   const t = sortedTimes;
-  const i = policy.bantime === null ? firstTrigger(t, policy) : -1;
+  const i = policy.bantime === null ? firstTrigger(t, policy, resets) : -1;
   if (i < 0) return { times: [...t], folded, at: undefined };
   let k = i + 1;
   while (k < t.length && t[k]! <= now - policy.findtime) k++;

@@ -23,10 +23,12 @@ function unitOf(source: string, first: number, count: number, roles?: readonly P
   if (!re.ok) return re;
   const hosts = Array.from({ length: count }, (_, i) => index.get(`lbh${first + i}`)!);
   const keys = Array.from({ length: count }, (_, i) => index.get(`lbk${first + i}`) ?? index.get('key') ?? 0);
+  const users = Array.from({ length: count }, (_, i) => index.get(`lbu${first + i}`) ?? index.get('user') ?? 0);
   return ok({
     re: re.value, hosts, first,
     ...(roles && roles.some((r) => r !== 'fail') ? { roles } : {}),
     ...(keys.some((k) => k !== 0) ? { keys } : {}),
+    ...(users.some((u) => u !== 0) ? { users } : {}),
   });
 }
 
@@ -55,9 +57,12 @@ export function rulePatterns(rule: RuleSpec): { readonly source: string; readonl
 // as if the patterns were tried one by one).
 function compileRule(rule: RuleSpec, first: number): Result<MatchUnit> {
   const patterns = rulePatterns(rule);
-  // A pattern may capture its own key (a session id in its text) as `key`; names must be unique
-  // in one regex, so each becomes lbk<n>.
-  const bodies = patterns.map((p, i) => `(?:${p.source.replace('<HOST>', hostGroup(`lbh${first + i}`)).replace('(?<key>', `(?<lbk${first + i}>`)})`);
+  // A pattern may capture its own key (a session id in its text) as `key` and the user name it
+  // names as `user`; names must be unique in one regex, so each becomes lbk<n> / lbu<n>.
+  const bodies = patterns.map((p, i) => {
+    const n = first + i;
+    return `(?:${p.source.replace('<HOST>', hostGroup(`lbh${n}`)).replace('(?<key>', `(?<lbk${n}>`).replace('(?<user>', `(?<lbu${n}>`)})`;
+  });
   const unit = unitOf(`${rule.prefix}(?:${bodies.join('|')})`, first, patterns.length, patterns.map((p) => p.role));
   return unit.ok ? unit : err(`rule ${rule.name}: ${unit.error}`);
 }

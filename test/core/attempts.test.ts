@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAttemptCounter, type AttemptInput } from '../../src/core/attempts.js';
 import type { PatternRole } from '../../src/core/match.js';
 
-// A row: "time role ip key" (key "-" for none); the label is what the line stands for.
+// A row: "time role ip key [user]" (key "-" for none); the label is what the line stands for.
 type Row = readonly [label: string, spec: string];
 
 function run(rows: readonly Row[], opts: { horizon?: number; maxKeys?: number } = {}) {
@@ -13,8 +13,8 @@ function run(rows: readonly Row[], opts: { horizon?: number; maxKeys?: number } 
     opts,
   );
   for (const [label, spec] of rows) {
-    const [time, role, ip, key] = spec.split(' ') as [string, PatternRole, string, string];
-    c.feed({ label, time: Number(time), role, ip, pattern: 0, line: label, key: key === '-' ? undefined : key });
+    const [time, role, ip, key, user, pattern] = spec.split(' ') as [string, PatternRole, string, string, string?, string?];
+    c.feed({ label, time: Number(time), role, ip, pattern: Number(pattern ?? 0), line: label, key: key === '-' ? undefined : key, user: user === '-' ? undefined : user });
   }
   const beforeFlush = [...counted];
   c.flush();
@@ -79,6 +79,53 @@ describe('attempt counter', () => {
     expect(run(rows).counted).toEqual(expected);
   });
 
+  // "time role ip key user pattern": Dovecot's auth lines and PAM's carry no session id.
+  it.each<[string, Row[], string[]]>([
+    ['a login forgives no keyless failure of another user from its IP', [
+      ['pam root', `0 companion ${A} - root 1`],
+      ['pam admin', `3 companion ${A} - admin 1`],
+      ['login alice, session s1', `40 success ${A} s1 alice`],
+    ], ['pam root', 'pam admin']],
+    ['a login forgives the keyless failures of its own user (case and domain folded)', [
+      ['auth carol', `0 companion ${B} - carol 1`],
+      ['pam carol', `0 companion ${B} - carol 3`],
+      ['login Carol@example.org', `5 success ${B} s2 Carol@example.org`],
+    ], []],
+    ['keyless lines of three users within seconds are three attempts', [
+      ['root', `0 companion ${A} - root 1`], ['admin', `4 companion ${A} - admin 1`], ['test', `9 companion ${A} - test 1`],
+    ], ['root', 'admin', 'test']],
+    ['the same keyless message for the same user is the next try; PAM\'s line and the auth line are one', [
+      ['pam 1', `0 companion ${A} - oracle 3`], ['auth 1', `0 companion ${A} - oracle 1`],
+      ['pam 2', `3 companion ${A} - oracle 3`], ['auth 2', `3 companion ${A} - oracle 1`],
+    ], ['pam 1', 'pam 2']],
+    ['a fail takes its own user\'s keyless companions and the unnamed ones, not another user\'s', [
+      ['pam root', `0 companion ${A} - root 3`], ['pam unnamed', `0 companion ${A} - - 3`],
+      ['login aborted admin', `2 fail ${A} s3 admin`],
+      ['login aborted root', `3 fail ${A} s4 root`],
+    ], ['login aborted admin', 'login aborted root']],
+    ['a fail that names no user takes every keyless companion of its IP', [
+      ['pam root', `0 companion ${A} - root 3`], ['pam admin', `0 companion ${A} - admin 3`],
+      ['login aborted', `2 fail ${A} s5`],
+    ], ['login aborted']],
+    ['a success that names no user forgives only the unnamed keyless lines', [
+      ['pam root', `0 companion ${A} - root 3`], ['probe', `0 companion ${A} - - 1`],
+      ['accepted', `2 success ${A} -`],
+    ], ['pam root']],
+    ['one session, two users: two attempts; a login of a third forgives neither', [
+      ['auth root', `0 companion ${A} s6 root 2`], ['auth admin', `4 companion ${A} s6 admin 2`],
+      ['login alice', `9 success ${A} s6 alice`],
+    ], ['auth root', 'auth admin']],
+    ['one session, two users, the login line ends the second', [
+      ['auth root', `0 companion ${A} s7 root 2`], ['auth admin', `4 companion ${A} s7 admin 2`],
+      ['login aborted admin', `9 fail ${A} s7 admin`],
+    ], ['auth root', 'login aborted admin']],
+    ['a key\'s repeats stay one attempt (ProFTPD\'s PAM lines in one session)', [
+      ['pam 1', `0 companion ${A} 5010 admin 4`], ['pam 2', `4 companion ${A} 5010 admin 4`],
+    ], ['pam 1']],
+  ])('%s', (_, rows, expected) => {
+    expect(run(rows).counted).toEqual(expected);
+  });
+
   it('a waiting companion counts once its key has been quiet for the horizon, not before', () => {
     const rows: Row[] = [
       ['invalid user', `0 companion ${A} 1`],
@@ -124,8 +171,8 @@ function twoRuns(first: readonly Row[], second: readonly Row[], cut: number) {
   const counted: string[] = [];
   const feedAll = (c: ReturnType<typeof createAttemptCounter<AttemptInput & { label: string }>>, rows: readonly Row[]) => {
     for (const [label, spec] of rows) {
-      const [time, role, ip, key] = spec.split(' ') as [string, PatternRole, string, string];
-      c.feed({ label, time: Number(time), role, ip, pattern: 0, line: label, key: key === '-' ? undefined : key });
+      const [time, role, ip, key, user] = spec.split(' ') as [string, PatternRole, string, string, string?];
+      c.feed({ label, time: Number(time), role, ip, pattern: 0, line: label, key: key === '-' ? undefined : key, user: user === '-' ? undefined : user });
     }
   };
   const one = createAttemptCounter<AttemptInput & { label: string }>({ count: (m) => counted.push(m.label) });
@@ -153,6 +200,27 @@ describe('attempts that straddle two runs', () => {
   it('a key offered before the run ended and accepted after it is no failure', () => {
     const r = twoRuns([['key', `100 companion ${B} 9`]], [['accepted', `101 success ${B} 9`]], 50);
     expect(r.counted).toEqual([]);
+  });
+
+  it('a keyless user\'s failure at the end of one run is not forgiven by another user\'s login in the next', () => {
+    const r = twoRuns([['pam root', `100 companion ${A} - root`]], [['login alice', `101 success ${A} s1 alice`]], 50);
+    expect(r.counted).toEqual(['pam root']);
+  });
+
+  it('a keyless failure carried from one run is forgiven by the same user\'s login in the next', () => {
+    const r = twoRuns([['pam carol', `100 companion ${B} - carol`]], [['login carol', `101 success ${B} s2 carol`]], 50);
+    expect(r.counted).toEqual([]);
+  });
+
+  it('a carried slot of an older state file (no user field) is the unnamed one of its IP', () => {
+    const counted: string[] = [];
+    const pending = [{ ip: A, time: 100, pattern: 3, line: 'old pam', role: 'companion' as const }];
+    const c = createAttemptCounter<AttemptInput>({ count: (m) => counted.push(m.line) }, {
+      resume: [{ id: A, keyed: false, ip: A, pending, settled: null, last: 100 }],
+    });
+    c.feed({ ip: A, time: 101, pattern: 0, line: 'fail root', role: 'fail', key: 's1', user: 'root' });
+    c.flush();
+    expect(counted).toEqual(['fail root']);
   });
 
   it('keys quiet since before the cut settle at once; the rest wait', () => {

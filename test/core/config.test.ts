@@ -78,12 +78,29 @@ rules = ["sshd"]
     ['[defaults]\nbantime_factor = 2\nmaxbantime = "1000w"\n', 3, 'maxbantime: "1000w" is longer than the maximum'],
     ['[jails.x]\nlogpath=["/a"]\nrules=["sshd"]\nfindtime = "400d"\n', 4, 'findtime: "400d" is longer than the maximum of 365d'],
     ['[jails.x]\nlogpath=["/a"]\nrules=["sshd"]\nbantime = 1e12\n', 4, 'bantime: 1000000000000 is longer'],
+    ['[defaults]\nmaxretry = 3\nreset_on_success = "yes"\n', 3, 'reset_on_success must be true or false, not "yes"'],
+    ['[jails.x]\nlogpath=["/a"]\nrules=["sshd"]\nreset_on_success = 1\n', 4, 'reset_on_success must be true or false, not 1'],
   ])('%j is refused at line %i', (text, line, message) => {
     const r = buildConfig(text, '/etc/logban/logban.toml', () => false);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error.line).toBe(line);
     expect(r.error.message).toContain(message);
+  });
+});
+
+describe('reset_on_success', () => {
+  const build = (text: string) => {
+    const r = buildConfig(`[firewall]\nbackend = "none"\n${text}`, '/etc/logban/logban.toml', () => false);
+    if (!r.ok) throw new Error(r.error.message);
+    return Object.fromEntries(r.value.jails.map((j) => [j.name, j.resetOnSuccess]));
+  };
+  const jails = '[jails.a]\nlogpath = ["/a"]\nrules = ["dovecot"]\n[jails.b]\nlogpath = ["/b"]\nrules = ["sshd"]\nreset_on_success = false\n';
+
+  it('is off unless asked for, set in [defaults] for every jail, and a jail may override it', () => {
+    expect(build(jails)).toEqual({ a: false, b: false });
+    expect(build(`[defaults]\nreset_on_success = true\n${jails}`)).toEqual({ a: true, b: false });
+    expect(build(jails.replace('rules = ["dovecot"]', 'rules = ["dovecot"]\nreset_on_success = true'))).toEqual({ a: true, b: false });
   });
 });
 

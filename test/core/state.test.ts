@@ -13,6 +13,17 @@ describe('state file', () => {
     expect(again.ok && again.value).toEqual(folded);
   });
 
+  it('loads carried attempts saved before user names were kept, and ones with them; refuses a damaged user', () => {
+    const slot = { id: '203.0.113.5', keyed: false, ip: '203.0.113.5', pending: [{ ip: '203.0.113.5', time: 1, pattern: 3, line: 'pam', role: 'companion' }], settled: null, last: 1 };
+    const old = JSON.stringify({ ...EMPTY_STATE, carry: { dovecot: { '/var/log/mail.log': [slot] } } });
+    expect(parseState(old).ok).toBe(true);
+    const named = { ...EMPTY_STATE, carry: { dovecot: { '/var/log/mail.log': [{ ...slot, user: 'root', pending: [{ ...slot.pending[0]!, user: 'root' }] }] } } };
+    const again = parseState(serializeState(named as State));
+    expect(again.ok && again.value).toEqual(named);
+    const bad = JSON.stringify({ ...EMPTY_STATE, carry: { dovecot: { '/var/log/mail.log': [{ ...slot, user: 7 }] } } });
+    expect(parseState(bad)).toEqual({ ok: false, error: { message: '"carry" is damaged' } });
+  });
+
   it.each([{ count: 0, last: 5 }, { count: 1.5, last: 5 }, { count: 2 }, 'many'])('refuses a damaged folded count %j', (later) => {
     const text = JSON.stringify({ ...EMPTY_STATE, windows: { sshd: { '203.0.113.5': { times: [1], evidence: [], later } } } });
     expect(parseState(text)).toEqual({ ok: false, error: { message: '"windows" is damaged' } });

@@ -27,6 +27,25 @@ describe('evaluateWindow', () => {
     expect(evaluateWindow([100, 200, 300], policy, 400, undefined, liveSince).trigger).toEqual(trigger);
   });
 
+  // reset_on_success: logins that worked at `resets`.
+  it.each([
+    { name: 'a login forgets the failures before it', times: [100, 200], resets: [250], now: 300, trigger: null, pending: [] },
+    { name: 'failures after the login still count', times: [100, 200, 300, 400], resets: [250], now: 500, trigger: null, pending: [300, 400] },
+    { name: 'two before and three after the login: the three ban', times: [100, 200, 300, 310, 320], resets: [250], now: 400, trigger: { at: 320, expiresAt: 3920, failures: 3, firstSeen: 300, lastSeen: 320 }, pending: [] },
+    { name: 'a failure in the same second as the login is forgotten', times: [100, 200, 250], resets: [250], now: 300, trigger: null, pending: [] },
+    { name: 'a ban reached before the login stands', times: [100, 110, 120], resets: [130], now: 200, trigger: { at: 120, expiresAt: 3720, failures: 3, firstSeen: 100, lastSeen: 120 }, pending: [] },
+    { name: 'without logins nothing changes', times: [100, 200], resets: [], now: 300, trigger: null, pending: [100, 200] },
+  ])('$name', ({ times, resets, now, trigger, pending }) => {
+    const r = evaluateWindow(times, policy, now, undefined, Infinity, resets);
+    expect(r.trigger).toEqual(trigger);
+    expect(r.pending).toEqual(pending);
+  });
+
+  it('a permanent ban is folded from the first trigger after the last login before it', () => {
+    const f = foldPermanent([100, 110, 200, 300, 310, 320, 5000], { ...policy, bantime: null }, 10_000, undefined, [150]);
+    expect(f.at).toBe(310);
+  });
+
   it('permanent bans never expire and swallow later failures', () => {
     const r = evaluateWindow([1, 2, 3, 100000], { ...policy, bantime: null }, 10 ** 9);
     expect(r.trigger).toEqual({ at: 3, expiresAt: null, failures: 4, firstSeen: 1, lastSeen: 100000 });

@@ -18,7 +18,7 @@ function countedLines(fixture: Fixture, matcher: Parameters<typeof matchLine>[1]
   for (const c of fixture.cases) {
     const v = matchLine(c.line, matcher);
     if (v.kind === 'miss' || v.kind === 'ignored') continue;
-    counter.feed({ ip: v.ip, time: dates.read(c.line)?.time ?? now, pattern: v.pattern, line: c.line, role: roleOf(v), key: v.key, lineNo: c.lineNo });
+    counter.feed({ ip: v.ip, time: dates.read(c.line)?.time ?? now, pattern: v.pattern, line: c.line, role: roleOf(v), key: v.key, user: v.user, lineNo: c.lineNo });
   }
   counter.flush();
   return counted;

@@ -46,7 +46,7 @@ describe('postfix and postfix-rejects side by side', () => {
     session.forEach((line, i) => {
       const v = matchLine(line, both);
       if (v.kind !== 'match' && v.kind !== 'companion') throw new Error(`no match: ${line}`);
-      counter.feed({ ip: v.ip, time: i, pattern: v.pattern, line, role: roleOf(v), key: v.key });
+      counter.feed({ ip: v.ip, time: i, pattern: v.pattern, line, role: roleOf(v), key: v.key, user: v.user });
     });
     counter.flush();
     expect(counted).toEqual(session.slice(0, 2));

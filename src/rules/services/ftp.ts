@@ -2,8 +2,10 @@ import { endsInSyslogFold, syslogPrefix, syslogPrefixNoKey } from '../syslog-pre
 import type { RuleSpec } from '../spec.js';
 
 // PAM's pam_unix line; ruser and user are the FTP login name, so both are single words here: a
-// name with spaces could forge a second "rhost=", and such a line is not matched at all.
-const PAM_FAILURE = 'authentication failure; logname=\\S* uid=\\d* euid=\\d* tty=\\S* ruser=\\S* rhost=<HOST>(?:\\s+user=\\S*)?$';
+// name with spaces could forge a second "rhost=", and such a line is not matched at all. The
+// login name is captured as `user` (here and in each daemon's own lines): PAM's line and the
+// daemon's relate by address and user, so a login that worked forgives only its own user's.
+const PAM_FAILURE = 'authentication failure; logname=\\S* uid=\\d* euid=\\d* tty=\\S* ruser=(?<user>\\S*) rhost=<HOST>(?:\\s+user=\\S*)?$';
 
 // The PAM modules that write that line for a service: pam_unix, and SSSD's pam_sss (FreeIPA, AD).
 function pamModule(service: string): string {
@@ -34,7 +36,7 @@ export const FTP_RULES: readonly RuleSpec[] = [
     prefilter: ['FAIL LOGIN', 'authentication failure', 'OK LOGIN', '530 Permission denied'],
     prefix: VSFTPD_PREFIX,
     failregex: [
-      `${NOT_PROTOCOL}\\[.*\\] FAIL LOGIN: Client "<HOST>"(?:, "[^"]*")?$`,
+      `${NOT_PROTOCOL}\\[(?<user>.*)\\] FAIL LOGIN: Client "<HOST>"(?:, "[^"]*")?$`,
       // PAM's line for the same try; no pid is shared with the FAIL LOGIN line, the address relates them
       `(?:${pamModule('vsftpd')}|\\(pam_unix\\) )?${PAM_FAILURE}`,
       // log_ftp_protocol=YES: a name refused by userlist_enable gets this reply and, upstream (Debian,
@@ -42,7 +44,7 @@ export const FTP_RULES: readonly RuleSpec[] = [
       `${NOT_COMMAND}\\[.*\\] FTP response: Client "<HOST>", "530 Permission denied\\."$`,
     ].map(endsInSyslogFold),
     roles: ['fail', 'companion', 'fail'],
-    successregex: [endsInSyslogFold(`\\[[^\\]]*\\] OK LOGIN: Client "<HOST>"(?:, .*)?$`)],
+    successregex: [endsInSyslogFold(`\\[(?<user>[^\\]]*)\\] OK LOGIN: Client "<HOST>"(?:, .*)?$`)],
     ignoreregex: [],
     logpath: ['/var/log/vsftpd.log'],
     port: ['ftp', 'ftp-data', 'ftps', 'ftps-data'],
@@ -56,8 +58,8 @@ export const FTP_RULES: readonly RuleSpec[] = [
     ],
     prefix: syslogPrefix('proftpd'),
     failregex: [
-      `${PROFTPD_CLIENT}(?:USER|ANON) .* \\(Login failed\\): .*$`,
-      `${PROFTPD_CLIENT}USER .*: (?:no such user found|user is not a UserAlias) from .*$`,
+      `${PROFTPD_CLIENT}(?:USER|ANON) (?<user>.*) \\(Login failed\\): .*$`,
+      `${PROFTPD_CLIENT}USER (?<user>.*): (?:no such user found|user is not a UserAlias) from .*$`,
       `${PROFTPD_CLIENT}SECURITY VIOLATION: \\S+ login attempted\\.?$`,
       // MaxLoginAttempts reached: the tries were logged one by one above, in the same pid
       `${PROFTPD_CLIENT}Maximum login attempts \\(\\d+\\) exceeded(?:, connection refused)?\\s*$`,
@@ -65,7 +67,7 @@ export const FTP_RULES: readonly RuleSpec[] = [
       `${pamModule('proftpd')}${PAM_FAILURE}`,
     ],
     roles: ['fail', 'fail', 'fail', 'companion', 'companion'],
-    successregex: [`${PROFTPD_CLIENT}USER .*: Login successful\\.?$`],
+    successregex: [`${PROFTPD_CLIENT}USER (?<user>.*): Login successful\\.?$`],
     ignoreregex: [],
     logpath: ['/var/log/proftpd/proftpd.log', '/var/log/proftpd/auth.log'],
     port: ['ftp', 'ftp-data', 'ftps', 'ftps-data'],

@@ -16,7 +16,9 @@ const HTTP_REQUEST = '(?:GET|POST|HEAD|PUT|CONNECT|OPTIONS|DELETE) \\S+ HTTP/\\d
 // "passdb(NAME,ADDR,<ID>): message" (2.4: "auth-worker(NAME,ADDR)<pid><ID>: ..."). A user name
 // may hold any of ",>)"; so every pattern takes the last address field before text that only
 // Dovecot writes, with a greedy user part, and ends at the end of the line (auth lines: see
-// AUTH_USER and AUTH_RESULT for the password that auth_verbose_passwords appends).
+// AUTH_USER and AUTH_RESULT for the password that auth_verbose_passwords appends). Every pattern
+// captures the user name as `user`: PAM's line and auth lines without a session id relate to
+// the other lines of their address only through it (a login forgives its own user's failures).
 const DOVECOT_PROCESS = '(?:(?:dovecot|dovecot-auth)(?:\\[\\d+\\])?: ){0,2}';
 const LOGIN = '(?:imap|pop3|submission|managesieve|lmtp|sieve)-login: (?:Info: )?';
 // The local address is left out when Dovecot does not know it (some proxies, cPanel's builds).
@@ -90,21 +92,21 @@ export const MAIL_RULES: readonly RuleSpec[] = [
       // 0: a connection that ended after failed logins: the attempt (2.2/2.3 and 2.4 wordings; the
       // reason before it is Dovecot's or the TLS library's, e.g. "read(size=1003) failed: ...");
       // a user name without its "<>" (a copy whose viewer took them for markup) has no "," or space
-      `${LOGIN}(?:Aborted login|Disconnected|Login aborted|Client has quit the connection|Remote closed connection)(?:: .*?)? \\((?:auth failed, \\d+ attempts(?: in \\d+ secs)?|tried to use (?:disabled|disallowed) \\S+ auth|proxy dest auth failed)\\)(?: \\(\\w+\\))?: (?:user=(?:<.*>|[^<>\\s,]+), )?(?:method=\\S+, )?${LOGIN_TAIL}`,
+      `${LOGIN}(?:Aborted login|Disconnected|Login aborted|Client has quit the connection|Remote closed connection)(?:: .*?)? \\((?:auth failed, \\d+ attempts(?: in \\d+ secs)?|tried to use (?:disabled|disallowed) \\S+ auth|proxy dest auth failed)\\)(?: \\(\\w+\\))?: (?:user=(?:<(?<user>.*)>|[^<>\\s,]+), )?(?:method=\\S+, )?${LOGIN_TAIL}`,
       // 1: the auth process's reason (auth_verbose), 2.2/2.3: passdb(user,addr[,master][,<session>]),
       // the session field possibly empty; 2.3.19+ names the worker connection first
-      `auth(?:-worker)?(?:\\([\\w-]+\\))?: (?:Info: )?(?:conn unix:auth-worker \\([^)]*\\): auth-worker<\\d+>: )?[\\w-]+\\(${AUTH_USER},<HOST>(?:,master)?(?:,<(?<key>[^>,]*)>|,)?\\): ${AUTH_RESULT}`,
+      `auth(?:-worker)?(?:\\([\\w-]+\\))?: (?:Info: )?(?:conn unix:auth-worker \\([^)]*\\): auth-worker<\\d+>: )?[\\w-]+\\((?<user>${AUTH_USER}),<HOST>(?:,master)?(?:,<(?<key>[^>,]*)>|,)?\\): ${AUTH_RESULT}`,
       // 2: the same in 2.4: auth-worker(user,addr)<pid><session>: request [n]: passdb: reason;
       // the auth process writes neither pid nor request, and later 2.4 add the SASL mechanism
       // and ",master" (a master user login) after the address
-      `auth(?:-worker)?\\(${AUTH_USER},<HOST>(?:,sasl:[\\w-]+)?(?:,master)?\\)(?:<\\d+>)?(?:<(?<key>[^>,]*)>)?: (?:request \\[\\d+\\]: )?(?:Info: )?[\\w-]+: ${AUTH_RESULT}`,
+      `auth(?:-worker)?\\((?<user>${AUTH_USER}),<HOST>(?:,sasl:[\\w-]+)?(?:,master)?\\)(?:<\\d+>)?(?:<(?<key>[^>,]*)>)?: (?:request \\[\\d+\\]: )?(?:Info: )?[\\w-]+: ${AUTH_RESULT}`,
       // 3: PAM's line (passdb pam; pam_sss where SSSD/FreeIPA authenticates); it carries no session
       // id. The PAM service is "dovecot" unless passdb args name another ("%s": imap, pop3, smtp),
       // and then Dovecot's own tty=dovecot says who asked
-      `(?:auth(?:-worker)?(?:\\([\\w-]+\\))?: )?${REPEATED}pam_(?:unix|sss)\\((?:dovecot:auth\\): authentication failure; logname=\\S* uid=\\d* euid=\\d* tty=\\S*|[\\w.-]+:auth\\): authentication failure; logname=\\S* uid=\\d* euid=\\d* tty=dovecot) ruser=\\S* rhost=<HOST>(?:\\s+user=\\S*)?$`,
+      `(?:auth(?:-worker)?(?:\\([\\w-]+\\))?: )?${REPEATED}pam_(?:unix|sss)\\((?:dovecot:auth\\): authentication failure; logname=\\S* uid=\\d* euid=\\d* tty=\\S*|[\\w.-]+:auth\\): authentication failure; logname=\\S* uid=\\d* euid=\\d* tty=dovecot) ruser=(?<user>\\S*) rhost=<HOST>(?:\\s+user=\\S*)?$`,
     ].map(endsInSyslogFold),
     roles: ['fail', 'companion', 'companion', 'companion'],
-    successregex: [`${LOGIN}Login: user=<.*>, (?:method=\\S+, )?${LOGIN_TAIL}`],
+    successregex: [`${LOGIN}Login: user=<(?<user>.*)>, (?:method=\\S+, )?${LOGIN_TAIL}`],
     ignoreregex: [],
     logpath: ['/var/log/mail.log', '/var/log/maillog', '/var/log/dovecot.log', '/var/log/dovecot/info.log'],
     port: ['imap', 'imaps', 'pop3', 'pop3s'],
