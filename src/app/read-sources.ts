@@ -2,7 +2,8 @@ import { statSync } from 'node:fs';
 import { createAttemptCounter, type AttemptInput, type OpenSlot } from '../core/attempts.js';
 import { longestBan } from '../core/escalation.js';
 import { ownString } from '../core/own-string.js';
-import { forEachCandidateLine, matchLine, roleOf } from '../core/match.js';
+import { createAddressRelay } from '../core/connection-address.js';
+import { forEachCandidateLine, matchLine, relatesAddresses, roleOf } from '../core/match.js';
 import { createGuardStage, createTaintCursor } from '../core/record-guard.js';
 import { relevantSince } from '../core/window.js';
 import { createFailureTally, type FailureTally, type Failures } from '../core/tally.js';
@@ -114,7 +115,9 @@ export function createLineSink(jails: readonly Jail[], incoming: ReadonlyMap<str
     const since = relevantSince({ ...jail, longestBan: longestBan(jail) }, now);
     const resume = carry.resume(jail.name) ?? [];
     const counter = createAttemptCounter<AttemptInput>({ count: (m) => tally.add(m.ip, m.time, m.line) }, { resume });
-    // Lines inside a record a client cut open with a newline never count (see record-guard).
+    // Lines that name no address take their connection's (see core/connection-address).
+    const relay = relatesAddresses(jail.matcher) ? createAddressRelay(counter) : null;
+    const feed = relay ? relay.feed : counter.feed;
     const visit = (line: string) => {
       // The time first: a line too old to matter is never matched.
       const time = dates.read(line)?.time ?? now;
@@ -125,7 +128,11 @@ export function createLineSink(jails: readonly Jail[], incoming: ReadonlyMap<str
       if (v.kind === 'match' || v.kind === 'companion' || v.kind === 'success') {
         // A companion may wait in the counter: copied, so it does not hold its 1 MiB chunk.
         const kept = v.kind === 'companion' ? detach(line) : line;
-        counter.feed({ ip: v.ip, time, pattern: v.pattern, line: kept, role: roleOf(v), key: v.key, user: v.user });
+        feed({ ip: v.ip, time, pattern: v.pattern, line: kept, role: roleOf(v), key: v.key, user: v.user });
+      } else if (relay && v.kind === 'address') {
+        if (v.key !== undefined) relay.lend(v.key, v.ip, time);
+      } else if (relay && v.kind === 'unaddressed') {
+        relay.borrow({ ip: '', time, pattern: v.pattern, line: detach(line), role: 'companion', key: v.key }, v.key);
       }
     };
     // Lines inside a record a client cut open with a newline never count; a proved whole record

@@ -2,7 +2,8 @@
 // chunk + prefilter path the scan uses; the attempt counter says how many attempts the lines make.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { createAttemptCounter, type AttemptInput } from '../core/attempts.js';
-import { forEachCandidateLine, matchLine, roleOf, type Matcher, type PatternRole } from '../core/match.js';
+import { createAddressRelay } from '../core/connection-address.js';
+import { forEachCandidateLine, matchLine, relatesAddresses, roleOf, type Matcher, type PatternRole } from '../core/match.js';
 import { createGuardStage, createTaintCursor, type Joined, type Taint } from '../core/record-guard.js';
 import { createDateReader, toIso, type DatePatternName } from '../core/timestamp.js';
 import { compileMatcher, rulePatterns } from '../rules/compile.js';
@@ -74,6 +75,19 @@ export async function testLog(path: string, arg: string, now: number, opts: Test
     forget: (m) => { m.removed = true; forgotten++; },
   });
   let lineBase = 0;
+  // A line that names no address is a failure line once another line of its connection names it
+  // (see core/connection-address); one that only names the address is no failure.
+  let unaddressed = 0;
+  const relay = relatesAddresses(matcher) ? createAddressRelay(counter, {
+    withIp: (m, ip) => {
+      (m as { ip: string }).ip = ip;
+      unaddressed--;
+      failureLines++;
+      if (opts.listMatches) entries.push(m);
+      return m;
+    },
+  }) : null;
+  const feed = relay ? relay.feed : counter.feed;
 
   const visit = (line: string, lineNo: number, prefiltered: boolean) => {
     const v = matchLine(line, matcher, prefiltered);
@@ -88,14 +102,25 @@ export async function testLog(path: string, arg: string, now: number, opts: Test
       dateHits.set(date.pattern, (dateHits.get(date.pattern) ?? 0) + 1);
     }
     const time = date?.time ?? now;
+    if (v.kind === 'address') {
+      ignored++;
+      if (relay && v.key !== undefined) relay.lend(v.key, v.ip, time);
+      return;
+    }
     // The line text is not kept: a slice would hold its whole 1 MiB chunk in memory.
-    const entry: Entry = { ip: v.ip, time, pattern: v.pattern, line: '', role: roleOf(v), key: v.key, user: v.user, lineNo, date: date ? date.time : null };
+    const base = { time, pattern: v.pattern, line: '', lineNo, date: date ? date.time : null };
+    if (v.kind === 'unaddressed') {
+      unaddressed++;
+      relay?.borrow({ ...base, ip: '', role: 'companion', key: v.key }, v.key);
+      return;
+    }
+    const entry: Entry = { ...base, ip: v.ip, role: roleOf(v), key: v.key, user: v.user };
     if (v.kind === 'success') successes++;
     else {
       failureLines++;
       if (opts.listMatches) entries.push(entry);
     }
-    counter.feed(entry);
+    feed(entry);
   };
 
   // Line numbers: the newlines before each candidate line are counted from the previous one.
@@ -132,6 +157,9 @@ export async function testLog(path: string, arg: string, now: number, opts: Test
   if (tail !== '') stage.write(`${tail}\n`);
   stage.end();
   counter.flush();
+  // Lines that never learnt their connection's address are not failures.
+  ignored += unaddressed;
+  if (relay) entries.sort((a, b) => a.lineNo - b.lineNo);
   const iso = createIsoMemo();
   const matches = entries.filter((e) => !e.removed).map((e) => ({ line: e.lineNo, ip: e.ip, time: e.date === null ? null : iso(e.date), pattern: e.pattern }));
   // Each line is a miss, an ignoreregex hit, a login that worked, or a failure line; failure

@@ -17,7 +17,10 @@ function formatReport(path: string, r: TestReport, seconds: number, verbose: boo
   out.push('', 'Results', '=======', '');
   const fails = r.patterns.map((p, i) => ({ ...p, i })).filter((p) => p.role !== 'success');
   out.push(`Failregex: ${fails.reduce((n, p) => n + p.hits, 0)} total`, '|-  #) [# of hits] regular expression (companion: counts only when its pid/session logs no fail)');
-  for (const p of fails) out.push(`|  ${String(p.i).padStart(2)}) [${p.hits}] ${p.role === 'companion' ? '(companion) ' : ''}${p.source}`);
+  if (fails.some((p) => p.role === 'address' || p.role === 'unaddressed')) {
+    out.push('|       (address: only names its pid\'s address; unaddressed: a companion that takes it)');
+  }
+  for (const p of fails) out.push(`|  ${String(p.i).padStart(2)}) [${p.hits}] ${p.role === 'fail' ? '' : `(${p.role}) `}${p.source}`);
   out.push('`-', '');
   const ok = r.patterns.map((p, i) => ({ ...p, i })).filter((p) => p.role === 'success');
   if (ok.length > 0) {

@@ -2,8 +2,11 @@ import { canonicalIp } from './ip.js';
 import { ownString } from './own-string.js';
 import type { RecordGuard } from './record-guard.js';
 
-/** What a pattern means for counting attempts (see src/rules/spec.ts and src/core/attempts.ts). */
-export type PatternRole = 'fail' | 'companion' | 'success';
+/**
+ * What a pattern means for counting attempts (see src/rules/spec.ts and src/core/attempts.ts);
+ * `address` and `unaddressed` lines are related by their key in src/core/connection-address.ts.
+ */
+export type PatternRole = 'fail' | 'companion' | 'success' | 'address' | 'unaddressed';
 
 /**
  * One regex standing for one or more patterns; capture `hosts[i]` holds the host of pattern
@@ -36,12 +39,16 @@ type Hit = { readonly ip: string; readonly pattern: number; readonly key: string
 /**
  * `match`: a failure, one attempt. `companion`: a line about an attempt that another line of the
  * same key may log too (only the attempt counter can tell whether it counts). `success`: a login
- * that worked. Callers that count only `match` never count a line twice.
+ * that worked. `address`: a line that only names its key's address. `unaddressed`: a companion
+ * that names none (its key's other lines do). Callers that count only `match` never count a line
+ * twice, and callers that read `ip` never see a line without one.
  */
 export type LineVerdict =
   | ({ readonly kind: 'match' } & Hit)
   | ({ readonly kind: 'companion' } & Hit)
   | ({ readonly kind: 'success' } & Hit)
+  | ({ readonly kind: 'address' } & Hit)
+  | { readonly kind: 'unaddressed'; readonly pattern: number; readonly key: string }
   | { readonly kind: 'ignored' }
   | { readonly kind: 'miss' };
 
@@ -64,6 +71,7 @@ export function matchLine(line: string, matcher: Matcher, prefiltered = false): 
     for (let i = 0; i < unit.hosts.length; i++) {
       const host = m[unit.hosts[i]!];
       if (host === undefined) continue;
+      if (host === '') return unaddressed(line, m, unit, i, ignore);
       const zone = host.indexOf('%');
       const ip = canonicalIp(zone < 0 ? host : host.slice(0, zone));
       if (ip === null) break;
@@ -78,10 +86,26 @@ export function matchLine(line: string, matcher: Matcher, prefiltered = false): 
       const user = name === undefined || name === '' ? undefined : ownString(name);
       if (role === 'success') return { kind: 'success', ip, pattern, key, user };
       if (ignore.some((re) => re.test(line))) return IGNORED;
+      if (role === 'address') return { kind: 'address', ip, pattern, key };
       return role === 'fail' ? { kind: 'match', ip, pattern, key, user } : { kind: 'companion', ip, pattern, key, user };
     }
   }
   return MISS;
+}
+
+// A pattern without <HOST> (its host capture is empty): a line of a key that names no address,
+// of use only with the key that relates it to a line that does.
+function unaddressed(line: string, m: RegExpExecArray, unit: MatchUnit, i: number, ignore: readonly RegExp[]): LineVerdict {
+  const k = unit.keys?.[i];
+  const raw = k ? m[k] : undefined;
+  if (raw === undefined) return MISS;
+  if (ignore.some((re) => re.test(line))) return IGNORED;
+  return { kind: 'unaddressed', pattern: unit.first + i, key: ownString(raw) };
+}
+
+/** Whether a matcher has lines that lend or borrow an address (see core/connection-address). */
+export function relatesAddresses(matcher: Matcher): boolean {
+  return matcher.units.some((u) => u.roles?.some((r) => r === 'address' || r === 'unaddressed') ?? false);
 }
 
 // One global regex that finds any of the prefilter words; it scans a chunk far faster than

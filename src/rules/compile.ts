@@ -57,12 +57,14 @@ export function rulePatterns(rule: RuleSpec): { readonly source: string; readonl
 // as if the patterns were tried one by one).
 function compileRule(rule: RuleSpec, first: number): Result<MatchUnit> {
   const patterns = rulePatterns(rule);
+  const misplaced = patterns.findIndex((p) => (p.role === 'unaddressed') === p.source.includes('<HOST>'));
+  if (misplaced >= 0) return err(`rule ${rule.name}: pattern ${misplaced} ${patterns[misplaced]!.role === 'unaddressed' ? 'is unaddressed but has' : 'has no'} <HOST>`);
   // A pattern may capture its own key (a session id in its text) as `key` and the user name it
-  // names as `user`; names must be unique in one regex, so each becomes lbk<n> / lbu<n>.
-  const bodies = patterns.map((p, i) => {
-    const n = first + i;
-    return `(?:${p.source.replace('<HOST>', hostGroup(`lbh${n}`)).replace('(?<key>', `(?<lbk${n}>`).replace('(?<user>', `(?<lbu${n}>`)})`;
-  });
+  // names as `user`; names must be unique in one regex, so each becomes lbk<n> / lbu<n>. An
+  // unaddressed pattern's host group is empty: it only tells which alternative matched.
+  const withHost = (p: { source: string; role: PatternRole }, i: number) =>
+    (p.role === 'unaddressed' ? `(?<lbh${first + i}>)${p.source}` : p.source.replace('<HOST>', hostGroup(`lbh${first + i}`)));
+  const bodies = patterns.map((p, i) => `(?:${withHost(p, i).replace('(?<key>', `(?<lbk${first + i}>`).replace('(?<user>', `(?<lbu${first + i}>`)})`);
   const unit = unitOf(`${rule.prefix}(?:${bodies.join('|')})`, first, patterns.length, patterns.map((p) => p.role));
   return unit.ok ? unit : err(`rule ${rule.name}: ${unit.error}`);
 }

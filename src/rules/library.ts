@@ -8,13 +8,14 @@ import { MYSQL_RULES } from './services/mysql.js';
 import { NGINX_RULES } from './services/nginx.js';
 import { POSTFIX_REJECTS_RULES } from './services/postfix-rejects.js';
 import { SSHD_RULES } from './services/sshd.js';
+import { SSHD_DDOS_RULES } from './services/sshd-ddos.js';
 import { WORDPRESS_RULES } from './services/wordpress.js';
 import type { RuleSpec } from './spec.js';
 
 export type { RuleSpec } from './spec.js';
 
 export const RULES: readonly RuleSpec[] = [
-  ...SSHD_RULES, ...MYSQL_RULES, ...MAIL_RULES, ...POSTFIX_REJECTS_RULES, ...FTP_RULES,
+  ...SSHD_RULES, ...SSHD_DDOS_RULES, ...MYSQL_RULES, ...MAIL_RULES, ...POSTFIX_REJECTS_RULES, ...FTP_RULES,
   ...NGINX_RULES, ...APACHE_RULES, ...WORDPRESS_RULES,
 ];
 

@@ -12,6 +12,10 @@ export type { PatternRole };
  *   to sshd's, "Invalid user" before "Failed password", a closing line); it counts, once per key,
  *   only when the same key (process or session id) logs no `fail` and no `success`.
  * - `success`: a login that worked; the key's pending companions are forgotten, never counted.
+ * - `address`: a line that only names the address of its key's connection; it counts nothing.
+ * - `unaddressed`: a companion whose line names no address (its pattern has no <HOST>): it takes
+ *   the address another line of its key names, before or after it (src/core/connection-address.ts),
+ *   and counts nothing when none does.
  */
 
 export type RuleSpec = {

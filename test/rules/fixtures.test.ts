@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAttemptCounter, type AttemptInput } from '../../src/core/attempts.js';
+import { createAddressRelay } from '../../src/core/connection-address.js';
 import { matchLine, roleOf } from '../../src/core/match.js';
 import { createDateReader, parseIsoInstant, toIso } from '../../src/core/timestamp.js';
 import { compileMatcher } from '../../src/rules/compile.js';
@@ -10,18 +11,26 @@ import { ruleFixtures, type Fixture } from '../helpers/fixtures.js';
 // (the same attempt was counted through another line of its key, or a login that worked settled it).
 type Extra = { counted?: boolean };
 
-// Feeds every matched line of the file, in order, to one attempt counter; returns the counted line numbers.
-function countedLines(fixture: Fixture, matcher: Parameters<typeof matchLine>[1], now: number): Set<number> {
+// Feeds every matched line of the file, in order, to one attempt counter (through the address
+// relay, for rules whose lines may name no address); returns the counted line numbers and the
+// address each line that names none took from its connection.
+function countLines(fixture: Fixture, matcher: Parameters<typeof matchLine>[1], now: number): { counted: Set<number>; lent: Map<number, string> } {
   const counted = new Set<number>();
-  const counter = createAttemptCounter<AttemptInput & { lineNo: number }>({ count: (m) => counted.add(m.lineNo) });
+  const lent = new Map<number, string>();
+  type Line = AttemptInput & { lineNo: number };
+  const counter = createAttemptCounter<Line>({ count: (m) => counted.add(m.lineNo) });
+  const relay = createAddressRelay(counter, { withIp: (m, ip) => { lent.set(m.lineNo, ip); return { ...m, ip }; } });
   const dates = createDateReader(now);
   for (const c of fixture.cases) {
     const v = matchLine(c.line, matcher);
-    if (v.kind === 'miss' || v.kind === 'ignored') continue;
-    counter.feed({ ip: v.ip, time: dates.read(c.line)?.time ?? now, pattern: v.pattern, line: c.line, role: roleOf(v), key: v.key, user: v.user, lineNo: c.lineNo });
+    const time = dates.read(c.line)?.time ?? now;
+    if (v.kind === 'address' && v.key !== undefined) relay.lend(v.key, v.ip, time);
+    if (v.kind === 'unaddressed') relay.borrow({ ip: '', time, pattern: v.pattern, line: c.line, role: 'companion', key: v.key, lineNo: c.lineNo }, v.key);
+    if (v.kind !== 'match' && v.kind !== 'companion' && v.kind !== 'success') continue;
+    relay.feed({ ip: v.ip, time, pattern: v.pattern, line: c.line, role: roleOf(v), key: v.key, user: v.user, lineNo: c.lineNo });
   }
   counter.flush();
-  return counted;
+  return { counted, lent };
 }
 
 // One test per annotated log line in fixtures/rules/*.log, and one per file for the counting.
@@ -39,21 +48,24 @@ for (const fixture of ruleFixtures()) {
       expect(fixture.cases.filter((c) => c.expect).length).toBeGreaterThanOrEqual(10);
       expect(fixture.cases.filter((c) => !c.expect).length).toBeGreaterThanOrEqual(5);
     });
+    // A line that names no address is read with the address its connection's other lines name.
+    // (computed in the first test that needs it, under the fixture's TZ)
+    let lent: Map<number, string> | undefined;
     for (const c of fixture.cases) {
       it(`line ${c.lineNo}: ${c.expect ? c.expect.ip : 'no match'}`, () => {
         const v = matchLine(c.line, matcher);
-        const failureLine = v.kind === 'match' || v.kind === 'companion';
+        const ip = v.kind === 'match' || v.kind === 'companion' ? v.ip : v.kind === 'unaddressed' ? (lent ??= countLines(fixture, matcher, now).lent).get(c.lineNo) : undefined;
         if (c.expect === null) {
-          expect(failureLine ? v.kind : 'no failure', c.line).toBe('no failure');
+          expect(ip === undefined ? 'no failure' : v.kind, c.line).toBe('no failure');
           return;
         }
-        expect(failureLine ? v.ip : v.kind, c.line).toBe(c.expect.ip);
+        expect(ip ?? v.kind, c.line).toBe(c.expect.ip);
         const time = createDateReader(now).read(c.line);
         expect(time ? toIso(time.time) : null, c.line).toBe(c.expect.time);
       });
     }
     it('counts attempts, not lines: every match counts unless marked "counted": false', () => {
-      const counted = countedLines(fixture, matcher, now);
+      const { counted } = countLines(fixture, matcher, now);
       const expected = fixture.cases.filter((c) => c.expect && (c.expect as Extra).counted !== false).map((c) => c.lineNo);
       expect([...counted].sort((a, b) => a - b)).toEqual(expected);
     });

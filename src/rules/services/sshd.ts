@@ -19,6 +19,24 @@ const PAM_ERROR = '(?:[Aa]uthentication (?:failure|error)|User not known to the 
 // Linux-PAM writes "rhost=%s %s%s" with " user=" and the name: a line naming no user ends in a space.
 const PAM_TAIL = '(?:\\s+user=\\S*| ?)';
 
+/** Connections that never authenticate, read by sshd and by sshd-ddos alike (role `fail`). */
+export const SCANNER_PATTERNS: readonly string[] = [
+  // a connection that never sent an SSH banner (scanners)
+  `Did not receive identification string from <HOST>${PORT_OPT}$`,
+  // a banner that is not SSH (OpenSSH before 8.2)
+  `Bad protocol version identification '.*' from <HOST>${PORT_OPT}$`,
+  // a bad banner or a dropped connection during the banner (OpenSSH 8.2+)
+  `banner exchange: Connection from <HOST> port \\d+: .*$`,
+  // a client offering only algorithms no one should accept (old bots); OpenSSH before 7.3 wrote no port
+  `(?:error: |fatal: )?Unable to negotiate with <HOST>${PORT_OPT}: no matching [\\w -]+ found\\b.*$`,
+];
+
+/** The prefix of every sshd line: the pid is the key. */
+export const SSHD_PREFIX = syslogPrefix('sshd(?:\\(pam_[a-z0-9]+\\))?|sshd-session|sshd-auth');
+
+/** A login that worked (it settles its connection). */
+export const SSHD_SUCCESS = `Accepted \\S+ for .*? from <HOST> port \\d+ ssh\\d?(?:: .*)?$`;
+
 export const SSHD_RULES: readonly RuleSpec[] = [
   {
     name: 'sshd',
@@ -29,7 +47,7 @@ export const SSHD_RULES: readonly RuleSpec[] = [
       'Received disconnect', 'drop connection', 'major versions differ',
     ],
     // Linux-PAM before 0.99 (RHEL 4, Fedora Core) logged its modules as "sshd(pam_unix)[pid]"
-    prefix: syslogPrefix('sshd(?:\\(pam_[a-z0-9]+\\))?|sshd-session|sshd-auth'),
+    prefix: SSHD_PREFIX,
     failregex: [
       // 0: a password (or PAM conversation) that was wrong
       `Failed (?:password|keyboard-interactive(?:/(?:pam|bsdauth))?) for (?:${UNKNOWN_USER}|\\S+) from <HOST>${PORT_OPT}(?: ssh\\d?)?$`,
@@ -52,14 +70,8 @@ export const SSHD_RULES: readonly RuleSpec[] = [
       `(?:error: )?PAM: ${PAM_ERROR} for ${USER} from <HOST>(?: via \\S+)?\\s*$`,
       // 8: AllowUsers/DenyUsers/AllowGroups/DenyGroups refusals
       `User .*? from <HOST> not allowed because (?:not listed in AllowUsers|listed in DenyUsers|not in any group|a group is listed in DenyGroups|none of user's groups are listed in AllowGroups)$`,
-      // 9: a connection that never sent an SSH banner (scanners)
-      `Did not receive identification string from <HOST>${PORT_OPT}$`,
-      // 10: a banner that is not SSH (OpenSSH before 8.2)
-      `Bad protocol version identification '.*' from <HOST>${PORT_OPT}$`,
-      // 11: a bad banner or a dropped connection during the banner (OpenSSH 8.2+)
-      `banner exchange: Connection from <HOST> port \\d+: .*$`,
-      // 12: a client offering only algorithms no one should accept (old bots)
-      `(?:error: |fatal: )?Unable to negotiate with <HOST> port \\d+: no matching [\\w -]+ found\\b.*$`,
+      // 9-12: connections that never authenticate (see SCANNER_PATTERNS)
+      ...SCANNER_PATTERNS,
       // 13: PAM's summary when a connection ends after several failures
       `(?:PAM )?\\d+ more authentication failures?; logname=\\S* uid=\\d* euid=\\d* tty=\\S* ruser=\\S* rhost=<HOST>${PAM_TAIL}$`,
       // 14: a client giving up: "auth fail" (JSch), or code 14, SSH_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE,
@@ -73,7 +85,7 @@ export const SSHD_RULES: readonly RuleSpec[] = [
       // A client that left before logging in without naming a user ("Connection closed by <ip>
       // port N [preauth]", "Received disconnect ...: 11: Bye Bye [preauth]") is not matched:
       // load-balancer health checks, ssh-keyscan and monitoring probes write exactly that, and a
-      // probe every few seconds would ban them (fail2ban counts these only in its ddos mode).
+      // probe every few seconds would ban them (sshd-ddos counts them, as fail2ban's ddos mode).
       // 17: a host key refused; the client's user and host names follow the address, so the
       // address is read only when it is the line's one " from ... port ... ssh"
       `Failed hostbased for (?:(?! from \\S+ port \\d+ ssh).)*? from <HOST> port \\d+ ssh\\d?: (?!.* from \\S+ port \\d+ ssh)[A-Z0-9-]+ \\S+, client user "(?=.*", client host ").*"$`,
@@ -92,7 +104,7 @@ export const SSHD_RULES: readonly RuleSpec[] = [
       'fail', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'companion', 'fail', 'fail', 'fail', 'fail', 'companion', 'companion',
       'companion', 'fail', 'companion', 'companion', 'companion', 'fail', 'fail',
     ],
-    successregex: [endsInSyslogFold(`Accepted \\S+ for .*? from <HOST> port \\d+ ssh\\d?(?:: .*)?$`)],
+    successregex: [endsInSyslogFold(SSHD_SUCCESS)],
     ignoreregex: [],
     logpath: ['/var/log/auth.log', '/var/log/secure'],
     port: ['ssh'],
