@@ -5,8 +5,9 @@ import { writeJson, writeOut } from './common.js';
 // What `logban rules --json` shows of a rule: its patterns, what each means for counting
 // attempts (fail, companion), the logins that worked (successregex), and where its logs are.
 function describeRule(r: (typeof RULES)[number]) {
-  const { name, description, prefix, failregex, ignoreregex, logpath, port } = r;
-  const roles = failregex.map((_, i) => r.roles?.[i] ?? 'fail');
+  const { name, description, prefix, ignoreregex, logpath, port } = r;
+  const failregex = r.failregex.map((p) => (typeof p === 'string' ? p : p.pattern));
+  const roles = r.failregex.map((p) => (typeof p === 'string' ? 'fail' : p.role));
   return { name, description, prefix, failregex, roles, successregex: r.successregex ?? [], ignoreregex, logpath, port };
 }
 

@@ -47,7 +47,7 @@ function build(source: string): Result<RegExp> {
 /** Every pattern of a rule in matcher order: failregex first, then successregex. */
 export function rulePatterns(rule: RuleSpec): { readonly source: string; readonly role: PatternRole }[] {
   return [
-    ...rule.failregex.map((source, i) => ({ source, role: rule.roles?.[i] ?? ('fail' as const) })),
+    ...rule.failregex.map((p) => (typeof p === 'string' ? { source: p, role: 'fail' as const } : { source: p.pattern, role: p.role })),
     ...(rule.successregex ?? []).map((source) => ({ source, role: 'success' as const })),
   ];
 }

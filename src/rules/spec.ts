@@ -18,6 +18,12 @@ export type { PatternRole };
  *   and counts nothing when none does.
  */
 
+/**
+ * One pattern with what it means for counting and why it is there, as one record: adding or
+ * moving a pattern cannot shift the role of another.
+ */
+export type RulePattern = { readonly pattern: string; readonly role: PatternRole; readonly why?: string };
+
 export type RuleSpec = {
   readonly name: string;
   readonly description: string;
@@ -28,9 +34,8 @@ export type RuleSpec = {
    * group `key` (process or session id) relates the lines of one attempt.
    */
   readonly prefix: string;
-  readonly failregex: readonly string[];
-  /** Role of failregex[i]; missing entries (or no list) mean `fail`. */
-  readonly roles?: readonly PatternRole[];
+  /** Failure patterns in matcher order: a bare string is a `fail`; any other role is a record. */
+  readonly failregex: readonly (string | RulePattern)[];
   /** Logins that worked: matched after the failregex, never a failure; they settle their key. */
   readonly successregex?: readonly string[];
   readonly ignoreregex: readonly string[];

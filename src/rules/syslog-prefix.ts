@@ -50,9 +50,13 @@ const REPEATED = '(?:message repeated \\d+ times: \\[ )?';
  */
 export const SYSLOG_END = '(?:\\](?<= message repeated \\d+ times: \\[ .*\\]))?$';
 
-// The same pattern with its final `$` accepting a fold's closing bracket.
-export function endsInSyslogFold(pattern: string): string {
-  return pattern.endsWith('$') ? `${pattern.slice(0, -1)}${SYSLOG_END}` : pattern;
+// The same pattern with its final `$` accepting a fold's closing bracket (a bare pattern, or the
+// pattern of a rule's pattern record).
+export function endsInSyslogFold<T extends string | { readonly pattern: string }>(entry: T): T {
+  const fold = (pattern: string) => (pattern.endsWith('$') ? `${pattern.slice(0, -1)}${SYSLOG_END}` : pattern);
+  if (typeof entry === 'string') return fold(entry) as T;
+  const record = entry as { readonly pattern: string };
+  return { ...record, pattern: fold(record.pattern) } as T;
 }
 
 // The start of a line written by one of `programs` (a regex alternation of program names); metalog

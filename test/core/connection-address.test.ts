@@ -1,3 +1,4 @@
+import type { PatternRole } from '../../src/core/match.js';
 import { describe, expect, it } from 'vitest';
 import { createAttemptCounter, type AttemptInput } from '../../src/core/attempts.js';
 import { createAddressRelay } from '../../src/core/connection-address.js';
@@ -40,8 +41,8 @@ describe('lines that name no address take their connection\'s', () => {
 });
 
 describe('rules with lines that name no address', () => {
-  const rule = (failregex: string[], roles: RuleSpec['roles']): RuleSpec => ({
-    name: 't', description: '', prefilter: [], prefix: '^x\\[(?<key>\\d+)\\]: ', failregex, roles, ignoreregex: [], logpath: [], port: [],
+  const rule = (patterns: string[], roles: PatternRole[]): RuleSpec => ({
+    name: 't', description: '', prefilter: [], prefix: '^x\\[(?<key>\\d+)\\]: ', failregex: patterns.map((pattern, i) => ({ pattern, role: roles[i]! })), ignoreregex: [], logpath: [], port: [],
   });
   it('are compiled when the pattern without <HOST> is unaddressed', () => {
     expect(compileMatcher([rule(['gone$', 'from <HOST>$'], ['unaddressed', 'address'])], [], []).ok).toBe(true);

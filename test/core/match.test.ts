@@ -47,7 +47,7 @@ describe('matchLine', () => {
 describe('matchLine roles and keys', () => {
   const rule = {
     name: 't', description: '', prefilter: ['x'], prefix: '^p\\[(?<key>\\d+)\\]: ',
-    failregex: ['bad <HOST>$', 'maybe <HOST>$'], roles: ['fail', 'companion'] as const,
+    failregex: ['bad <HOST>$', { pattern: 'maybe <HOST>$', role: 'companion' as const }],
     successregex: ['good <HOST>$'], ignoreregex: [], logpath: [], port: [],
   };
   const r = compileMatcher([rule], [], []);

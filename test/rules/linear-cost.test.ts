@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matchLine, type Matcher } from '../../src/core/match.js';
-import { compileMatcher } from '../../src/rules/compile.js';
+import { compileMatcher, rulePatterns } from '../../src/rules/compile.js';
 import { RULES } from '../../src/rules/library.js';
 import { ruleFixtures } from '../helpers/fixtures.js';
 
@@ -76,7 +76,7 @@ describe('every rule is linear on hostile 64 KiB lines', () => {
       const samples = fixtures.filter((f) => f.rule === rule.name).flatMap((f) => f.cases.filter((c) => c.expect).map((c) => c.line));
       expect(samples.length).toBeGreaterThan(0);
       const picked = samples.filter((_, i) => i % Math.ceil(samples.length / 8) === 0);
-      const words = [...literalsOf([rule.prefix, ...rule.failregex, ...(rule.successregex ?? [])]), ...DELIMITERS];
+      const words = [...literalsOf([rule.prefix, ...rulePatterns(rule).map((p) => p.source)]), ...DELIMITERS];
       const small = [...picked.flatMap((l) => hostileLines(l, SMALL)), ...samples.flatMap((l) => wordLines(l, SMALL, words))];
       const large = [...picked.flatMap((l) => hostileLines(l, LARGE)), ...samples.flatMap((l) => wordLines(l, LARGE, words))];
       // Per hostile line: its cost at 64 KiB against the same line at 16 KiB. Lines that cost

@@ -37,13 +37,15 @@ export const FTP_RULES: readonly RuleSpec[] = [
     prefix: VSFTPD_PREFIX,
     failregex: [
       `${NOT_PROTOCOL}\\[(?<user>.*)\\] FAIL LOGIN: Client "<HOST>"(?:, "[^"]*")?$`,
-      // PAM's line for the same try; no pid is shared with the FAIL LOGIN line, the address relates them
-      `(?:${pamModule('vsftpd')}|\\(pam_unix\\) )?${PAM_FAILURE}`,
+      {
+        role: 'companion' as const,
+        why: 'PAM\'s line for the same try; no pid is shared with the FAIL LOGIN line, the address relates them',
+        pattern: `(?:${pamModule('vsftpd')}|\\(pam_unix\\) )?${PAM_FAILURE}`,
+      },
       // log_ftp_protocol=YES: a name refused by userlist_enable gets this reply and, upstream (Debian,
       // Ubuntu), no FAIL LOGIN line; the reply text is the server's, after the client's name
       `${NOT_COMMAND}\\[.*\\] FTP response: Client "<HOST>", "530 Permission denied\\."$`,
     ].map(endsInSyslogFold),
-    roles: ['fail', 'companion', 'fail'],
     successregex: [endsInSyslogFold(`\\[(?<user>[^\\]]*)\\] OK LOGIN: Client "<HOST>"(?:, .*)?$`)],
     ignoreregex: [],
     logpath: ['/var/log/vsftpd.log'],
@@ -61,12 +63,17 @@ export const FTP_RULES: readonly RuleSpec[] = [
       `${PROFTPD_CLIENT}(?:USER|ANON) (?<user>.*) \\(Login failed\\): .*$`,
       `${PROFTPD_CLIENT}USER (?<user>.*): (?:no such user found|user is not a UserAlias) from .*$`,
       `${PROFTPD_CLIENT}SECURITY VIOLATION: \\S+ login attempted\\.?$`,
-      // MaxLoginAttempts reached: the tries were logged one by one above, in the same pid
-      `${PROFTPD_CLIENT}Maximum login attempts \\(\\d+\\) exceeded(?:, connection refused)?\\s*$`,
-      // mod_auth_pam: PAM's line in the same process as ProFTPD's own (which may be in its SystemLog)
-      `${pamModule('proftpd')}${PAM_FAILURE}`,
+      {
+        role: 'companion' as const,
+        why: 'MaxLoginAttempts reached: the tries were logged one by one above, in the same pid',
+        pattern: `${PROFTPD_CLIENT}Maximum login attempts \\(\\d+\\) exceeded(?:, connection refused)?\\s*$`,
+      },
+      {
+        role: 'companion' as const,
+        why: 'mod_auth_pam: PAM\'s line in the same process as ProFTPD\'s own (which may be in its SystemLog)',
+        pattern: `${pamModule('proftpd')}${PAM_FAILURE}`,
+      },
     ],
-    roles: ['fail', 'fail', 'fail', 'companion', 'companion'],
     successregex: [`${PROFTPD_CLIENT}USER (?<user>.*): Login successful\\.?$`],
     ignoreregex: [],
     logpath: ['/var/log/proftpd/proftpd.log', '/var/log/proftpd/auth.log'],

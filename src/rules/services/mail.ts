@@ -46,37 +46,40 @@ export const MAIL_RULES: readonly RuleSpec[] = [
     prefilter: ['authentication failed', ': reject: ', 'improper command pipelining', ' after AUTH from ', ' auth=0/', 'sasl_username=', 'non-SMTP command from ', 'NON-SMTP COMMAND from ', 'COMMAND PIPELINING from '],
     prefix: syslogPrefix('postfix(?:-[\\w.-]+)?/(?:[\\w.-]+/)?(?:smtpd|postscreen)'),
     failregex: [
-      // 0: a wrong SASL password (not the server losing its auth backend, not a bad mechanism name)
+      // a wrong SASL password (not the server losing its auth backend, not a bad mechanism name)
       `warning: ${POSTFIX_CLIENT}: SASL [\\w-]+ authentication failed(?!: (?:Connection lost to authentication server|Invalid authentication mechanism))(?::.*)?$`,
-      // 1: a client listed in a DNSBL (smtpd reject_rbl_client, postscreen), or whose own name is
+      // a client listed in a DNSBL (smtpd reject_rbl_client, postscreen), or whose own name is
       // in a domain list (reject_rhsbl_client, reject_rhsbl_reverse_client, reject_rhsbl_helo); a
       // listed sender domain (reject_rhsbl_sender) is left alone: a forwarder relays those too
       `${POSTFIX_REJECT}Service unavailable; (?:[Cc]lient(?: host)?|Unverified Client host|Helo command) \\[[^\\]]*\\] blocked using .*$`,
-      // 2: an attempt to relay through this server (a copy whose viewer took "<rcpt>" for markup
+      // an attempt to relay through this server (a copy whose viewer took "<rcpt>" for markup
       // keeps the ": " alone)
       `${POSTFIX_REJECT}(?:(?:<[^<>]*>)?: )?Relay access denied;.*$`,
-      // 3: a client talking ahead of the server's replies (spam engines); what it sent follows
+      // a client talking ahead of the server's replies (spam engines); what it sent follows
       `improper command pipelining after \\S+ from ${POSTFIX_CLIENT}(?::.*)?$`,
-      // 4: a session that ended in AUTH: after its failures (logged one by one above, same pid),
-      // or a client that dropped or stalled there without finishing one; Postfix 3.10 writes
-      // NOQUEUE (or the queue id) first
-      `(?:(?:NOQUEUE|[0-9A-Za-z]{5,}): )?(?:too many errors|lost connection|timeout) after AUTH from ${POSTFIX_CLIENT}$`,
-      // 5: the session's summary (Postfix 3.0+): AUTH tried, none succeeded
-      `disconnect from ${POSTFIX_CLIENT}(?: [a-z]+=\\d+(?:/\\d+)?)* auth=0/\\d+(?: [a-z]+=\\d+(?:/\\d+)?)*$`,
-      // 6: a HELO no mail server sends ("WIN-5N8GBBS0R5I", "User"), refused for good; a temporary
+      {
+        role: 'companion' as const,
+        why: 'a session that ended in AUTH: after its failures (logged one by one above, same pid), or a client that dropped or stalled there without finishing one; Postfix 3.10 writes NOQUEUE (or the queue id) first',
+        pattern: `(?:(?:NOQUEUE|[0-9A-Za-z]{5,}): )?(?:too many errors|lost connection|timeout) after AUTH from ${POSTFIX_CLIENT}$`,
+      },
+      {
+        role: 'companion' as const,
+        why: 'the session\'s summary (Postfix 3.0+): AUTH tried, none succeeded',
+        pattern: `disconnect from ${POSTFIX_CLIENT}(?: [a-z]+=\\d+(?:/\\d+)?)* auth=0/\\d+(?: [a-z]+=\\d+(?:/\\d+)?)*$`,
+      },
+      // a HELO no mail server sends ("WIN-5N8GBBS0R5I", "User"), refused for good; a temporary
       // refusal (soft_bounce) is left alone, as are the rejects a legitimate sender can earn too
       // (unknown recipient, unresolvable client or sender domain, local blacklists)
       `(?:NOQUEUE|[0-9A-Za-z]{5,}): reject: (?:RCPT|MAIL|DATA|EHLO|HELO) from ${POSTFIX_CLIENT}: 5\\d\\d 5\\.\\d{1,3}\\.\\d{1,3} (?:<[^<>]*>)?: Helo command rejected: need fully-qualified hostname;.*$`,
-      // 7: an HTTP request sent to the SMTP port (smtpd_forbidden_commands, Postfix 2.2+): a proxy
+      // an HTTP request sent to the SMTP port (smtpd_forbidden_commands, Postfix 2.2+): a proxy
       // or web scanner; other forbidden input (TLS bytes on a plain port) can be a client's
       // misconfiguration and is left alone
       `warning: non-SMTP command from ${POSTFIX_CLIENT}: ${HTTP_REQUEST}`,
-      // 8: the same caught by postscreen's deep protocol tests ("after CONNECT: " up to 3.7)
+      // the same caught by postscreen's deep protocol tests ("after CONNECT: " up to 3.7)
       `NON-SMTP COMMAND from \\[<HOST>\\]:\\d+ (?:after \\S+: )?${HTTP_REQUEST}`,
-      // 9: postscreen's pipelining test, the same as smtpd's (3) above
+      // postscreen's pipelining test, the same as smtpd's (3) above
       `COMMAND PIPELINING from \\[<HOST>\\]:\\d+ after .*$`,
     ].map(endsInSyslogFold),
-    roles: ['fail', 'fail', 'fail', 'fail', 'companion', 'companion', 'fail', 'fail', 'fail', 'fail'],
     // A login that worked names its SASL user on the queue id line.
     successregex: [endsInSyslogFold(`[0-9A-Za-z]{5,}: client=${POSTFIX_CLIENT}, sasl_method=\\S+, sasl_username=.*$`)],
     ignoreregex: [],
@@ -89,23 +92,26 @@ export const MAIL_RULES: readonly RuleSpec[] = [
     prefilter: ['auth failed', 'tried to use ', 'pam_authenticate', 'unknown user', 'Password mismatch', 'invalid credentials', 'authentication failure', 'Login: '],
     prefix: `${SYSLOG_HEAD}${DOVECOT_PROCESS}${REPEATED}`,
     failregex: [
-      // 0: a connection that ended after failed logins: the attempt (2.2/2.3 and 2.4 wordings; the
+      // a connection that ended after failed logins: the attempt (2.2/2.3 and 2.4 wordings; the
       // reason before it is Dovecot's or the TLS library's, e.g. "read(size=1003) failed: ...");
       // a user name without its "<>" (a copy whose viewer took them for markup) has no "," or space
       `${LOGIN}(?:Aborted login|Disconnected|Login aborted|Client has quit the connection|Remote closed connection)(?:: .*?)? \\((?:auth failed, \\d+ attempts(?: in \\d+ secs)?|tried to use (?:disabled|disallowed) \\S+ auth|proxy dest auth failed)\\)(?: \\(\\w+\\))?: (?:user=(?:<(?<user>.*)>|[^<>\\s,]+), )?(?:method=\\S+, )?${LOGIN_TAIL}`,
-      // 1: the auth process's reason (auth_verbose), 2.2/2.3: passdb(user,addr[,master][,<session>]),
-      // the session field possibly empty; 2.3.19+ names the worker connection first
-      `auth(?:-worker)?(?:\\([\\w-]+\\))?: (?:Info: )?(?:conn unix:auth-worker \\([^)]*\\): auth-worker<\\d+>: )?[\\w-]+\\((?<user>${AUTH_USER}),<HOST>(?:,master)?(?:,<(?<key>[^>,]*)>|,)?\\): ${AUTH_RESULT}`,
-      // 2: the same in 2.4: auth-worker(user,addr)<pid><session>: request [n]: passdb: reason;
-      // the auth process writes neither pid nor request, and later 2.4 add the SASL mechanism
-      // and ",master" (a master user login) after the address
-      `auth(?:-worker)?\\((?<user>${AUTH_USER}),<HOST>(?:,sasl:[\\w-]+)?(?:,master)?\\)(?:<\\d+>)?(?:<(?<key>[^>,]*)>)?: (?:request \\[\\d+\\]: )?(?:Info: )?[\\w-]+: ${AUTH_RESULT}`,
-      // 3: PAM's line (passdb pam; pam_sss where SSSD/FreeIPA authenticates); it carries no session
-      // id. The PAM service is "dovecot" unless passdb args name another ("%s": imap, pop3, smtp),
-      // and then Dovecot's own tty=dovecot says who asked
-      `(?:auth(?:-worker)?(?:\\([\\w-]+\\))?: )?${REPEATED}pam_(?:unix|sss)\\((?:dovecot:auth\\): authentication failure; logname=\\S* uid=\\d* euid=\\d* tty=\\S*|[\\w.-]+:auth\\): authentication failure; logname=\\S* uid=\\d* euid=\\d* tty=dovecot) ruser=(?<user>\\S*) rhost=<HOST>(?:\\s+user=\\S*)?$`,
+      {
+        role: 'companion' as const,
+        why: 'the auth process\'s reason (auth_verbose), 2.2/2.3: passdb(user,addr[,master][,<session>]), the session field possibly empty; 2.3.19+ names the worker connection first',
+        pattern: `auth(?:-worker)?(?:\\([\\w-]+\\))?: (?:Info: )?(?:conn unix:auth-worker \\([^)]*\\): auth-worker<\\d+>: )?[\\w-]+\\((?<user>${AUTH_USER}),<HOST>(?:,master)?(?:,<(?<key>[^>,]*)>|,)?\\): ${AUTH_RESULT}`,
+      },
+      {
+        role: 'companion' as const,
+        why: 'the same in 2.4: auth-worker(user,addr)<pid><session>: request [n]: passdb: reason; the auth process writes neither pid nor request, and later 2.4 add the SASL mechanism and ",master" (a master user login) after the address',
+        pattern: `auth(?:-worker)?\\((?<user>${AUTH_USER}),<HOST>(?:,sasl:[\\w-]+)?(?:,master)?\\)(?:<\\d+>)?(?:<(?<key>[^>,]*)>)?: (?:request \\[\\d+\\]: )?(?:Info: )?[\\w-]+: ${AUTH_RESULT}`,
+      },
+      {
+        role: 'companion' as const,
+        why: 'PAM\'s line (passdb pam; pam_sss where SSSD/FreeIPA authenticates); it carries no session id. The PAM service is "dovecot" unless passdb args name another ("%s": imap, pop3, smtp), and then Dovecot\'s own tty=dovecot says who asked',
+        pattern: `(?:auth(?:-worker)?(?:\\([\\w-]+\\))?: )?${REPEATED}pam_(?:unix|sss)\\((?:dovecot:auth\\): authentication failure; logname=\\S* uid=\\d* euid=\\d* tty=\\S*|[\\w.-]+:auth\\): authentication failure; logname=\\S* uid=\\d* euid=\\d* tty=dovecot) ruser=(?<user>\\S*) rhost=<HOST>(?:\\s+user=\\S*)?$`,
+      },
     ].map(endsInSyslogFold),
-    roles: ['fail', 'companion', 'companion', 'companion'],
     successregex: [`${LOGIN}Login: user=<(?<user>.*)>, (?:method=\\S+, )?${LOGIN_TAIL}`],
     ignoreregex: [],
     logpath: ['/var/log/mail.log', '/var/log/maillog', '/var/log/dovecot.log', '/var/log/dovecot/info.log'],

@@ -21,24 +21,24 @@ export const POSTFIX_REJECTS_RULES: readonly RuleSpec[] = [
     prefilter: ['rejected: User unknown', 'rejected: cannot find your ', 'Helo command rejected: ', 'rejected: Domain not found', 'too many errors after '],
     prefix: syslogPrefix('postfix(?:-[\\w.-]+)?/(?:[\\w.-]+/)?smtpd'),
     failregex: [
-      // 0: RCPT or VRFY for a user this server does not have (local_recipient_maps, virtual
+      // RCPT or VRFY for a user this server does not have (local_recipient_maps, virtual
       // alias/mailbox maps, relay_recipient_maps; the table name is left out with
       // show_user_unknown_table_name = no); 4xx with soft_bounce or a 450 reject code
       `${POSTFIX_REJECT}${ABOUT}Recipient address rejected: User unknown(?: in (?:local recipient|virtual mailbox|virtual alias|relay recipient) table)?;.*$`,
-      // 1: reject_unknown_client_hostname / reject_unknown_reverse_client_hostname, for good or
+      // reject_unknown_client_hostname / reject_unknown_reverse_client_hostname, for good or
       // for now; Postfix writes the client's own address in the brackets
       `${POSTFIX_REJECT}Client host rejected: cannot find your (?:reverse )?hostname, \\[[0-9A-Fa-f.:]+\\];.*$`,
-      // 2: reject_unknown_helo_hostname, reject_invalid_helo_hostname (a HELO name without a
+      // reject_unknown_helo_hostname, reject_invalid_helo_hostname (a HELO name without a
       // dot is `postfix`'s "need fully-qualified hostname")
       `${POSTFIX_REJECT}${ABOUT}Helo command rejected: (?:Host not found|Invalid name);.*$`,
-      // 3: reject_unknown_sender_domain
+      // reject_unknown_sender_domain
       `${POSTFIX_REJECT}${ABOUT}Sender address rejected: Domain not found;.*$`,
-      // 4: the session that smtpd_hard_error_limit ended, after any command but AUTH (`postfix`
-      // counts that one); Postfix 3.10 puts NOQUEUE or the queue id first. The rejects before it
-      // (same pid) are the attempts: it counts only for a session none of whose rejects counted
-      `(?:(?:NOQUEUE|[0-9A-Za-z]{5,}): )?too many errors after (?!AUTH\\b)[A-Z][A-Z-]*(?: \\(\\d+ bytes\\))? from ${POSTFIX_CLIENT}$`,
+      {
+        role: 'companion' as const,
+        why: 'the session that smtpd_hard_error_limit ended, after any command but AUTH (`postfix` counts that one); Postfix 3.10 puts NOQUEUE or the queue id first. The rejects before it (same pid) are the attempts: it counts only for a session none of whose rejects counted',
+        pattern: `(?:(?:NOQUEUE|[0-9A-Za-z]{5,}): )?too many errors after (?!AUTH\\b)[A-Z][A-Z-]*(?: \\(\\d+ bytes\\))? from ${POSTFIX_CLIENT}$`,
+      },
     ].map(endsInSyslogFold),
-    roles: ['fail', 'fail', 'fail', 'fail', 'companion'],
     ignoreregex: [],
     logpath: ['/var/log/mail.log', '/var/log/maillog', '/var/log/mail/mail.log'],
     port: ['smtp', 'submission', 'submissions'],

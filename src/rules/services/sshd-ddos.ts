@@ -1,6 +1,5 @@
-import type { PatternRole } from '../../core/match.js';
 import { endsInSyslogFold } from '../syslog-prefix.js';
-import type { RuleSpec } from '../spec.js';
+import type { RulePattern, RuleSpec } from '../spec.js';
 import { SCANNER_PATTERNS, SSHD_PREFIX, SSHD_RULES, SSHD_SUCCESS } from './sshd.js';
 
 // Connections that end before anyone logs in, naming no user: scanners, banner grabbers, bots
@@ -12,27 +11,27 @@ import { SCANNER_PATTERNS, SSHD_PREFIX, SSHD_RULES, SSHD_SUCCESS } from './sshd.
 // socket failed" after LogLevel VERBOSE's "Connection from ADDR port N"): those are `unaddressed`
 // and take the address of their connection (core/connection-address); the address always comes
 // from sshd's own words, never from the client's text inside a line (its banner, its user name).
-const DDOS_PATTERNS: readonly { readonly source: string; readonly role: PatternRole }[] = [
+const DDOS_PATTERNS: readonly RulePattern[] = [
   // a close, reset or disconnect before authentication that names no user (7.3+ add the port)
-  { source: '(?:Connection (?:closed|reset) by|Disconnected from) <HOST>(?: port \\d+)? \\[preauth\\]$', role: 'companion' },
+  { pattern: '(?:Connection (?:closed|reset) by|Disconnected from) <HOST>(?: port \\d+)? \\[preauth\\]$', role: 'companion' },
   // a client's goodbye, code 11 (SSH_DISCONNECT_BY_APPLICATION), before authentication: "Bye Bye",
   // "Normal Shutdown, Thank you for playing" (the text is the client's; before 7.3 no port)
-  { source: '(?:error: )?Received disconnect from <HOST>(?: port \\d+)?:\\s*11: .* \\[preauth\\]$', role: 'companion' },
+  { pattern: '(?:error: )?Received disconnect from <HOST>(?: port \\d+)?:\\s*11: .* \\[preauth\\]$', role: 'companion' },
   // LogLevel VERBOSE: the first line of every connection (6.x without " on ADDR port N", 7.x+ with
   // it, 7.7+ with the routing domain)
-  { source: 'Connection from <HOST> port \\d+(?: on [0-9A-Fa-f.:]+ port \\d+)?(?: rdomain "[^"]*")?$', role: 'address' },
+  { pattern: 'Connection from <HOST> port \\d+(?: on [0-9A-Fa-f.:]+ port \\d+)?(?: rdomain "[^"]*")?$', role: 'address' },
   // 8.2+: the end of a connection that failed the banner exchange (no [preauth]: it is the
   // session process's own line); 7.x writes it after a login too, so it only names the address
-  { source: 'Connection (?:closed|reset) by <HOST> port \\d+$', role: 'address' },
+  { pattern: 'Connection (?:closed|reset) by <HOST> port \\d+$', role: 'address' },
   // 8.2+: the banner exchange failed; the address follows on "Connection closed/reset by" or
   // "banner exchange: Connection from ADDR port N: invalid format"
-  { source: '(?:error: )?kex_exchange_identification: (?:client sent invalid protocol identifier ".*"|Connection closed by remote host|read: Connection reset by peer)$', role: 'unaddressed' },
+  { pattern: '(?:error: )?kex_exchange_identification: (?:client sent invalid protocol identifier ".*"|Connection closed by remote host|read: Connection reset by peer)$', role: 'unaddressed' },
   // 6.x: a connection reset during the key exchange
-  { source: '(?:fatal: )?Read from socket failed: Connection reset by peer(?: \\[preauth\\])?$', role: 'unaddressed' },
+  { pattern: '(?:fatal: )?Read from socket failed: Connection reset by peer(?: \\[preauth\\])?$', role: 'unaddressed' },
   // 6.x-7.5: MaxAuthTries reached, the address on the tries before it or the close after it
-  { source: 'Disconnecting: Too many authentication failures(?: for .*)?(?: \\[preauth\\])?$', role: 'unaddressed' },
+  { pattern: 'Disconnecting: Too many authentication failures(?: for .*)?(?: \\[preauth\\])?$', role: 'unaddressed' },
   // 6.x: no algorithm in common (the lists after "client" are the client's)
-  { source: '(?:fatal: )?(?:Unable to negotiate a key exchange method|no hostkey alg|no matching (?:cipher|mac|comp) found: client .*)(?: \\[preauth\\])?$', role: 'unaddressed' },
+  { pattern: '(?:fatal: )?(?:Unable to negotiate a key exchange method|no hostkey alg|no matching (?:cipher|mac|comp) found: client .*)(?: \\[preauth\\])?$', role: 'unaddressed' },
 ];
 
 const SSHD = SSHD_RULES[0]!;
@@ -44,8 +43,7 @@ export const SSHD_DDOS_RULES: readonly RuleSpec[] = [
     description: 'OpenSSH connections that end before authentication naming no user (scanners); health checks write the same lines',
     prefilter: DDOS_WORDS,
     prefix: SSHD_PREFIX,
-    failregex: [...SCANNER_PATTERNS, ...DDOS_PATTERNS.map((p) => p.source)].map(endsInSyslogFold),
-    roles: [...SCANNER_PATTERNS.map(() => 'fail' as const), ...DDOS_PATTERNS.map((p) => p.role)],
+    failregex: [...SCANNER_PATTERNS, ...DDOS_PATTERNS].map(endsInSyslogFold),
     successregex: [endsInSyslogFold(SSHD_SUCCESS)],
     ignoreregex: [],
     logpath: SSHD.logpath,
@@ -58,8 +56,7 @@ export const SSHD_DDOS_RULES: readonly RuleSpec[] = [
     description: 'sshd and sshd-ddos together',
     prefilter: [...new Set([...SSHD.prefilter, ...DDOS_WORDS])],
     prefix: SSHD_PREFIX,
-    failregex: [...SSHD.failregex, ...DDOS_PATTERNS.map((p) => endsInSyslogFold(p.source))],
-    roles: [...SSHD.failregex.map((_, i) => SSHD.roles?.[i] ?? 'fail'), ...DDOS_PATTERNS.map((p) => p.role)],
+    failregex: [...SSHD.failregex, ...DDOS_PATTERNS.map(endsInSyslogFold)],
     successregex: SSHD.successregex ?? [],
     ignoreregex: SSHD.ignoreregex,
     logpath: SSHD.logpath,
