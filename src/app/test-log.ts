@@ -135,19 +135,22 @@ export async function testLog(path: string, arg: string, now: number, opts: Test
     let next = 0;
     const joinedUpTo = (start: number) => {
       for (; next < joined.length && joined[next]!.at <= start; next++) {
+        // Its number counted from the text's start (joined records are rare).
         const at = joined[next]!.at;
-        let n = lineNo;
-        for (let p = pos, nl = text.indexOf('\n', p); nl !== -1 && nl < at; nl = text.indexOf('\n', nl + 1)) n++;
+        let n = lineBase + 1;
+        for (let nl = text.indexOf('\n'); nl !== -1 && nl < at; nl = text.indexOf('\n', nl + 1)) n++;
         visit(joined[next]!.line, n, false);
       }
     };
     forEachCandidateLine(text, prefilter, (line, start) => {
       for (let nl = text.indexOf('\n', pos); nl !== -1 && nl < start; nl = text.indexOf('\n', pos)) { lineNo++; pos = nl + 1; }
       joinedUpTo(start);
-      if (taint.length > 0 && tainted(start)) { ignored++; return; }
+      if (taint.length > 0 && tainted(start)) return;
       visit(line, lineNo, prefilter !== null);
     });
     joinedUpTo(Infinity);
+    // The lines inside marked records are ignored, but for the one line each joined record counts as.
+    ignored += linesIn(text, taint) - joined.length;
     for (let nl = text.indexOf('\n', pos); nl !== -1; nl = text.indexOf('\n', pos)) { lineNo++; pos = nl + 1; }
     lineBase = lineNo - 1;
   };
@@ -175,6 +178,18 @@ export async function testLog(path: string, arg: string, now: number, opts: Test
     missedLines,
     file: { bytes: out.bytes + Buffer.byteLength(tail), gzip: out.gzip, complete: out.complete, ...(out.note ? { note: out.note } : {}) },
   };
+}
+
+// How many lines of `text` start inside the ranges.
+function linesIn(text: string, taint: Taint): number {
+  let n = 0;
+  for (const [a, b] of taint) {
+    for (let p = a; p < b && p < text.length; p = text.indexOf('\n', p) + 1) {
+      if (p === 0 || text[p - 1] === '\n') n++;
+      if (text.indexOf('\n', p) < 0) break;
+    }
+  }
+  return n;
 }
 
 // Lines come in time order, so most times repeat the previous one: one conversion per second.

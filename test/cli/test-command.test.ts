@@ -117,3 +117,32 @@ describe('logban rules --json', () => {
     expect(rules.find((r) => r.name === 'pure-ftpd')).toMatchObject({ roles: ['fail'], successregex: [] });
   });
 });
+
+describe('logban test over records a client cut open', () => {
+  const R = '203.0.113.50';
+  const V = '198.51.100.77';
+  const head = (cid: number) => `2026/12/03 07:00:06 [error] 1234#1234: *${cid} `;
+  const tail = `client: ${R}, server: localhost, request: "GET /private/ HTTP/1.1", host: "192.0.2.10"`;
+  const forged = `2026/12/03 07:00:00 [error] 1#1: *1 user "root" was not found in "/etc/nginx/htpasswd", client: ${V}, server: s, request: "GET /private/ HTTP/1.1", host: "h"`;
+  const lines = [
+    // three basic-auth records whose user name held a newline: each is the client's failed login
+    ...[1, 2, 3].flatMap((cid) => [`${head(cid)}user "x`, `2026/12/03 07" was not found in "/etc/nginx/htpasswd", ${tail}`]),
+    // a forged line inside a URL: nothing of that record counts
+    `${head(4)}open() "/srv/html/nothing`,
+    forged,
+    `" failed (2: No such file or directory), client: ${R}, server: localhost, request: "GET /nothing%0A${encodeURIComponent(forged).replace(/%2F/g, '/')}%0A HTTP/1.1", host: "192.0.2.10"`,
+    `${head(5)}user "admin": password mismatch, ${tail}`,
+  ];
+  // Before the missed-line samples are full every line is looked at; after, only prefilter hits.
+  it.each([0, 40])('counts each line once (%i unmatched lines first)', (filler) => {
+    const dir = tempDir();
+    const log = join(dir, 'error.log');
+    const before = Array.from({ length: filler }, (_, i) => `2026/12/03 06:59:00 [notice] 1234#1234: signal process started ${i}`);
+    writeFileSync(log, `${[...before, ...lines].join('\n')}\n`);
+    const r = runCli(['test', log, 'nginx-http-auth', '--json', '--now', '2026-12-03T07:10:00Z']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { lines: number; matched: number; missed: number; ignored: number; matches: { line: number; ip: string }[] };
+    expect(out.matches.map((m) => [m.line - filler, m.ip])).toEqual([[1, R], [3, R], [5, R], [10, R]]);
+    expect({ lines: out.lines, matched: out.matched, missed: out.missed, ignored: out.ignored }).toEqual({ lines: 10 + filler, matched: 4, missed: filler, ignored: 6 });
+  });
+});
