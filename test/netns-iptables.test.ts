@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeSandbox, rootOrSkip, runCli, type ScanJson } from './helpers/cli.js';
 import { countLine, createNetnsPool, createPair, IP_BIN, nsExec, probe, saveRules, scanIn, startServer, type Pair } from './helpers/netns.js';
+import { savedText } from './helpers/saved-state.js';
 
 // Real iptables/ip6tables in throw-away network namespaces: what logban leaves in the kernel, not what it says.
 const gate = rootOrSkip();
@@ -239,8 +240,7 @@ describe.skipIf(gate.skip)('iptables in network namespaces (' + gate.reason + ')
     const lines = failed.stderr.split('\n').filter((l) => l !== '');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/iptables/);
-    const statePath = join(sb.stateDir, 'state.json');
-    if (existsSync(statePath)) expect(readFileSync(statePath, 'utf8')).not.toContain('203.0.113.50');
+    expect(savedText(sb.stateDir) ?? '').not.toContain('203.0.113.50');
     expect(logbanLines(saveRules(ns, 4))).toEqual([]);
 
     const retried = scanJson(ns, sb, '2026-11-21T09:46:00Z');

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { rootOrSkip } from './helpers/cli.js';
 import { firewallConfig, NOW, restoreVictim, scanVictim, SSH_PORT, useVictim, WEB_PORT, type Backend, type Sandbox } from './helpers/victim.js';
 import { cliIn, probe, saveAll } from './helpers/netns.js';
+import { savedState } from './helpers/saved-state.js';
 
 // Saved bans that a new ban would not get (a state copied from another host, an ignoreip added
 // after the ban) never reach the real firewall through restore or scan.
@@ -17,7 +18,7 @@ function writeState(sb: Sandbox, bans: readonly ReturnType<typeof saved>[]): voi
   mkdirSync(sb.stateDir, { recursive: true, mode: 0o700 });
   writeFileSync(join(sb.stateDir, 'state.json'), JSON.stringify({ version: 1, files: {}, windows: {}, bans }));
 }
-const savedIps = (sb: Sandbox) => (JSON.parse(readFileSync(join(sb.stateDir, 'state.json'), 'utf8')) as { bans: { ip: string }[] }).bans.map((b) => b.ip);
+const savedIps = (sb: Sandbox) => savedState(sb.stateDir).bans.map((b) => b.ip);
 const naming = (lines: readonly string[], ip: string) => lines.filter((l) => l.includes(ip));
 
 describe.skipIf(gate.skip).each(['iptables', 'ipset', 'nftables'] as Backend[])(`%s: refused saved bans (${gate.reason})`, (backend) => {

@@ -7,3 +7,9 @@ export function banGuardOf(config: Config, host: readonly string[]): BanGuard {
   if (!g.ok) throw new Error(g.error);
   return g.value;
 }
+
+// What the checks of every ban depend on, as text: a saved state whose bans passed checks of
+// another text has every ban checked again (ignoreip edited, a jail removed, the host renumbered).
+export function guardTextOf(config: Config, host: readonly string[]): string {
+  return JSON.stringify({ jails: config.jails.map((j) => [j.name, j.ignoreip]), host: [...host].sort() });
+}

@@ -42,10 +42,10 @@ function refuseBan(config: Config, host: readonly string[], ip: string, jail: Ja
 // The state as loaded, less the saved bans that fail the checks of every ban (a state copied from
 // another host, an ignoreip added since): a manual ban or unban re-applies the firewall, and those
 // must not reach it. `before` is what was saved, so the firewall step takes them out.
-function loadChecked(deps: ManualDeps): { before: readonly Ban[]; state: State; refused: readonly RefusedBan[] } {
+function loadChecked(deps: ManualDeps): { before: readonly Ban[]; loaded: State; state: State; refused: readonly RefusedBan[] } {
   const loaded = deps.store.load();
   const { kept, refused } = splitRefused(loaded.bans, banGuardOf(deps.config, deps.hostAddresses));
-  return { before: loaded.bans, state: refused.length > 0 ? { ...loaded, bans: kept } : loaded, refused };
+  return { before: loaded.bans, loaded, state: refused.length > 0 ? { ...loaded, bans: kept } : loaded, refused };
 }
 
 async function commit(deps: ManualDeps, before: readonly Ban[], after: readonly Ban[], now: number, save: () => void): Promise<readonly Argv[]> {
@@ -60,9 +60,9 @@ export async function runBan(text: string, jailName: string | undefined, now: nu
   const ip = ipOf(text);
   const jail = jailOf(deps.config, jailName);
   refuseBan(deps.config, deps.hostAddresses, ip, jail);
-  const { before, state, refused } = loadChecked(deps);
+  const { before, loaded, state, refused } = loadChecked(deps);
   const r = addManualBan(state, ip, jail, now);
-  const commands = await commit(deps, before, r.state.bans, now, () => { if (!r.already || refused.length > 0) deps.store.save(r.state); });
+  const commands = await commit(deps, before, r.state.bans, now, () => { if (!r.already || refused.length > 0) deps.store.save(r.state, loaded); });
   return { ban: r.ban, already: r.already, commands, refused };
 }
 
@@ -70,8 +70,8 @@ export async function runBan(text: string, jailName: string | undefined, now: nu
 export async function runUnban(text: string, jailName: string | undefined, now: number, deps: ManualDeps) {
   const ip = ipOf(text);
   if (jailName !== undefined) jailOf(deps.config, jailName);
-  const { before, state, refused } = loadChecked(deps);
+  const { before, loaded, state, refused } = loadChecked(deps);
   const r = removeManualBan(state, ip, jailName ?? null);
-  const commands = await commit(deps, before, r.state.bans, now, () => deps.store.save(r.state));
+  const commands = await commit(deps, before, r.state.bans, now, () => deps.store.save(r.state, loaded));
   return { ip, removed: r.removed, commands, refused };
 }

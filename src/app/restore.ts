@@ -23,6 +23,6 @@ export async function runRestore(now: number, deps: RestoreDeps): Promise<Restor
   const { kept, refused: unbans } = splitRefused(state.bans, banGuardOf(deps.config, deps.hostAddresses));
   const active = kept.filter((b) => b.expiresAt === null || b.expiresAt > now);
   const commands = await deps.firewall.apply(active, deps.firewall.reconciles ? active : []);
-  if (unbans.length > 0) deps.store.save({ ...state, bans: kept });
+  if (unbans.length > 0) deps.store.save({ ...state, bans: kept }, state);
   return { activeBans: active.length, commands, unbans };
 }

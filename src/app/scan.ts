@@ -1,14 +1,14 @@
-import { decide } from '../core/decide.js';
+import { decide, type Incoming } from '../core/decide.js';
 import type { Argv } from '../core/iptables-plan.js';
 import type { Ban, State } from '../core/state.js';
 import type { Config } from '../config/types.js';
 import type { Firewall } from '../io/firewall/types.js';
 import type { JournalSource } from '../io/journal.js';
 import type { Progress } from '../io/progress.js';
-import type { StateStore } from '../io/state-store.js';
+import type { HeadView, StateStore } from '../io/state-store.js';
 import type { WhoisInfo } from '../core/whois-parse.js';
 import type { WhoisLookup } from '../io/whois.js';
-import { banGuardOf } from './ban-guard.js';
+import { banGuardOf, guardTextOf } from './ban-guard.js';
 import { readSources, type FileReport, type Note } from './read-sources.js';
 import { enrichWhois } from './whois-enrich.js';
 
@@ -49,11 +49,15 @@ function sameCursors(a: State['files'], b: State['files']): boolean {
   return keys.every((k) => a[k]?.offset === b[k]!.offset && a[k]?.ino === b[k]!.ino && a[k]?.dev === b[k]!.dev);
 }
 
-// Reads the logs and decides; the per-IP tallies of the read end here, before the state is
-// written (with permanent bans a first scan can hold 100k+ of them).
-async function readAndDecide(opts: ScanOptions, deps: ScanDeps, state: State) {
+const hasIncoming = (incoming: Incoming) => [...incoming.keys()].some((jail) => !incoming.get(jail)!.keys().next().done);
+
+// Reads the logs and decides. Most runs decide on the head alone (the bans are not read): when no
+// line came in, no ban ends, no check changed and the firewall needs nothing, no ban can change.
+// Otherwise the bans are read and the run decides again on the whole state.
+async function readAndDecide(opts: ScanOptions, deps: ScanDeps, view: HeadView, loadAll: boolean) {
+  let state = loadAll ? deps.store.load() : view.state;
   const { incoming, ...read } = await readSources(deps.config.jails, state, opts.now, { journal: deps.journal, progress: deps.progress });
-  const decision = decide({
+  const run = () => decide({
     now: opts.now,
     jails: deps.config.jails,
     state,
@@ -61,35 +65,46 @@ async function readAndDecide(opts: ScanOptions, deps: ScanDeps, state: State) {
     maxBans: opts.maxBans,
     refuse: banGuardOf(deps.config, deps.hostAddresses),
   });
-  return { read, decision };
+  let decision = run();
+  if (!loadAll && (hasIncoming(incoming) || decision.newBans.length > 0)) {
+    state = deps.store.load();
+    loadAll = true;
+    decision = run();
+  }
+  return { read, decision, state, loaded: loadAll };
 }
 
 // One cron run: read → match → window → decide → firewall → commit. The state is written only
 // after the firewall step succeeded, so a failed or killed run is simply redone by the next one.
 export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanResult> {
   const { config, store, firewall } = deps;
-  const state = store.load();
-  const { read, decision } = await readAndDecide(opts, deps, state);
-  const changed = decision.newBans.length > 0 || decision.unbans.length > 0;
+  const view = store.loadHead();
+  const guard = guardTextOf(config, deps.hostAddresses);
   // After a reboot the kernel's rules are gone: the first run of the new boot reconciles even
   // when nothing else changed, so bans survive a reboot without an extra unit.
-  const rebooted = deps.bootId !== null && state.bootId !== deps.bootId && decision.bans.length > 0;
+  const rebooted = deps.bootId !== null && view.state.bootId !== deps.bootId && view.live > 0;
+  const expiring = view.nextExpiry !== null && view.nextExpiry <= opts.now;
+  const loadAll = view.complete || rebooted || expiring || firewall.reconciles || (view.live > 0 && view.guard !== guard);
+  const { read, decision, state, loaded } = await readAndDecide(opts, deps, view, loadAll);
+  const changed = decision.newBans.length > 0 || decision.unbans.length > 0;
   // A backend that reads the real firewall reconciles on every run, so a flushed firewall heals.
   const commands = changed || rebooted || firewall.reconciles ? await firewall.apply(decision.bans, rebooted ? [] : state.bans) : [];
-  const whois = deps.whois ? await enrichWhois(decision.newBans.map((b) => b.ip), state.whois, deps.whois, opts.now) : undefined;
+  const savedWhois = deps.whois && decision.newBans.length > 0 ? store.loadWhois() : undefined;
+  const whois = deps.whois ? await enrichWhois(decision.newBans.map((b) => b.ip), savedWhois, deps.whois, opts.now) : undefined;
   const files = { ...state.files, ...read.cursors };
   const journals = { ...state.journals, ...read.journals };
   const journalMoved = Object.entries(read.journals).some(([k, c]) => state.journals?.[k] !== c);
   const carryChanged = JSON.stringify(read.carry) !== JSON.stringify(state.carry ?? {});
   const bootId = deps.bootId ?? state.bootId;
   const history = Object.keys(decision.history).length > 0 ? { history: decision.history } : {};
-  if (!opts.dryRun && (changed || rebooted || journalMoved || carryChanged || !sameCursors(state.files, read.cursors))) {
+  const moved = view.fromV1 || (view.live > 0 && view.guard !== guard);
+  if (!opts.dryRun && (changed || rebooted || journalMoved || carryChanged || moved || !sameCursors(state.files, read.cursors))) {
     const cache = whois?.cache ?? state.whois;
     store.save({
       version: 1, files, windows: decision.windows, bans: decision.bans,
       ...(Object.keys(journals).length > 0 ? { journals } : {}), ...(bootId ? { bootId } : {}), ...(cache ? { whois: cache } : {}),
       ...history, ...(Object.keys(read.carry).length > 0 ? { carry: read.carry } : {}),
-    });
+    }, state, { guard });
   }
   const notes = [...read.notes];
   if (!changed && commands.length > 0 && !opts.dryRun) {
@@ -101,7 +116,7 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   if (decision.deferred > 0) notes.push({ level: 'warning', text: `${decision.deferred} IP(s) over the threshold wait for the next run (--max-bans ${opts.maxBans})` });
   return {
     dryRun: opts.dryRun, now: opts.now, files: read.files, newBans: decision.newBans, unbans: decision.unbans,
-    activeBans: decision.bans.length, deferred: decision.deferred, commands, notes,
+    activeBans: loaded ? decision.bans.length : view.live, deferred: decision.deferred, commands, notes,
     ...(whois ? { whois: Object.fromEntries(whois.info) } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { hostname } from 'node:os';
 import { incidentJson } from '../core/incident.js';
+import { canonicalIp } from '../core/ip.js';
 import { renderIncidentText } from '../core/incident-text.js';
 import { loadConfig } from '../app/load-config.js';
 import { runIncidentReport } from '../app/report.js';
@@ -15,7 +16,7 @@ type ReportFlags = CommonOptions & { whois: boolean };
 async function report(ip: string, flags: ReportFlags): Promise<void> {
   const config = loadConfig(flags.config);
   const now = clockOf(flags).now();
-  const state = createStateStore(stateDirOf(flags)).load();
+  const state = createStateStore(stateDirOf(flags)).loadFor(canonicalIp(ip.trim()) ?? ip);
   const run = await runIncidentReport({ ip, now, lookupWhois: flags.whois }, { config, state, whois: flags.whois ? createWhoisLookup() : noWhois });
   const view = { host: hostname(), timeZone: localTimeZone() };
   for (const n of run.notes) writeErr(`logban: note: ${n}`);

@@ -102,32 +102,46 @@ function openSlotOk(o: unknown): boolean {
     && o['pending'].every(attemptOk) && [null, 'fail', 'success'].includes(o['settled'] as string | null) && isNum(o['last']);
 }
 
+const foldedOk = (f: unknown) => isObj(f) && Number.isInteger(f['count']) && (f['count'] as number) >= 1 && isNum(f['last']);
+const pendingOk = (p: unknown) => isObj(p) && Array.isArray(p['times']) && p['times'].every(isNum) && isStrList(p['evidence']) && optional(p['later'], foldedOk);
+
+// The fields every run reads (cursors, windows, open attempts, journal cursors, boot): what is
+// damaged, or null. Shared by the version-1 file and the store's head.
+export function checkRunFields(data: Record<string, unknown>): string | null {
+  const { files, windows } = data;
+  if (!isObj(files) || !Object.values(files).every(cursorOk)) return '"files" is damaged';
+  if (!isObj(windows) || !Object.values(windows).every((w) => isObj(w) && Object.values(w).every(pendingOk))) return '"windows" is damaged';
+  if (!optional(data['carry'], (c) => isObj(c) && Object.values(c).every((j) => isObj(j) && Object.values(j).every((l) => Array.isArray(l) && l.every(openSlotOk))))) {
+    return '"carry" is damaged';
+  }
+  if (!optional(data['journals'], (j) => isObj(j) && Object.values(j).every(isStr))) return '"journals" is damaged';
+  if (data['bootId'] !== undefined && typeof data['bootId'] !== 'string') return '"bootId" is damaged';
+  return null;
+}
+
 // A state file that does not parse or has the wrong shape is refused, never reset.
 export function parseState(text: string): Result<State, StateProblem> {
-  let data: unknown;
+  const parsed = parseJson(text);
+  return parsed.ok ? checkState(parsed.value) : parsed;
+}
+
+// JSON text, or where it stops being JSON (the line, for the one line on stderr).
+export function parseJson(text: string): Result<unknown, StateProblem> {
   try {
-    data = JSON.parse(text);
+    return ok(JSON.parse(text) as unknown);
   } catch (e) {
     const message = (e as Error).message;
     const pos = /position (\d+)/.exec(message);
     return err({ message: `not valid JSON (${message})`, ...(pos ? { line: lineOf(text, Number(pos[1])) } : {}) });
   }
+}
+
+// A version-1 state file's data, checked.
+export function checkState(data: unknown): Result<State, StateProblem> {
   if (!isObj(data) || data['version'] !== 1) return err({ message: 'not a logban state file (version 1 expected)' });
-  const { files, windows, bans } = data;
-  if (!isObj(files) || !Object.values(files).every(cursorOk)) {
-    return err({ message: '"files" is damaged' });
-  }
-  const foldedOk = (f: unknown) => isObj(f) && Number.isInteger(f['count']) && (f['count'] as number) >= 1 && isNum(f['last']);
-  const pendingOk = (p: unknown) => isObj(p) && Array.isArray(p['times']) && p['times'].every(isNum) && isStrList(p['evidence']) && optional(p['later'], foldedOk);
-  if (!isObj(windows) || !Object.values(windows).every((w) => isObj(w) && Object.values(w).every(pendingOk))) {
-    return err({ message: '"windows" is damaged' });
-  }
-  if (!Array.isArray(bans) || !bans.every(checkBan)) return err({ message: '"bans" is damaged' });
-  if (!optional(data['carry'], (c) => isObj(c) && Object.values(c).every((j) => isObj(j) && Object.values(j).every((l) => Array.isArray(l) && l.every(openSlotOk))))) {
-    return err({ message: '"carry" is damaged' });
-  }
-  if (!optional(data['journals'], (j) => isObj(j) && Object.values(j).every(isStr))) return err({ message: '"journals" is damaged' });
-  if (data['bootId'] !== undefined && typeof data['bootId'] !== 'string') return err({ message: '"bootId" is damaged' });
+  const problem = checkRunFields(data);
+  if (problem !== null) return err({ message: problem });
+  if (!Array.isArray(data['bans']) || !data['bans'].every(checkBan)) return err({ message: '"bans" is damaged' });
   if (data['history'] !== undefined && !checkHistory(data['history'])) return err({ message: '"history" is damaged' });
   if (!optional(data['whois'], isWhoisCache)) return err({ message: '"whois" is damaged' });
   return ok(clampBans(data as State));
@@ -152,10 +166,15 @@ const PIECE_CHARS = 1 << 20;
 // The same text as serializeState in pieces of about a MiB, for writing as they come: with
 // permanent bans a first scan can leave 100k+ windows waiting for --max-bans, and the whole text
 // at once (and its UTF-8 copy) would cost more memory than everything else the run holds.
-export function* serializeStatePieces(state: State): Generator<string> {
+export function serializeStatePieces(state: State): Generator<string> {
+  return jsonPieces(state);
+}
+
+// Any record as serializeState writes a state: JSON, one space per level, in pieces of about a MiB.
+export function* jsonPieces(value: object): Generator<string> {
   let parts: string[] = [];
   let size = 0;
-  for (const part of jsonParts(state, 0, 2)) {
+  for (const part of jsonParts(value, 0, 2)) {
     parts.push(part);
     size += part.length;
     if (size >= PIECE_CHARS) {

@@ -1,124 +1,152 @@
-import { closeSync, existsSync, fsyncSync, lstatSync, openSync, readdirSync, readlinkSync, renameSync, unlinkSync, type Stats } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { EMPTY_STATE, parseState, serializeStatePieces, type State } from '../core/state.js';
-import { createExclusive, describeWriteError, readNoFollow, unlinkQuietly, writeAll } from './safe-file.js';
+import { checkState, EMPTY_STATE, jsonPieces, parseJson, type State } from '../core/state.js';
+import { checkHead, runFieldsOf, stateOfHead, type Head, type LogRef } from '../core/store-head.js';
+import { diffIndex, historyOf, nextExpiryOf, replayBanLog, type BanIndex } from '../core/store-records.js';
+import { isWhoisCache, type WhoisCache } from '../core/whois-cache.js';
+import { describeWriteError } from './safe-file.js';
+import { compactBanLog, compactEvidence, evidenceOf } from './store-compact.js';
+import { appendAfter, createNew, DAMAGED_FIX, readCommitted, removeQuietly, replaceFile, sizeOf, type Appender } from './store-files.js';
 import { checkStateDir } from './state-dir.js';
 import { StateError } from './state-error.js';
+import { readStateText } from './state-file.js';
 
 export { StateError } from './state-error.js';
 
 export const STATE_FILE = 'state.json';
+/** Where a version-1 state.json is kept when the store is made from it. */
+export const V1_COPY = 'state.v1.json';
+
+/** What every run reads: the state without its bans (an empty list), and the summary of the bans. */
+export type HeadView = {
+  readonly state: State;
+  /** Bans in force, when the last commit was made. */
+  readonly live: number;
+  /** When the next of them ends (null: none does). */
+  readonly nextExpiry: number | null;
+  /** Changes with every commit that put or lifted a ban. */
+  readonly banGeneration: number;
+  /** The checks the saved bans last passed. */
+  readonly guard: string | undefined;
+  /** True when `state` already holds every ban (a first run, or a version-1 file being moved in). */
+  readonly complete: boolean;
+  /** The state was read from a version-1 state.json: the next save moves it into the store. */
+  readonly fromV1: boolean;
+};
 
 export type StateStore = {
   readonly path: string;
-  /** A missing file is a first run; anything unreadable or damaged is an error, never a reset. */
+  /** Cheap whatever the number of bans: the head only. A missing state is a first run; anything damaged is an error, never a reset. */
+  readonly loadHead: () => HeadView;
+  /** The state with its bans in force and their history (no evidence lines, no whois answers). */
   readonly load: () => State;
-  readonly save: (state: State) => void;
+  /** The state as reports see one address: its bans with their evidence lines, its whois answer. */
+  readonly loadFor: (ip: string) => State;
+  /** The saved whois answers. */
+  readonly loadWhois: () => WhoisCache | undefined;
+  /** Commits `next`, writing only what differs from `base` (what was loaded), in one atomic step. */
+  readonly save: (next: State, base: State, opts?: { readonly guard?: string }) => void;
   /** Temp files a killed run left behind. */
   readonly leftovers: () => string[];
 };
 
-function kindOf(st: Stats): string {
-  if (st.isDirectory()) return 'a directory';
-  if (st.isFIFO()) return 'a FIFO';
-  if (st.isSocket()) return 'a socket';
-  return 'a device';
+/** A log is rewritten without its dead records once they outnumber the live ones by this much. */
+const COMPACT_SLACK = 4096;
+const OWN_FILE = /^(bans|evidence|whois)\.\d+\.(log|json)$/;
+
+type Loaded = { readonly head: Head | null; readonly v1: State | null; readonly v1Text: string | null };
+
+function damaged(where: string, message: string): StateError {
+  return new StateError(`${where}: ${message}; the file was left as it is: ${DAMAGED_FIX}`);
 }
 
-// Why the state file cannot be read as one, naming it and what to do; null: a regular file.
-function refusal(path: string, st: Stats): string | null {
-  if (st.isFile()) return null;
-  if (st.isSymbolicLink()) {
-    let target = '?';
-    try {
-      target = readlinkSync(path);
-    } catch { /* gone meanwhile */ }
-    if (!existsSync(path)) {
-      return `${path}: the state file is a symbolic link to ${target}, which does not exist; the bans and offsets are not there: restore the file from a backup, or remove the link to start over`;
-    }
-    return `${path}: the state file is a symbolic link (to ${target}); logban does not follow links in its state dir: put the file itself in its place`;
+function readLoaded(dir: string, path: string): Loaded {
+  if (!checkStateDir(dir, false)) return { head: null, v1: null, v1Text: null };
+  const text = readStateText(path);
+  if (text === null) return { head: null, v1: null, v1Text: null };
+  const data = parseJson(text);
+  const fail = (p: { message: string; line?: number }) => damaged(p.line !== undefined ? `${path}:${p.line}` : path, p.message);
+  if (!data.ok) throw fail(data.error);
+  if ((data.value as { version?: unknown } | null)?.version === 1) {
+    const v1 = checkState(data.value);
+    if (!v1.ok) throw fail(v1.error);
+    return { head: null, v1: v1.value, v1Text: text };
   }
-  return `${path}: the state file is ${kindOf(st)}, not a regular file; move it away (logban then starts over) or restore the file from a backup`;
+  const head = checkHead(data.value);
+  if (!head.ok) throw damaged(path, head.error);
+  // The cheap check of every run: the logs the head names are there and hold what it committed.
+  for (const ref of [head.value.bans, head.value.evidence]) {
+    const size = sizeOf(join(dir, ref.file));
+    if (size === null) throw new StateError(`${join(dir, ref.file)}: this file of the state is missing; ${DAMAGED_FIX}`);
+    if (size < ref.bytes) throw new StateError(`${join(dir, ref.file)}: is shorter (${size} bytes) than the state's head says (${ref.bytes}); ${DAMAGED_FIX}`);
+  }
+  return { head: head.value, v1: null, v1Text: null };
 }
 
-// The state file's text; null when there is none yet (a first run).
-function readStateText(path: string): string | null {
-  let st: Stats;
-  try {
-    st = lstatSync(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new StateError(`${path}: cannot read the state file (${(e as Error).message}); fix its permissions or run as root`, { cause: e });
-  }
-  const refused = refusal(path, st);
-  if (refused !== null) throw new StateError(refused);
-  try {
-    return readNoFollow(path);
-  } catch (e) {
-    throw new StateError(`${path}: cannot read the state file (${(e as Error).message}); fix its permissions or run as root`, { cause: e });
-  }
-}
-
-// The temp file, created new: a leftover or a planted link of the same name is removed (never
-// followed) and the name tried once more.
-function writeTemp(tmp: string, state: State): void {
-  const fill = (fd: number) => {
-    for (const piece of serializeStatePieces(state)) writeAll(fd, piece);
-    fsyncSync(fd);
-  };
-  try {
-    createExclusive(tmp, fill);
-    return;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-  }
-  try {
-    unlinkSync(tmp);
-  } catch (e) {
-    throw new StateError(`${tmp}: something is in the way of the temp file and cannot be removed (${(e as Error).message}); remove it`, { cause: e });
-  }
-  createExclusive(tmp, fill);
-}
-
-function saveError(path: string, e: unknown): StateError {
-  if (e instanceof StateError) return e;
-  const { reason, fix } = describeWriteError(e);
-  return new StateError(`${path}: cannot save the state (${reason}); ${fix}; the previous state is kept`, { cause: e });
-}
-
-// The state file of a state dir; every use checks the dir first (see checkStateDir).
+// The state dir's store: state.json is the head (the commit point), bans.N.log the ban log,
+// evidence.N.log the evidence lines, whois.N.json the whois answers. Every use checks the dir.
 export function createStateStore(dir: string): StateStore {
   const path = join(dir, STATE_FILE);
+  let loaded: Loaded | null = null;
+  let index: BanIndex | null = null;
+  const current = () => (loaded ??= readLoaded(dir, path));
+
+  const readIndex = (head: Head, ip?: string): BanIndex => {
+    const file = join(dir, head.bans.file);
+    const r = replayBanLog(readCommitted(file, head.bans.bytes), ip);
+    if (!r.ok) throw damaged(`${file}:${r.error.line}`, r.error.message);
+    return r.value;
+  };
+
+  const loadWhois = (): WhoisCache | undefined => {
+    const { head, v1 } = current();
+    if (v1) return v1.whois;
+    if (!head?.whois) return undefined;
+    const file = join(dir, head.whois);
+    const data = parseJson(readCommitted(file, sizeOf(file) ?? 0));
+    if (!data.ok || !isWhoisCache(data.value)) throw damaged(file, data.ok ? 'not whois answers' : data.error.message);
+    return data.value;
+  };
+
+  const stateOf = (head: Head, idx: BanIndex): State => {
+    const history = historyOf(idx);
+    return { ...stateOfHead(head), bans: [...idx.bans.values()], ...(history ? { history } : {}) };
+  };
+
   return {
     path,
-    load() {
-      if (!checkStateDir(dir, false)) return EMPTY_STATE;
-      const text = readStateText(path);
-      if (text === null) return EMPTY_STATE;
-      const parsed = parseState(text);
-      if (parsed.ok) return parsed.value;
-      const where = parsed.error.line !== undefined ? `${path}:${parsed.error.line}` : path;
-      throw new StateError(`${where}: ${parsed.error.message}; the file was left as it is: restore it from a backup or move it away to start over`);
+    loadHead() {
+      const { head, v1 } = current();
+      if (v1) return { state: v1, live: v1.bans.length, nextExpiry: nextExpiryOf(v1.bans), banGeneration: 0, guard: undefined, complete: true, fromV1: true };
+      if (!head) return { state: EMPTY_STATE, live: 0, nextExpiry: null, banGeneration: 0, guard: undefined, complete: true, fromV1: false };
+      return { state: stateOfHead(head), live: head.bans.live, nextExpiry: head.bans.nextExpiry, banGeneration: head.banGeneration, guard: head.guard, complete: false, fromV1: false };
     },
-    save(state) {
+    load() {
+      const { head, v1 } = current();
+      if (v1) return v1;
+      if (!head) return EMPTY_STATE;
+      index ??= readIndex(head);
+      return stateOf(head, index);
+    },
+    loadFor(ip) {
+      const { head, v1 } = current();
+      if (v1) return v1;
+      if (!head) return EMPTY_STATE;
+      const state = stateOf(head, readIndex(head, ip));
+      const lines = evidenceOf(join(dir, head.evidence.file), head.evidence.bytes, ip);
+      const bans = state.bans.map((b) => ({ ...b, evidence: lines.get(`${b.jail} ${b.bannedAt}`) ?? [] }));
+      const whois = loadWhois();
+      return { ...state, bans, ...(whois?.[ip] ? { whois: { [ip]: whois[ip] } } : {}) };
+    },
+    loadWhois,
+    save(next, base, opts) {
       checkStateDir(dir, true);
-      const tmp = `${path}.tmp-${process.pid}`;
+      const { head, v1Text } = current();
       try {
-        writeTemp(tmp, state);
-        renameSync(tmp, path);
+        loaded = { head: commit({ dir, path, head, v1Text, bansLoaded: head === null || index !== null || base.bans.length > 0 }, next, head === null ? EMPTY_STATE : base, opts?.guard), v1: null, v1Text: null };
+        index = null;
       } catch (e) {
-        unlinkQuietly(tmp);
         throw saveError(path, e);
-      }
-      try {
-        const dirFd = openSync(dir, 'r');
-        try {
-          fsyncSync(dirFd);
-        } finally {
-          closeSync(dirFd);
-        }
-      } catch (e) {
-        throw new StateError(`${dir}: the state was saved but the dir could not be synced (${describeWriteError(e).reason}); check the disk`, { cause: e });
       }
     },
     leftovers() {
@@ -129,4 +157,68 @@ export function createStateStore(dir: string): StateStore {
       }
     },
   };
+}
+
+// `name`, or when a file of that name is there already (an older move), the first free `name` with a number.
+function freeName(dir: string, name: string): string {
+  if (sizeOf(join(dir, name)) === null) return name;
+  for (let n = 2; ; n++) {
+    const other = name.replace(/\.json$/, `.${n}.json`);
+    if (sizeOf(join(dir, other)) === null) return other;
+  }
+}
+
+function saveError(path: string, e: unknown): StateError {
+  if (e instanceof StateError) return e;
+  const { reason, fix } = describeWriteError(e);
+  return new StateError(`${path}: cannot save the state (${reason}); ${fix}; the previous state is kept`, { cause: e });
+}
+
+type CommitCtx = { readonly dir: string; readonly path: string; readonly head: Head | null; readonly v1Text: string | null; readonly bansLoaded: boolean };
+
+// One commit: append what changed to the logs (or rewrite a log whose dead records pile up), write
+// a new whois snapshot when it changed, then replace the head; nothing counts until the head's rename.
+function commit(ctx: CommitCtx, next: State, base: State, guard: string | undefined): Head {
+  const { dir, head } = ctx;
+  const generation = (head?.generation ?? 0) + 1;
+  const named = (prefix: string, ext: string) => `${prefix}.${generation}.${ext}`;
+  const open = (ref: LogRef | undefined, prefix: string): { file: string; out: Appender; records: number } => (ref
+    ? { file: ref.file, out: appendAfter(join(dir, ref.file), ref.bytes), records: ref.records }
+    : { file: named(prefix, 'log'), out: createNew(join(dir, named(prefix, 'log'))), records: 0 });
+  const bansLog = open(head?.bans, 'bans');
+  const evidenceLog = open(head?.evidence, 'evidence');
+  const delta = diffIndex(base, next, { bans: (l) => bansLog.out.add(l), evidence: (l) => evidenceLog.out.add(l) });
+  const bytesOf = (log: { out: Appender }) => {
+    const n = log.out.bytes();
+    log.out.close();
+    return n;
+  };
+  let bans: LogRef = { file: bansLog.file, bytes: bytesOf(bansLog), records: bansLog.records + delta.records };
+  let evidence: LogRef = { file: evidenceLog.file, bytes: bytesOf(evidenceLog), records: evidenceLog.records + delta.evidenceRecords };
+  const live = ctx.bansLoaded ? next.bans.length : head!.bans.live;
+  const nextExpiry = ctx.bansLoaded ? nextExpiryOf(next.bans) : head!.bans.nextExpiry;
+  if (ctx.bansLoaded && bans.records > 2 * live + COMPACT_SLACK) bans = compactBanLog(dir, named('bans', 'log'), next);
+  if (ctx.bansLoaded && evidence.records > 2 * live + COMPACT_SLACK) evidence = compactEvidence(dir, evidence, named('evidence', 'log'), next.bans);
+  let whois = head?.whois;
+  if (next.whois !== base.whois && next.whois !== undefined) {
+    whois = named('whois', 'json');
+    const out = createNew(join(dir, whois));
+    for (const piece of jsonPieces(next.whois)) out.add(piece);
+    out.close();
+  }
+  if (ctx.v1Text !== null) {
+    // The version-1 file is kept beside the new store, whole, before the head takes its name.
+    const copy = createNew(join(dir, freeName(dir, V1_COPY)));
+    copy.add(ctx.v1Text);
+    copy.close();
+  }
+  const newHead: Head = {
+    version: 2, generation, banGeneration: (head?.banGeneration ?? 0) + (delta.banRecords > 0 || head === null ? 1 : 0), ...runFieldsOf(next),
+    bans: { ...bans, live, nextExpiry }, evidence, ...(whois ? { whois } : {}), ...(guard ?? head?.guard ? { guard: guard ?? head?.guard } : {}),
+  };
+  replaceFile(dir, ctx.path, jsonPieces(newHead));
+  // The files of the store the new head no longer names (replaced logs and snapshots, a killed run's).
+  const kept = new Set([bans.file, evidence.file, whois]);
+  removeQuietly(readdirSync(dir).filter((f) => OWN_FILE.test(f) && !kept.has(f)).map((f) => join(dir, f)));
+  return newHead;
 }

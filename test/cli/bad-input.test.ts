@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { savedState } from '../helpers/saved-state.js';
 import { describe, expect, it } from 'vitest';
 import { makeSandbox, runCli, sshdFailure } from '../helpers/cli.js';
 
@@ -103,7 +104,7 @@ describe('config errors exit 2 with file:line', () => {
     sb.append('auth.log', three('203.0.113.9'));
     const r = runCli(['scan', '--json', '--now', NOW], { env: { LOGBAN_CONFIG: sb.config, LOGBAN_STATE_DIR: sb.stateDir } });
     expect(JSON.parse(r.stdout).newBans).toHaveLength(1);
-    expect(readFileSync(`${sb.stateDir}/state.json`, 'utf8')).toContain('203.0.113.9');
+    expect(savedState(sb.stateDir).bans.map((b) => b.ip)).toEqual(['203.0.113.9']);
   });
 });
 

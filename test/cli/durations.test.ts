@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EMPTY_STATE } from '../../src/core/state.js';
+import { savedState } from '../helpers/saved-state.js';
 import { makeSandbox, runCli, sshdFailure } from '../helpers/cli.js';
 import { sshdJailConfig } from '../helpers/sshd-config.js';
 
@@ -36,7 +37,7 @@ describe('durations have a maximum', () => {
     const scan = sb.scan(NOW);
     expect([scan.code, scan.stderr]).toEqual([0, '']);
     expect(scan.stdout).toContain('198.51.100.4');
-    const saved = JSON.parse(readFileSync(join(sb.stateDir, 'state.json'), 'utf8')) as typeof EMPTY_STATE;
+    const saved = savedState(sb.stateDir);
     expect(saved.bans.find((b) => b.ip === '203.0.113.9')?.expiresAt).toBe(bannedAt + TEN_YEARS);
   });
 });

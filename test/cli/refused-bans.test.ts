@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { savedState } from '../helpers/saved-state.js';
 import { describe, expect, it } from 'vitest';
 import { makeSandbox, runCli } from '../helpers/cli.js';
 
@@ -56,7 +57,7 @@ function sandboxWithState() {
   return sb;
 }
 const statePath = (sb: { stateDir: string }) => join(sb.stateDir, 'state.json');
-const savedIps = (sb: { stateDir: string }) => (JSON.parse(readFileSync(statePath(sb), 'utf8')) as { bans: { ip: string }[] }).bans.map((b) => b.ip);
+const savedIps = (sb: { stateDir: string }) => savedState(sb.stateDir).bans.map((b) => b.ip);
 const inCommands = (commands: readonly (readonly string[])[], ip: string) => commands.some((c) => c.some((a) => a === ip || a.startsWith(`${ip}/`) || a.includes(` ${ip} `) || a.endsWith(` ${ip}`)));
 
 describe('saved bans that a new ban would not get', () => {

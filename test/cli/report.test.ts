@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeSandbox, runCli, sshdFailure, tempDir } from '../helpers/cli.js';
 import { ROOT } from '../helpers/cli.js';
+import { savedState } from '../helpers/saved-state.js';
 import { sshdJailConfig } from '../helpers/sshd-config.js';
 
 const CONFIG = sshdJailConfig({ port: true });
@@ -117,8 +118,8 @@ describe('[report] whois = true', () => {
     const dir = pathWith(`echo "$1" >> "\${0%/whois}/asked"; /bin/cat "${join(ROOT, 'fixtures/whois/ripe.txt')}"`);
     const { sb, scan, report } = bannedSandbox(WHOIS_CONFIG, { PATH: dir });
     expect(scan.stdout).toContain('    whois       NL, EXAMPLE-HOSTING-NL (Example Hosting B.V.)\n');
-    const state = JSON.parse(readFileSync(join(sb.stateDir, 'state.json'), 'utf8'));
-    expect(state.whois[ATTACKER]).toMatchObject({ country: 'NL', netname: 'EXAMPLE-HOSTING-NL', abuse: 'abuse@example.nl' });
+    const state = savedState(sb.stateDir);
+    expect(state.whois?.[ATTACKER]).toMatchObject({ country: 'NL', netname: 'EXAMPLE-HOSTING-NL', abuse: 'abuse@example.nl' });
     const r = report([ATTACKER, '--json'], { PATH: pathWith() });
     expect(JSON.parse(r.stdout)).toMatchObject({ whoisSource: 'cache', whois: { country: 'NL' } });
     expect(readFileSync(join(dir, 'asked'), 'utf8')).toBe(`${ATTACKER}\n`);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rootOrSkip, runCli } from './cli.js';
 import { connectMany, duplicatedLines, flushFirewall, IP_BIN, nsExec, probe, saveAll, scanIn } from './netns.js';
+import { savedText } from './saved-state.js';
 import {
   firewallConfig, LATER, LIMITED_PORT, NOW, restoreVictim, scanVictim, SSH_PORT, threeFailures, useVictim, WEB_PORT, type Backend,
 } from './victim.js';
@@ -104,8 +105,7 @@ export function describeBackendLifecycle(backend: Backend): void {
         const missing = scanIn(victim, sb, NOW);
         expect(missing.code).toBe(1);
         expect(missing.stderr.trim().split('\n')).toEqual([expect.stringMatching(/chain DOCKER-USER does not exist: is Docker running\?/)]);
-        const statePath = join(sb.stateDir, 'state.json');
-        if (existsSync(statePath)) expect(readFileSync(statePath, 'utf8')).not.toContain(attacker4);
+        expect(savedText(sb.stateDir) ?? '').not.toContain(attacker4);
         for (const bin of ['iptables', 'ip6tables']) nsExec(victim, [bin, '-w', '-N', 'DOCKER-USER']);
       }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { makeSandbox, sshdFailure, type ScanJson } from './cli.js';
 import { cliIn, createNetnsPool, createPair, flushFirewall, scanIn, startServer, type Pair } from './netns.js';
+import { savedText } from './saved-state.js';
 
 // The firewall tests' common ground: a victim namespace with a server, the configs and the runs.
 
@@ -108,8 +109,7 @@ export function expectMissingTool(ns: string, sb: Sandbox, attacker: string, pat
   const failed = scanIn(ns, sb, NOW, [], { PATH: path });
   expect(failed.code).toBe(1);
   expect(failed.stderr.trim().split('\n')).toEqual([expect.stringMatching(message)]);
-  const statePath = join(sb.stateDir, 'state.json');
-  if (existsSync(statePath)) expect(readFileSync(statePath, 'utf8')).not.toContain(attacker);
+  expect(savedText(sb.stateDir) ?? '').not.toContain(attacker);
   expect(scanVictim(ns, sb, '2026-11-21T09:46:00Z').newBans.map((b) => b.ip)).toEqual([attacker]);
 }
 

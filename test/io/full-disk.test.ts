@@ -67,19 +67,19 @@ describe.skipIf(gate.skip)('a full state file system (a real tmpfs; needs root t
     fillData(sb.stateDir);
     unlinkSync(join(sb.stateDir, 'spacer')); // one page left: enough for the lock, not for the state
     expectOneLineFailure(sb, `${statePath}: cannot save the state (no space left on device); free space (or inodes) on that file system; the previous state is kept`);
-    expect(readdirSync(sb.stateDir).sort()).toEqual(['filler', 'state.json']);
+    expect(readdirSync(sb.stateDir).sort()).toEqual(['bans.1.log', 'evidence.1.log', 'filler', 'state.json']);
     expect(readFileSync(statePath, 'utf8')).toBe(saved);
     rmSync(join(sb.stateDir, 'filler'));
     const again = sb.json(NOW);
     expect(again.newBans.map((b) => b.ip)).toEqual(['203.0.113.9']);
-    expect(readdirSync(sb.stateDir)).toEqual(['state.json']);
+    expect(readdirSync(sb.stateDir).sort()).toEqual(['bans.1.log', 'evidence.1.log', 'state.json']);
   });
 
   it('no space for the lock: one line, no lock file left, the state untouched', () => {
     const { sb, statePath, saved } = sandboxOnTmpfs('size=64k');
     fillData(sb.stateDir);
     expectOneLineFailure(sb, `${join(sb.stateDir, 'lock')}: cannot create the lock (no space left on device); free space (or inodes) on that file system; this run did nothing`);
-    expect(readdirSync(sb.stateDir).sort()).toEqual(['filler', 'state.json']);
+    expect(readdirSync(sb.stateDir).sort()).toEqual(['bans.1.log', 'evidence.1.log', 'filler', 'state.json']);
     expect(readFileSync(statePath, 'utf8')).toBe(saved);
   });
 

@@ -37,7 +37,7 @@ describe('a state dir others could write to is refused', () => {
     expect(readdirSync(sb.stateDir)).toEqual([]);
     chmodSync(sb.stateDir, 0o755);
     expect(sb.scan(NOW).code).toBe(0);
-    expect(readdirSync(sb.stateDir)).toEqual(['state.json']);
+    expect(readdirSync(sb.stateDir).sort()).toEqual(['bans.1.log', 'evidence.1.log', 'state.json']);
   });
 
   it('a symbolic link, even to a good directory: refused, and nothing is written through it', () => {
@@ -56,7 +56,7 @@ describe('a state dir others could write to is refused', () => {
     const nested = join(sb.stateDir, 'deeper');
     expect(runCli(['scan', '--config', sb.config, '--state-dir', nested, '--now', NOW]).code).toBe(0);
     expect(statSync(nested).mode & 0o7777).toBe(0o700);
-    expect(readdirSync(nested)).toEqual(['state.json']);
+    expect(readdirSync(nested).sort()).toEqual(['bans.1.log', 'evidence.1.log', 'state.json']);
     expectRefused(['scan', '--config', sb.config, '--state-dir', sb.path('auth.log'), '--now', NOW],
       `${sb.path('auth.log')}: the state dir is not a directory; move it away or give another --state-dir`);
   });

@@ -6,6 +6,7 @@ import { sshdJailConfig } from '../helpers/sshd-config.js';
 import { BIN, makeSandbox, runCli } from '../helpers/cli.js';
 import { logrotateOrSkip, rotate } from '../helpers/logrotate.js';
 import { bigSshdLog as bigLog } from '../helpers/big-log.js';
+import { savedState } from '../helpers/saved-state.js';
 
 const NOW = '2026-11-21T12:00:00Z';
 const CONFIG = sshdJailConfig({ findtime: '1h', maxretry: 6, bantime: '2h' });
@@ -29,7 +30,7 @@ function scanKilledAfter(box: ReturnType<typeof makeSandbox>, ms: number): Promi
 function outcome(box: ReturnType<typeof makeSandbox>) {
   const r = runCli(['status', '--json', '--config', box.config, '--state-dir', box.stateDir, '--now', NOW]);
   expect(r.code, r.stderr).toBe(0);
-  const state = readFileSync(join(box.stateDir, 'state.json'), 'utf8');
+  const state = JSON.stringify(savedState(box.stateDir), null, 1);
   const neutral = state.replaceAll(box.dir, '$DIR').replace(/"(dev|ino|mtime)": [\d.]+/g, '"$1": 0');
   return { status: r.stdout.replaceAll(box.dir, '$DIR'), state: neutral };
 }

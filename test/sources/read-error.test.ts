@@ -6,6 +6,7 @@ import { failingDiskOrSkip, mountFailingDisk, type FailingDisk } from '../helper
 import { rotate } from '../helpers/logrotate.js';
 import { bigSshdLog } from '../helpers/big-log.js';
 import { sshdJailConfig } from '../helpers/sshd-config.js';
+import { savedState } from '../helpers/saved-state.js';
 
 const NOW = '2026-11-21T12:00:00Z';
 const CONFIG = sshdJailConfig({ findtime: '2h', maxretry: 4, bantime: '2h' });
@@ -17,7 +18,7 @@ type Box = ReturnType<typeof makeSandbox>;
 function outcome(box: Box, logDir: string) {
   const r = runCli(['status', '--json', '--config', box.config, '--state-dir', box.stateDir, '--now', NOW]);
   expect(r.code, r.stderr).toBe(0);
-  const state = readFileSync(join(box.stateDir, 'state.json'), 'utf8');
+  const state = JSON.stringify(savedState(box.stateDir), null, 1);
   const neutral = (s: string) => s.replaceAll(logDir, '$LOGS').replace(/"(dev|ino|mtime)": [\d.]+/g, '"$1": 0');
   return { status: neutral(r.stdout), state: neutral(state) };
 }

@@ -1,0 +1,155 @@
+import type { BanHistory, BanRecord } from './escalation.js';
+import { canonicalIp } from './ip.js';
+import { err, ok, type Result } from './result.js';
+import type { Ban } from './state.js';
+
+// The ban log of the state store: one JSON array a line, appended by each run that changed a ban
+// or a past-ban record, replayed in order (a later line for the same jail and IP wins).
+//   ["b", jail, ip, bannedAt, expiresAt|null, failures, firstSeen, lastSeen]   a ban in force
+//   ["u", jail, ip]                                                            the ban was lifted
+//   ["h", jail, ip, count, until|null]                                         past bans (escalation)
+//   ["x", jail, ip]                                                            past bans forgotten
+// The evidence log holds what only reports read, one line a new ban:
+//   ["e", jail, ip, bannedAt, [log lines]]
+export type BanIndex = { readonly bans: Map<string, Ban>; readonly history: Map<string, { jail: string; ip: string; record: BanRecord }> };
+
+export type RecordProblem = { readonly message: string; readonly line: number };
+
+export const keyOf = (jail: string, ip: string): string => `${jail} ${ip}`;
+
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isTime = (v: unknown): v is number | null => v === null || isNum(v);
+const isIp = (v: unknown): v is string => typeof v === 'string' && canonicalIp(v) === v;
+
+export function banLine(b: Ban): string {
+  return `${JSON.stringify(['b', b.jail, b.ip, b.bannedAt, b.expiresAt, b.failures, b.firstSeen, b.lastSeen])}\n`;
+}
+
+export function liftLine(jail: string, ip: string): string {
+  return `${JSON.stringify(['u', jail, ip])}\n`;
+}
+
+export function historyLine(jail: string, ip: string, r: BanRecord | null): string {
+  return `${JSON.stringify(r === null ? ['x', jail, ip] : ['h', jail, ip, r.count, r.until])}\n`;
+}
+
+export function evidenceLine(b: Ban): string {
+  return `${JSON.stringify(['e', b.jail, b.ip, b.bannedAt, b.evidence])}\n`;
+}
+
+// Applies one ban-log record to the index; a record of the wrong shape is a problem, not skipped.
+function applyRecord(index: BanIndex, r: unknown): string | null {
+  if (!Array.isArray(r) || typeof r[1] !== 'string' || !isIp(r[2])) return 'not a ban record';
+  const [kind, jail, ip] = r as [unknown, string, string];
+  const key = keyOf(jail, ip);
+  if (kind === 'b' && r.length === 8 && isNum(r[3]) && isTime(r[4]) && isNum(r[5]) && isNum(r[6]) && isNum(r[7])) {
+    index.bans.set(key, { ip, jail, bannedAt: r[3], expiresAt: r[4], failures: r[5], firstSeen: r[6], lastSeen: r[7], evidence: [] });
+  } else if (kind === 'u' && r.length === 3) {
+    index.bans.delete(key);
+  } else if (kind === 'h' && r.length === 5 && Number.isInteger(r[3]) && r[3] >= 1 && isTime(r[4])) {
+    index.history.set(key, { jail, ip, record: { count: r[3], until: r[4] } });
+  } else if (kind === 'x' && r.length === 3) {
+    index.history.delete(key);
+  } else {
+    return 'not a ban record';
+  }
+  return null;
+}
+
+// The index a ban log's text describes (the text ends with a newline: only committed bytes); with
+// `ip`, only that address's records are read (a report on one address among 100k bans).
+export function replayBanLog(text: string, ip?: string): Result<BanIndex, RecordProblem> {
+  const mark = ip === undefined ? null : `,${JSON.stringify(ip)},`;
+  const index: BanIndex = { bans: new Map(), history: new Map() };
+  let at = 0;
+  let line = 1;
+  while (at < text.length) {
+    const end = text.indexOf('\n', at);
+    if (end < 0) return err({ message: 'the last record is cut short', line });
+    const skip = mark !== null && !text.slice(at, end).includes(mark) && !text.slice(at, end).endsWith(`${mark.slice(0, -1)}]`);
+    let record: unknown;
+    try {
+      record = skip ? null : JSON.parse(text.slice(at, end));
+    } catch {
+      return err({ message: 'not valid JSON', line });
+    }
+    const problem = skip || (ip !== undefined && (record as unknown[])[2] !== ip && Array.isArray(record)) ? null : applyRecord(index, record);
+    if (problem !== null) return err({ message: problem, line });
+    at = end + 1;
+    line++;
+  }
+  return ok(index);
+}
+
+// An evidence record, or null when the line is not one (the caller names the line).
+export function parseEvidence(text: string): { jail: string; ip: string; bannedAt: number; lines: string[] } | null {
+  let r: unknown;
+  try {
+    r = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(r) || r.length !== 5 || r[0] !== 'e' || typeof r[1] !== 'string' || !isIp(r[2]) || !isNum(r[3])) return null;
+  const lines = r[4];
+  if (!Array.isArray(lines) || !lines.every((l) => typeof l === 'string')) return null;
+  return { jail: r[1], ip: r[2], bannedAt: r[3], lines };
+}
+
+// The history table of the index, in the shape the core uses.
+export function historyOf(index: BanIndex): BanHistory | undefined {
+  if (index.history.size === 0) return undefined;
+  const out: Record<string, Record<string, BanRecord>> = {};
+  for (const { jail, ip, record } of index.history.values()) (out[jail] ??= {})[ip] = record;
+  return out;
+}
+
+const sameBan = (a: Ban, b: Ban) => a.bannedAt === b.bannedAt && a.expiresAt === b.expiresAt && a.failures === b.failures
+  && a.firstSeen === b.firstSeen && a.lastSeen === b.lastSeen;
+
+/** How many records one commit appends to each log; `banRecords` put or lift a ban (the firewall changes). */
+export type Delta = { readonly records: number; readonly evidenceRecords: number; readonly banRecords: number };
+
+/** Receives the lines of a commit as they are made (a first scan can append 100k+ bans). */
+export type DeltaSink = { readonly bans: (line: string) => void; readonly evidence: (line: string) => void };
+
+// The lines that turn the bans and history of `base` into those of `next`: only what changed.
+export function diffIndex(base: { bans: readonly Ban[]; history?: BanHistory }, next: { bans: readonly Ban[]; history?: BanHistory }, sink: DeltaSink): Delta {
+  const before = new Map(base.bans.map((b) => [keyOf(b.jail, b.ip), b]));
+  let records = 0;
+  let evidenceRecords = 0;
+  const put = (line: string) => {
+    sink.bans(line);
+    records++;
+  };
+  const seen = new Set<string>();
+  for (const b of next.bans) {
+    const key = keyOf(b.jail, b.ip);
+    seen.add(key);
+    const old = before.get(key);
+    if (old && sameBan(old, b)) continue;
+    put(banLine(b));
+    if (b.evidence.length > 0) {
+      sink.evidence(evidenceLine(b));
+      evidenceRecords++;
+    }
+  }
+  for (const [key, b] of before) if (!seen.has(key)) put(liftLine(b.jail, b.ip));
+  const banRecords = records;
+  for (const [jail, ips] of Object.entries(next.history ?? {})) {
+    for (const [ip, r] of Object.entries(ips)) {
+      const old = base.history?.[jail]?.[ip];
+      if (!old || old.count !== r.count || old.until !== r.until) put(historyLine(jail, ip, r));
+    }
+  }
+  for (const [jail, ips] of Object.entries(base.history ?? {})) {
+    for (const ip of Object.keys(ips)) if (!next.history?.[jail]?.[ip]) put(historyLine(jail, ip, null));
+  }
+  return { records, evidenceRecords, banRecords };
+}
+
+// When the next ban ends (null: none does), for knowing without the index whether a run lifts one.
+export function nextExpiryOf(bans: Iterable<Ban>): number | null {
+  let next: number | null = null;
+  for (const b of bans) if (b.expiresAt !== null && (next === null || b.expiresAt < next)) next = b.expiresAt;
+  return next;
+}
