@@ -11,6 +11,7 @@ import type { WhoisLookup } from '../io/whois.js';
 import { banGuardOf, guardTextOf } from './ban-guard.js';
 import { readSources, type FileReport, type Note } from './read-sources.js';
 import { enrichWhois } from './whois-enrich.js';
+import { firewallIntact, stampAfter } from './scan-firewall.js';
 
 export type ScanOptions = { readonly dryRun: boolean; readonly maxBans: number; readonly now: number };
 
@@ -84,11 +85,14 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   // when nothing else changed, so bans survive a reboot without an extra unit.
   const rebooted = deps.bootId !== null && view.state.bootId !== deps.bootId && view.live > 0;
   const expiring = view.nextExpiry !== null && view.nextExpiry <= opts.now;
-  const loadAll = view.complete || rebooted || expiring || firewall.reconciles || (view.live > 0 && view.guard !== guard);
+  // A flushed or edited firewall is read and rewritten in full (so it heals), as after a reboot.
+  const stale = !rebooted && !(await firewallIntact(firewall, config, view.firewall, view.live, opts.now));
+  const loadAll = view.complete || rebooted || expiring || stale || (view.live > 0 && view.guard !== guard);
   const { read, decision, state, loaded } = await readAndDecide(opts, deps, view, loadAll);
   const changed = decision.newBans.length > 0 || decision.unbans.length > 0;
-  // A backend that reads the real firewall reconciles on every run, so a flushed firewall heals.
-  const commands = changed || rebooted || firewall.reconciles ? await firewall.apply(decision.bans, rebooted ? [] : state.bans) : [];
+  const full = changed || rebooted || stale;
+  const commands = full ? await firewall.apply(decision.bans, rebooted ? [] : state.bans) : [];
+  const stamp = full && !opts.dryRun ? await stampAfter(firewall, config, decision.bans, opts.now) : undefined;
   const savedWhois = deps.whois && decision.newBans.length > 0 ? store.loadWhois() : undefined;
   const whois = deps.whois ? await enrichWhois(decision.newBans.map((b) => b.ip), savedWhois, deps.whois, opts.now) : undefined;
   const files = { ...state.files, ...read.cursors };
@@ -97,14 +101,14 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   const carryChanged = JSON.stringify(read.carry) !== JSON.stringify(state.carry ?? {});
   const bootId = deps.bootId ?? state.bootId;
   const history = Object.keys(decision.history).length > 0 ? { history: decision.history } : {};
-  const moved = view.fromV1 || (view.live > 0 && view.guard !== guard);
+  const moved = view.fromV1 || (view.live > 0 && view.guard !== guard) || (stamp !== undefined && stamp !== null);
   if (!opts.dryRun && (changed || rebooted || journalMoved || carryChanged || moved || !sameCursors(state.files, read.cursors))) {
     const cache = whois?.cache ?? state.whois;
     store.save({
       version: 1, files, windows: decision.windows, bans: decision.bans,
       ...(Object.keys(journals).length > 0 ? { journals } : {}), ...(bootId ? { bootId } : {}), ...(cache ? { whois: cache } : {}),
       ...history, ...(Object.keys(read.carry).length > 0 ? { carry: read.carry } : {}),
-    }, state, { guard });
+    }, state, { guard, ...(stamp !== undefined ? { firewall: stamp } : {}) });
   }
   const notes = [...read.notes];
   if (!changed && commands.length > 0 && !opts.dryRun) {

@@ -1,3 +1,4 @@
+import type { FirewallStamp } from './firewall-print.js';
 import { checkRunFields, type State } from './state.js';
 import { err, ok, type Result } from './result.js';
 
@@ -24,6 +25,8 @@ export type Head = {
   readonly whois?: string;
   /** The checks the saved bans last passed (jails, ignoreip, host addresses): when they change, every ban is checked again. */
   readonly guard?: string;
+  /** What logban's part of the firewall looked like after the last full read (absent: read it in full next time). */
+  readonly firewall?: FirewallStamp;
 };
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -33,6 +36,11 @@ const isOwnName = (v: unknown, prefix: string) => typeof v === 'string' && new R
 
 function logRefOk(v: unknown, prefix: string): boolean {
   return isObj(v) && isOwnName(v['file'], prefix) && isCount(v['bytes']) && isCount(v['records']);
+}
+
+function stampOk(v: unknown): boolean {
+  return isObj(v) && typeof v['backend'] === 'string' && typeof v['print'] === 'string' && typeof v['checkedAt'] === 'number'
+    && Array.isArray(v['families']) && v['families'].every((f) => f === 4 || f === 6);
 }
 
 // The head's data (parsed JSON), checked; a head of the wrong shape is refused (the caller names the file).
@@ -48,6 +56,7 @@ export function checkHead(data: unknown): Result<Head, string> {
   if (!logRefOk(data['evidence'], 'evidence')) return err('"evidence" is damaged');
   if (data['whois'] !== undefined && !isOwnName(data['whois'], 'whois')) return err('"whois" is damaged');
   if (data['guard'] !== undefined && typeof data['guard'] !== 'string') return err('"guard" is damaged');
+  if (data['firewall'] !== undefined && !stampOk(data['firewall'])) return err('"firewall" is damaged');
   return ok(data as Head);
 }
 

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkState, EMPTY_STATE, jsonPieces, parseJson, type State } from '../core/state.js';
+import type { FirewallStamp } from '../core/firewall-print.js';
 import { checkHead, runFieldsOf, stateOfHead, type Head, type LogRef } from '../core/store-head.js';
 import { diffIndex, historyOf, nextExpiryOf, replayBanLog, type BanIndex } from '../core/store-records.js';
 import { isWhoisCache, type WhoisCache } from '../core/whois-cache.js';
@@ -32,7 +33,12 @@ export type HeadView = {
   readonly complete: boolean;
   /** The state was read from a version-1 state.json: the next save moves it into the store. */
   readonly fromV1: boolean;
+  /** What the firewall looked like after the last full read. */
+  readonly firewall: FirewallStamp | undefined;
 };
+
+/** Head fields that are not part of the state: the checks the bans passed, the firewall's stamp (null: none). */
+export type SaveOptions = { readonly guard?: string; readonly firewall?: FirewallStamp | null };
 
 export type StateStore = {
   readonly path: string;
@@ -45,7 +51,7 @@ export type StateStore = {
   /** The saved whois answers. */
   readonly loadWhois: () => WhoisCache | undefined;
   /** Commits `next`, writing only what differs from `base` (what was loaded), in one atomic step. */
-  readonly save: (next: State, base: State, opts?: { readonly guard?: string }) => void;
+  readonly save: (next: State, base: State, opts?: SaveOptions) => void;
   /** Temp files a killed run left behind. */
   readonly leftovers: () => string[];
 };
@@ -117,9 +123,9 @@ export function createStateStore(dir: string): StateStore {
     path,
     loadHead() {
       const { head, v1 } = current();
-      if (v1) return { state: v1, live: v1.bans.length, nextExpiry: nextExpiryOf(v1.bans), banGeneration: 0, guard: undefined, complete: true, fromV1: true };
-      if (!head) return { state: EMPTY_STATE, live: 0, nextExpiry: null, banGeneration: 0, guard: undefined, complete: true, fromV1: false };
-      return { state: stateOfHead(head), live: head.bans.live, nextExpiry: head.bans.nextExpiry, banGeneration: head.banGeneration, guard: head.guard, complete: false, fromV1: false };
+      if (v1) return { state: v1, live: v1.bans.length, nextExpiry: nextExpiryOf(v1.bans), banGeneration: 0, guard: undefined, complete: true, fromV1: true, firewall: undefined };
+      if (!head) return { state: EMPTY_STATE, live: 0, nextExpiry: null, banGeneration: 0, guard: undefined, complete: true, fromV1: false, firewall: undefined };
+      return { state: stateOfHead(head), live: head.bans.live, nextExpiry: head.bans.nextExpiry, banGeneration: head.banGeneration, guard: head.guard, complete: false, fromV1: false, firewall: head.firewall };
     },
     load() {
       const { head, v1 } = current();
@@ -143,7 +149,7 @@ export function createStateStore(dir: string): StateStore {
       checkStateDir(dir, true);
       const { head, v1Text } = current();
       try {
-        loaded = { head: commit({ dir, path, head, v1Text, bansLoaded: head === null || index !== null || base.bans.length > 0 }, next, head === null ? EMPTY_STATE : base, opts?.guard), v1: null, v1Text: null };
+        loaded = { head: commit({ dir, path, head, v1Text, bansLoaded: head === null || index !== null || base.bans.length > 0 }, next, head === null ? EMPTY_STATE : base, opts ?? {}), v1: null, v1Text: null };
         index = null;
       } catch (e) {
         throw saveError(path, e);
@@ -178,7 +184,7 @@ type CommitCtx = { readonly dir: string; readonly path: string; readonly head: H
 
 // One commit: append what changed to the logs (or rewrite a log whose dead records pile up), write
 // a new whois snapshot when it changed, then replace the head; nothing counts until the head's rename.
-function commit(ctx: CommitCtx, next: State, base: State, guard: string | undefined): Head {
+function commit(ctx: CommitCtx, next: State, base: State, opts: SaveOptions): Head {
   const { dir, head } = ctx;
   const generation = (head?.generation ?? 0) + 1;
   const named = (prefix: string, ext: string) => `${prefix}.${generation}.${ext}`;
@@ -212,9 +218,11 @@ function commit(ctx: CommitCtx, next: State, base: State, guard: string | undefi
     copy.add(ctx.v1Text);
     copy.close();
   }
+  const stamp = opts.firewall === null ? undefined : opts.firewall ?? head?.firewall;
   const newHead: Head = {
     version: 2, generation, banGeneration: (head?.banGeneration ?? 0) + (delta.banRecords > 0 || head === null ? 1 : 0), ...runFieldsOf(next),
-    bans: { ...bans, live, nextExpiry }, evidence, ...(whois ? { whois } : {}), ...(guard ?? head?.guard ? { guard: guard ?? head?.guard } : {}),
+    bans: { ...bans, live, nextExpiry }, evidence, ...(whois ? { whois } : {}), ...(opts.guard ?? head?.guard ? { guard: opts.guard ?? head?.guard } : {}),
+    ...(stamp ? { firewall: stamp } : {}),
   };
   replaceFile(dir, ctx.path, jsonPieces(newHead));
   // The files of the store the new head no longer names (replaced logs and snapshots, a killed run's).

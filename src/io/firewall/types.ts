@@ -1,4 +1,5 @@
 import type { Argv, BanEntry } from '../../core/firewall-model.js';
+import type { Family } from '../../core/ip.js';
 
 export type { BanEntry } from '../../core/firewall-model.js';
 
@@ -11,6 +12,12 @@ export type Firewall = {
   readonly apply: (bans: readonly BanEntry[], previous: readonly BanEntry[]) => Promise<readonly Argv[]>;
   /** True when `apply` reads the real firewall, so calling it on a quiet run heals a flushed firewall. */
   readonly reconciles: boolean;
+  /**
+   * A digest of cheap listings of logban's part of the firewall for these families (its chains and
+   * jumps, its sets' headers and entry counts, its table without set elements): a quiet run compares
+   * it with the one taken after the last full read instead of listing every ban.
+   */
+  readonly fingerprint?: (families: readonly Family[]) => Promise<string>;
 };
 
 /** A firewall tool missing, refusing, or failing: one line for the user, exit 1, nothing recorded. */
