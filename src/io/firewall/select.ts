@@ -1,11 +1,10 @@
 import type { FirewallSetup } from '../../core/firewall-model.js';
 import type { Config } from '../../config/types.js';
-import type { Runner } from '../exec.js';
+import { execaRunner, type Runner } from '../exec.js';
 import { createIpsetFirewall } from './ipset.js';
 import { createIptablesFirewall } from './iptables.js';
 import { createNftablesFirewall } from './nftables.js';
 import { createNoneFirewall } from './none.js';
-import { processRunner } from './process-runner.js';
 import type { Firewall } from './types.js';
 
 // The jails' protocols, ports and connection limits, the hook chains, and the time of this run.
@@ -20,7 +19,7 @@ export function setupOf(config: Config, now: number): FirewallSetup {
 // The configured backend, or its do-nothing twin for --dry-run (which still shows that backend's commands).
 export function createFirewall(config: Config, opts: { readonly dryRun: boolean; readonly now: number; readonly runner?: Runner }): Firewall {
   const setup = setupOf(config, opts.now);
-  const runner = opts.runner ?? processRunner;
+  const runner = opts.runner ?? execaRunner;
   if (opts.dryRun || config.backend === 'none') return createNoneFirewall(config.backend === 'none' ? 'iptables' : config.backend, setup);
   if (config.backend === 'ipset') return createIpsetFirewall(runner, setup);
   if (config.backend === 'nftables') return createNftablesFirewall(runner, setup);
