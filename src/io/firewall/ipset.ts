@@ -1,7 +1,9 @@
 import { familiesOf, type Argv, type FirewallSetup } from '../../core/firewall-model.js';
 import { parseIpsetSave, planSetChains, toIpsetRestore, type IpsetFamilyPlan } from '../../core/ipset-plan.js';
+import { ipsetPart } from '../../core/firewall-print.js';
 import type { Runner } from '../exec.js';
-import { checkHookChains, checkIps, readChains, restoreChains } from './iptables.js';
+import { digest } from '../fingerprint.js';
+import { checkHookChains, checkIps, listOwnRules, readChains, restoreChains } from './iptables.js';
 import { runTool } from './run-tool.js';
 import type { Firewall } from './types.js';
 
@@ -26,6 +28,11 @@ export function createIpsetFirewall(runner: Runner, setup: FirewallSetup): Firew
       if (setCommands.length > 0) await runTool(runner, ['ipset', 'restore', '-exist'], toIpsetRestore(setCommands));
       for (const [family, plan] of plans) await restoreChains(runner, family, plan.commands);
       return plans.flatMap(([, p]): Argv[] => [...p.setCommands, ...p.commands]);
+    },
+    // The sets' headers with the kernel's entry counts (no entry listed), and the rules.
+    async fingerprint(families) {
+      const sets = ipsetPart((await runTool(runner, ['ipset', 'list', '-t'])).stdout);
+      return digest(Buffer.from(`${sets}\n${await listOwnRules(runner, families)}`));
     },
   };
 }

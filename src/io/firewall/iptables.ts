@@ -1,7 +1,9 @@
 import { familiesOf, nonCanonical, type Argv, type BanEntry, type FirewallSetup } from '../../core/firewall-model.js';
 import type { Family } from '../../core/ip.js';
 import { binaryFor, parseRuleListing, planBanChains, toRestoreInput, type FamilyPlan, type IptablesView } from '../../core/iptables-plan.js';
+import { iptablesPart } from '../../core/firewall-print.js';
 import type { Runner } from '../exec.js';
+import { digest } from '../fingerprint.js';
 import { runTool } from './run-tool.js';
 import { FirewallError, type Firewall } from './types.js';
 
@@ -29,6 +31,13 @@ export async function restoreChains(runner: Runner, family: Family, commands: re
   if (commands.length > 0) await runTool(runner, [`${binaryFor(family)}-restore`, '-w', '--noflush'], toRestoreInput(commands));
 }
 
+// logban's rules of each family, as one text (the firewall's stamp is its digest).
+export async function listOwnRules(runner: Runner, families: readonly Family[]): Promise<string> {
+  const parts: string[] = [];
+  for (const family of families) parts.push(`${binaryFor(family)}\n${iptablesPart((await runTool(runner, [binaryFor(family), '-w', '-S'])).stdout)}`);
+  return parts.join('\n');
+}
+
 // Reads the real rules, plans the difference, and applies it as one iptables-restore batch per
 // family, so a rerun adds nothing twice and a half-applied change cannot happen.
 export function createIptablesFirewall(runner: Runner, setup: FirewallSetup): Firewall {
@@ -45,5 +54,6 @@ export function createIptablesFirewall(runner: Runner, setup: FirewallSetup): Fi
       }
       return out;
     },
+    fingerprint: async (families) => digest(Buffer.from(await listOwnRules(runner, families))),
   };
 }

@@ -1,6 +1,7 @@
 import type { FirewallSetup } from '../../core/firewall-model.js';
 import { NFT_FAMILY, NFT_TABLE, parseNftJson, planNft, wantedTable } from '../../core/nft-plan.js';
 import type { Runner } from '../exec.js';
+import { digest } from '../fingerprint.js';
 import { checkIps } from './iptables.js';
 import { runTool } from './run-tool.js';
 import type { Firewall } from './types.js';
@@ -19,6 +20,11 @@ export function createNftablesFirewall(runner: Runner, setup: FirewallSetup): Fi
       const plan = planNft(wantedTable(setup, bans), parseNftJson(listed.exitCode === 0 ? listed.stdout : ''));
       if (plan.script !== '') await runTool(runner, ['nft', '-f', '-'], plan.script);
       return plan.commands;
+    },
+    // The table without its sets' elements (`-t`): chains, rules and set definitions.
+    async fingerprint() {
+      const listed = await runTool(runner, ['nft', '-t', '-j', 'list', 'table', NFT_FAMILY, NFT_TABLE], undefined, missingTable);
+      return digest(Buffer.from(listed.exitCode === 0 ? listed.stdout : 'no table'));
     },
   };
 }

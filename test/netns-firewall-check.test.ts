@@ -1,0 +1,67 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, rootOrSkip } from './helpers/cli.js';
+import { IP_BIN, nsExec, probe } from './helpers/netns.js';
+import { firewallConfig, NOW, scanVictim, SSH_PORT, threeFailures, useVictim, type Backend, type Sandbox } from './helpers/victim.js';
+
+// A quiet run trusts logban's part of the firewall by a stamp of cheap listings (no ban's entry
+// listed) and reads it in full only when the stamp does not match (flushed or edited by hand),
+// when bans change, after a reboot, or an hour after the last full read. Real tools, real packets.
+const gate = rootOrSkip();
+const STRACE = ['/usr/bin/strace', '/bin/strace'].find((p) => spawnSync(p, ['-V']).status === 0);
+if (!STRACE && process.env['CI']) throw new Error('strace is needed under CI (apt-get install strace)');
+
+const QUIET = '2026-11-21T09:50:00Z';
+const HOUR_ON = '2026-11-21T10:51:00Z';
+
+// The programs one scan ran (argv joined by spaces), read from strace's execve trace.
+function toolsRun(ns: string, sb: Sandbox, now: string): string[] {
+  const trace = join(sb.dir, `execve-${now}.trace`);
+  const r = spawnSync(STRACE!, ['-f', '-qq', '-s', '200', '-e', 'trace=execve', '-o', trace, IP_BIN, 'netns', 'exec', ns,
+    process.execPath, BIN, 'scan', '--config', sb.config, '--state-dir', sb.stateDir, '--now', now], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+  expect(r.status, r.stderr).toBe(0);
+  return readFileSync(trace, 'utf8').split('\n').filter((l) => /execve\(.*= 0$/.test(l))
+    .map((l) => [...l.replace(/^.*?\[/, '').replace(/\].*$/, '').matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]).join(' '))
+    .filter((argv) => /^(iptables|ip6tables|iptables-restore|ip6tables-restore|ipset|nft)\b/.test(argv));
+}
+
+const FULL: Record<Backend, RegExp> = { iptables: /^iptables -w -S$/, ipset: /^ipset save$/, nftables: /^nft -j list table inet logban$/ };
+// A full read lists what the cheap check lists too; for iptables the two are the same listing, run twice.
+const isFull = (backend: Backend, tools: readonly string[]) => tools.filter((t) => FULL[backend].test(t)).length >= (backend === 'iptables' ? 2 : 1);
+const CHEAP: Record<Backend, RegExp> = { iptables: /^iptables -w -S$/, ipset: /^ipset list -t$/, nftables: /^nft -t -j list table inet logban$/ };
+const EDIT: Record<Backend, readonly string[]> = {
+  iptables: ['iptables', '-w', '-D', 'logban-sshd', '1'],
+  ipset: ['ipset', 'flush', 'logban-sshd-v4'],
+  nftables: ['nft', 'flush', 'ruleset'],
+};
+
+describe.skipIf(gate.skip || !STRACE)('the firewall check of a quiet run', () => {
+  const v = useVictim();
+
+  it.each(['ipset', 'nftables', 'iptables'] as const)('%s: cheap when intact, full and healed when edited, full again after an hour', (backend) => {
+    const { victim, attacker, attacker4, victim4 } = v.pair();
+    const sb = v.sandbox(firewallConfig(backend, { sshd: 'bantime = "1d"' }));
+    sb.append('auth.log', threeFailures(attacker4));
+    expect(scanVictim(victim, sb, NOW).newBans.map((b) => b.ip)).toEqual([attacker4]);
+    expect(probe(attacker, victim4, SSH_PORT)).toBe('timeout');
+
+    const quiet = toolsRun(victim, sb, QUIET);
+    expect(quiet.some((t) => CHEAP[backend].test(t)), quiet.join('\n')).toBe(true);
+    expect(isFull(backend, quiet), quiet.join('\n')).toBe(false);
+    expect(quiet.filter((t) => /restore|nft -f/.test(t))).toEqual([]);
+
+    nsExec(victim, EDIT[backend]);
+    expect(probe(attacker, victim4, SSH_PORT)).toBe('ok');
+    const healing = toolsRun(victim, sb, QUIET);
+    expect(isFull(backend, healing), healing.join('\n')).toBe(true);
+    expect(probe(attacker, victim4, SSH_PORT)).toBe('timeout');
+    // The stamp taken after healing stands for the next quiet run again.
+    expect(isFull(backend, toolsRun(victim, sb, QUIET))).toBe(false);
+
+    const later = toolsRun(victim, sb, HOUR_ON);
+    expect(isFull(backend, later), later.join('\n')).toBe(true);
+    expect(probe(attacker, victim4, SSH_PORT)).toBe('timeout');
+  }, 60_000);
+});
