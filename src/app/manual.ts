@@ -1,6 +1,7 @@
 import { MANUAL_JAIL } from '../core/firewall-model.js';
 import { canonicalIp } from '../core/ip.js';
 import { splitRefused, type RefusedBan } from '../core/ban-guard.js';
+import { fullBanLine, hasRoom, capacityOf } from '../core/jail-capacity.js';
 import { addManualBan, removeManualBan } from '../core/manual.js';
 import type { Ban, State } from '../core/state.js';
 import type { Argv } from '../core/firewall-model.js';
@@ -8,7 +9,7 @@ import type { Config, Jail } from '../config/types.js';
 import type { Firewall } from '../io/firewall/types.js';
 import type { StateStore } from '../io/state-store.js';
 import { banGuardOf } from './ban-guard.js';
-import { UsageError } from './errors.js';
+import { RefusedError, UsageError } from './errors.js';
 
 /** What ban and unban need: the same config, state, firewall and host addresses as a scan. */
 export type ManualDeps = {
@@ -48,8 +49,10 @@ function loadChecked(deps: ManualDeps): { before: readonly Ban[]; loaded: State;
   return { before: loaded.bans, loaded, state: refused.length > 0 ? { ...loaded, bans: kept } : loaded, refused };
 }
 
+const activeAt = (now: number) => (b: Ban) => b.expiresAt === null || b.expiresAt > now;
+
 async function commit(deps: ManualDeps, before: readonly Ban[], after: readonly Ban[], now: number, save: () => void): Promise<readonly Argv[]> {
-  const active = (b: Ban) => b.expiresAt === null || b.expiresAt > now;
+  const active = activeAt(now);
   const commands = await deps.firewall.apply(after.filter(active), before.filter(active));
   save();
   return commands;
@@ -62,6 +65,9 @@ export async function runBan(text: string, jailName: string | undefined, now: nu
   refuseBan(deps.config, deps.hostAddresses, ip, jail);
   const { before, loaded, state, refused } = loadChecked(deps);
   const r = addManualBan(state, ip, jail, now);
+  if (!r.already && !hasRoom(state.bans.filter(activeAt(now)), ip, r.ban.jail, capacityOf(deps.config.backend))) {
+    throw new RefusedError(fullBanLine(ip, r.ban.jail, deps.config.backend));
+  }
   const commands = await commit(deps, before, r.state.bans, now, () => { if (!r.already || refused.length > 0) deps.store.save(r.state, loaded); });
   return { ban: r.ban, already: r.already, commands, refused };
 }

@@ -1,4 +1,5 @@
 import { decide, type Incoming } from '../core/decide.js';
+import { capacityOf, capacityWarnings, fullLine } from '../core/jail-capacity.js';
 import type { Argv } from '../core/iptables-plan.js';
 import type { Ban, State } from '../core/state.js';
 import type { Config } from '../config/types.js';
@@ -64,6 +65,7 @@ async function readAndDecide(opts: ScanOptions, deps: ScanDeps, view: HeadView, 
     state,
     incoming,
     maxBans: opts.maxBans,
+    capacity: capacityOf(deps.config.backend),
     refuse: banGuardOf(deps.config, deps.hostAddresses),
   });
   let decision = run();
@@ -117,6 +119,9 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   for (const tmp of opts.dryRun ? [] : store.leftovers()) {
     notes.push({ level: 'warning', text: `${tmp}: a temp file left by a killed run; the state in ${store.path} was kept, remove it` });
   }
+  // A full jail is news on every run; the size warnings ride along a report that is sent anyway.
+  for (const full of decision.full) notes.push({ level: 'warning', text: fullLine(full, config.backend) });
+  if (changed) for (const text of capacityWarnings(config.backend, decision.bans)) notes.push({ level: 'warning', text });
   if (decision.deferred > 0) notes.push({ level: 'warning', text: `${decision.deferred} IP(s) over the threshold wait for the next run (--max-bans ${opts.maxBans})` });
   return {
     dryRun: opts.dryRun, now: opts.now, files: read.files, newBans: decision.newBans, unbans: decision.unbans,

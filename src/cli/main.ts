@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError, UsageError } from '../app/errors.js';
+import { ConfigError, RefusedError, UsageError } from '../app/errors.js';
 import { escapeOutput } from '../core/text-safety.js';
 import { FirewallError } from '../io/firewall/types.js';
 import { LockHeld } from '../io/lock.js';
@@ -24,7 +24,8 @@ function exitCodeFor(e: unknown): number {
 }
 
 function messageFor(e: unknown): string {
-  if (e instanceof StateError || e instanceof FirewallError || e instanceof ConfigError || e instanceof UsageError || e instanceof LockHeld) {
+  if (e instanceof StateError || e instanceof FirewallError || e instanceof ConfigError || e instanceof UsageError || e instanceof LockHeld
+    || e instanceof RefusedError) {
     return e.message;
   }
   const err = e as NodeJS.ErrnoException;

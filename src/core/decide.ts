@@ -1,6 +1,7 @@
 import type { BanGuard } from './ban-guard.js';
 import { banDuration, escalates, priorBans, recordBans, type BanHistory, type Escalation } from './escalation.js';
 import { MANUAL_JAIL } from './firewall-model.js';
+import { admitBans, type JailFull } from './jail-capacity.js';
 import type { Ban, Pending, State } from './state.js';
 import { addFolded, evaluateWindow, foldPermanent, LIVE_HORIZON, mergeSorted, type Folded, type Policy } from './window.js';
 
@@ -26,6 +27,8 @@ export type Decision = {
   readonly deferred: number;
   /** Past bans of jails that escalate, with this run's new bans counted. */
   readonly history: BanHistory;
+  /** Jails and families whose set was full: IPs over the threshold there keep their failures, unbanned. */
+  readonly full: readonly JailFull[];
 };
 
 export type DecideInput = {
@@ -36,6 +39,8 @@ export type DecideInput = {
   /** The checks every ban passes (ban-guard): a refused IP is never banned, a refused saved ban is lifted. */
   readonly refuse: BanGuard;
   readonly maxBans: number;
+  /** Bans one jail holds per address family (the backend's sets); absent or null: no limit. */
+  readonly capacity?: number | null;
 };
 
 function liftExpired(input: DecideInput): { kept: Ban[]; unbans: Unban[] } {
@@ -95,14 +100,16 @@ export function decide(input: DecideInput): Decision {
     }
     windows[jail.name] = out;
   }
-  // Over the cap, the most recent attackers go first; the rest keep their failures for the next run.
+  // Over the cap, the most recent attackers go first; the rest, and those a full jail refuses, keep
+  // their failures for a later run.
   candidates.sort((a, b) => b.ban.lastSeen - a.ban.lastSeen);
-  const newBans = candidates.slice(0, input.maxBans).map((c) => c.ban);
-  for (const c of candidates.slice(input.maxBans)) {
+  const { admitted, deferred, refused, full } = admitBans(candidates, kept, input.capacity ?? null, input.maxBans);
+  const newBans = admitted.map((c) => c.ban);
+  for (const c of [...deferred, ...refused]) {
     const { times, folded } = foldPermanent(c.times, c.policy, now, c.folded);
     windows[c.ban.jail]![c.ban.ip] = { times, evidence: c.evidence, ...(folded ? { later: folded } : {}) };
   }
   const escalating = new Set(jails.filter(escalates).map((j) => j.name));
   const history = recordBans(state.history, newBans.filter((b) => escalating.has(b.jail)), now);
-  return { newBans, unbans, bans: [...kept, ...newBans], windows, deferred: Math.max(0, candidates.length - input.maxBans), history };
+  return { newBans, unbans, bans: [...kept, ...newBans], windows, deferred: deferred.length, history, full };
 }

@@ -1,5 +1,6 @@
 import { bansByJail, remainingSeconds, type Argv, type BanEntry, type FirewallSetup } from './firewall-model.js';
 import { canonicalIp, type Family } from './ip.js';
+import { SET_CAPACITY } from './jail-capacity.js';
 import { CHAIN_PREFIX, chainsAfter, missingHookChains, planIptables, wantedChains, type FamilyPlan, type IptablesView } from './iptables-plan.js';
 
 /** logban's sets as `ipset save` shows them: set → IPs in it. */
@@ -10,8 +11,14 @@ export type IpsetWant = ReadonlyMap<string, ReadonlyMap<string, number>>;
 
 /** The kernel refuses ipset timeouts above this many seconds (about 24.8 days). */
 export const IPSET_MAX_TIMEOUT = 2_147_483;
-/** Room for 5,000 attackers many times over; ipset's default of 65,536 would be the first limit hit. */
-export const IPSET_MAXELEM = 1_048_576;
+/** A jail's set holds what logban lets one jail hold per family (ipset's default of 65,536 would be hit first). */
+export const IPSET_MAXELEM = SET_CAPACITY;
+
+/** Set → its maxelem, from the `create` lines of `ipset save` (logban's sets and a regrow's leftover). */
+export type IpsetSizes = ReadonlyMap<string, number>;
+
+// The set a too-small set is regrown in before the swap; not "logban-", so no jail is read from it.
+const regrowSetFor = (family: Family): string => `logban_regrow-v${family}`;
 
 // "logban-sshd-v4": at most 31 characters with jail names of at most 21.
 export function setFor(jail: string, family: Family): string {
@@ -39,6 +46,17 @@ export function parseIpsetSave(text: string): IpsetView {
   return out;
 }
 
+// Reads the maxelem of each of logban's sets from `ipset save`.
+export function parseIpsetSizes(text: string): IpsetSizes {
+  const out = new Map<string, number>();
+  for (const m of text.matchAll(/^create (logban[-_]\S+) ([^\n]*)/gm)) {
+    const size = /\bmaxelem (\d+)/.exec(m[2]!);
+    // ipset's default when a set was made without maxelem.
+    out.set(m[1]!, size ? Number(size[1]) : 65_536);
+  }
+  return out;
+}
+
 // The sets logban wants in one family: one per jail with bans, plus the ones it made before
 // (kept, so the iptables rule that matches them never points at nothing).
 export function wantedSets(setup: FirewallSetup, family: Family, bans: readonly BanEntry[], actual: IpsetView): IpsetWant {
@@ -46,27 +64,47 @@ export function wantedSets(setup: FirewallSetup, family: Family, bans: readonly 
   for (const name of actual.keys()) if (familyOfSet(name) === family) out.set(name, new Map());
   for (const [jail, list] of bansByJail(bans, family)) {
     const set = out.get(setFor(jail, family)) ?? new Map<string, number>();
-    for (const ban of list) set.set(ban.ip, remainingSeconds(ban.expiresAt, setup.now, IPSET_MAX_TIMEOUT));
+    // A state over the limit (carried over from iptables) puts what fits in; the report warns about the rest.
+    for (const ban of list.slice(0, IPSET_MAXELEM)) set.set(ban.ip, remainingSeconds(ban.expiresAt, setup.now, IPSET_MAX_TIMEOUT));
     out.set(setFor(jail, family), set);
   }
   return out;
 }
 
-// Create missing sets, add missing IPs with their remaining time, delete stale IPs.
-export function planIpset(family: Family, want: IpsetWant, actual: IpsetView): Argv[] {
+const createSet = (name: string, family: Family): Argv =>
+  ['ipset', 'create', name, 'hash:ip', 'family', family === 4 ? 'inet' : 'inet6', 'timeout', '0', 'maxelem', String(IPSET_MAXELEM), '-exist'];
+const addOne = (name: string, ip: string, timeout: number): Argv => ['ipset', 'add', name, ip, 'timeout', String(timeout), '-exist'];
+
+// A set made smaller than IPSET_MAXELEM (by hand, or by another tool) is filled anew in a spare set
+// that then swaps places with it: the rule matching it never sees a set without the bans.
+function regrow(out: Argv[], name: string, family: Family, ips: ReadonlyMap<string, number>): void {
+  const spare = regrowSetFor(family);
+  out.push(createSet(spare, family), ['ipset', 'flush', spare]);
+  for (const [ip, timeout] of ips) out.push(addOne(spare, ip, timeout));
+  out.push(['ipset', 'swap', spare, name], ['ipset', 'destroy', spare]);
+}
+
+// Delete stale IPs (first, so a full set can take the new ones), create missing sets, regrow small
+// ones, add missing IPs with their remaining time.
+export function planIpset(family: Family, want: IpsetWant, actual: IpsetView, sizes: IpsetSizes = new Map()): Argv[] {
+  const small = (name: string) => actual.has(name) && (sizes.get(name) ?? IPSET_MAXELEM) < IPSET_MAXELEM;
   const out: Argv[] = [];
-  for (const [name, ips] of want) {
-    if (!actual.has(name)) {
-      out.push(['ipset', 'create', name, 'hash:ip', 'family', family === 4 ? 'inet' : 'inet6', 'timeout', '0', 'maxelem', String(IPSET_MAXELEM), '-exist']);
-    }
-    const have = actual.get(name) ?? new Set<string>();
-    for (const [ip, timeout] of ips) if (!have.has(ip)) out.push(['ipset', 'add', name, ip, 'timeout', String(timeout), '-exist']);
-  }
   for (const [name, have] of actual) {
-    if (familyOfSet(name) !== family) continue;
+    if (familyOfSet(name) !== family || small(name)) continue;
     const keep = want.get(name) ?? new Map<string, number>();
     for (const ip of have) if (!keep.has(ip)) out.push(['ipset', 'del', name, ip, '-exist']);
   }
+  for (const [name, ips] of want) {
+    if (small(name)) {
+      regrow(out, name, family, ips);
+      continue;
+    }
+    if (!actual.has(name)) out.push(createSet(name, family));
+    const have = actual.get(name) ?? new Set<string>();
+    for (const [ip, timeout] of ips) if (!have.has(ip)) out.push(addOne(name, ip, timeout));
+  }
+  // A spare set left by a run killed during a regrow.
+  if (sizes.has(regrowSetFor(family)) && ![...want.keys()].some(small)) out.push(['ipset', 'destroy', regrowSetFor(family)]);
   return out;
 }
 
@@ -94,11 +132,11 @@ export function setRules(want: IpsetWant): Map<string, string[][]> {
 export type IpsetFamilyPlan = FamilyPlan & { readonly setCommands: readonly Argv[] };
 
 // The ipset backend for one family: sets with the IPs, and logban's chains matching the sets.
-export function planSetChains(setup: FirewallSetup, family: Family, bans: readonly BanEntry[], sets: IpsetView, chains: IptablesView): IpsetFamilyPlan {
+export function planSetChains(setup: FirewallSetup, family: Family, bans: readonly BanEntry[], sets: IpsetView, chains: IptablesView, sizes?: IpsetSizes): IpsetFamilyPlan {
   const want = wantedSets(setup, family, bans, sets);
   const wantChains = wantedChains(setup, family, setRules(want), chains);
   return {
-    setCommands: planIpset(family, want, sets),
+    setCommands: planIpset(family, want, sets, sizes),
     commands: planIptables(family, wantChains, chains),
     missingChains: missingHookChains(wantChains, chains),
   };

@@ -1,5 +1,6 @@
 import { bansByJail, filterFor, remainingSeconds, type Argv, type BanEntry, type FirewallSetup, type JailFilter } from './firewall-model.js';
 import { canonicalIp, type Family } from './ip.js';
+import { SET_CAPACITY } from './jail-capacity.js';
 import { nftPorts } from './ports.js';
 
 /** The one table logban owns, for IPv4 and IPv6 together. */
@@ -11,7 +12,7 @@ export const NFT_MAX_TIMEOUT = 10 * 365 * 86400;
 /** The part of `nft -j list table inet logban` that matters. */
 export type NftView = {
   readonly exists: boolean;
-  /** "set ban4-sshd ipv4_addr", "chain hook-input input", "rule jail-sshd h1a2b3c4d", ... */
+  /** "set ban4-sshd ipv4_addr 262144" (its size, "-" for none), "chain hook-input input", "rule jail-sshd h1a2b3c4d", ... */
   readonly structure: ReadonlySet<string>;
   /** Ban set → IPs in it. */
   readonly elements: ReadonlyMap<string, ReadonlySet<string>>;
@@ -51,9 +52,11 @@ function rule(chain: string, text: string): Statement {
   return { key: `rule ${chain} ${hash}`, argv: inTable('add', 'rule', chain, `${text} comment "${hash}"`) };
 }
 
-function set(name: string, family: Family, flags: string): Statement {
+// A set's size is part of what a run compares: a set found with another size (an unsized one made
+// by an older logban, a smaller one made by hand) is rebuilt with the table.
+function set(name: string, family: Family, size: number, flags: string): Statement {
   const type = family === 4 ? 'ipv4_addr' : 'ipv6_addr';
-  return { key: `set ${name} ${type}`, argv: inTable('add', 'set', name, `{ type ${type}; ${flags} }`) };
+  return { key: `set ${name} ${type} ${size}`, argv: inTable('add', 'set', name, `{ type ${type}; size ${size}; ${flags} }`) };
 }
 
 function matchOf(filter: JailFilter): string {
@@ -64,14 +67,14 @@ function matchOf(filter: JailFilter): string {
 
 function jailStatements(filter: JailFilter): Statement[] {
   const chain = jailChain(filter.name);
-  const out: Statement[] = [set(banSetFor(filter.name, 4), 4, 'flags timeout;'), set(banSetFor(filter.name, 6), 6, 'flags timeout;')];
+  const out: Statement[] = [set(banSetFor(filter.name, 4), 4, SET_CAPACITY, 'flags timeout;'), set(banSetFor(filter.name, 6), 6, SET_CAPACITY, 'flags timeout;')];
   out.push({ key: `chain ${chain} -`, argv: inTable('add', 'chain', chain) });
   out.push(rule(chain, `ip saddr @${banSetFor(filter.name, 4)} drop`), rule(chain, `ip6 saddr @${banSetFor(filter.name, 6)} drop`));
   if (filter.connlimit !== null) {
     const ports = filter.ports.length > 0 ? ` tcp dport { ${nftPorts(filter.ports)} }` : '';
     for (const family of [4, 6] as const) {
       const name = connSetFor(filter.name, family);
-      out.push(set(name, family, 'size 65535; flags dynamic;'));
+      out.push(set(name, family, 65535, 'flags dynamic;'));
       const addr = family === 4 ? 'ip saddr' : 'ip6 saddr';
       out.push(rule(chain, `tcp flags & (fin | syn | rst | ack) == syn${ports} add @${name} { ${addr} ct count over ${filter.connlimit} } drop`));
     }
@@ -93,7 +96,8 @@ export function wantedTable(setup: FirewallSetup, bans: readonly BanEntry[]): Nf
   const elements = new Map<string, Map<string, number>>();
   for (const family of [4, 6] as const) {
     for (const [jail, list] of bansByJail(bans, family)) {
-      elements.set(banSetFor(jail, family), new Map(list.map((b) => [b.ip, remainingSeconds(b.expiresAt, setup.now, NFT_MAX_TIMEOUT)])));
+      // A state over the limit (carried over from iptables) puts what fits in; the report warns about the rest.
+      elements.set(banSetFor(jail, family), new Map(list.slice(0, SET_CAPACITY).map((b) => [b.ip, remainingSeconds(b.expiresAt, setup.now, NFT_MAX_TIMEOUT)])));
     }
   }
   return { statements, elements };
@@ -119,7 +123,7 @@ export function parseNftJson(text: string): NftView {
     if (b?.['table'] !== undefined && b['table'] !== NFT_TABLE) continue;
     if (kind === 'table' && b['name'] === NFT_TABLE) exists = true;
     if (kind === 'set') {
-      structure.add(`set ${String(b['name'])} ${String(b['type'])}`);
+      structure.add(`set ${String(b['name'])} ${String(b['type'])} ${typeof b['size'] === 'number' ? b['size'] : '-'}`);
       const ips = ((b['elem'] as unknown[] | undefined) ?? []).map(valueOf).filter((v): v is string => v !== null);
       if (String(b['name']).startsWith('ban')) elements.set(String(b['name']), new Set(ips.map((ip) => canonicalIp(ip) ?? ip)));
     }
@@ -146,21 +150,22 @@ export function planNft(want: NftWant, actual: NftView): NftPlan {
     commands.push(nft('add', 'table', NFT_FAMILY, NFT_TABLE), ...want.statements.map((s) => s.argv));
     script.push(`add table ${NFT_FAMILY} ${NFT_TABLE}`, `delete table ${NFT_FAMILY} ${NFT_TABLE}`, ...commands.filter((c) => c[1] !== 'delete').map(line));
   }
+  for (const [name, have] of rebuild ? [] : actual.elements) {
+    const keep = want.elements.get(name) ?? new Map<string, number>();
+    for (const ip of have) {
+      if (keep.has(ip)) continue;
+      commands.push(inTable('delete', 'element', name, `{ ${ip} }`));
+      // Deletions go first, so a full set can take the new IPs; each element is added before it is
+      // deleted so that one the kernel timed out meanwhile cannot fail the whole batch.
+      script.push(`add element ${NFT_FAMILY} ${NFT_TABLE} ${name} { ${ip} }`, `delete element ${NFT_FAMILY} ${NFT_TABLE} ${name} { ${ip} }`);
+    }
+  }
   for (const [name, ips] of want.elements) {
     const have = rebuild ? new Set<string>() : (actual.elements.get(name) ?? new Set<string>());
     const add = [...ips].filter(([ip]) => !have.has(ip));
     for (const [ip, timeout] of add) commands.push(inTable('add', 'element', name, `{ ${element(ip, timeout)} }`));
     for (let i = 0; i < add.length; i += 1000) {
       script.push(`add element ${NFT_FAMILY} ${NFT_TABLE} ${name} { ${add.slice(i, i + 1000).map(([ip, t]) => element(ip, t)).join(', ')} }`);
-    }
-  }
-  for (const [name, have] of rebuild ? [] : actual.elements) {
-    const keep = want.elements.get(name) ?? new Map<string, number>();
-    for (const ip of have) {
-      if (keep.has(ip)) continue;
-      commands.push(inTable('delete', 'element', name, `{ ${ip} }`));
-      // Added first so that an element the kernel timed out meanwhile cannot fail the whole batch.
-      script.push(`add element ${NFT_FAMILY} ${NFT_TABLE} ${name} { ${ip} }`, `delete element ${NFT_FAMILY} ${NFT_TABLE} ${name} { ${ip} }`);
     }
   }
   return { commands, script: script.length > 0 ? `${script.join('\n')}\n` : '' };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nftHookFor, parseNftJson, planNft, viewOfTable, wantedTable } from '../../src/core/nft-plan.js';
+import { SET_CAPACITY } from '../../src/core/jail-capacity.js';
 import { BANS, NOW, readFirewallFixture, SETUP } from '../helpers/firewall-fixture.js';
 
 // The fixture is what nft printed after applying BANS with SETUP.
@@ -19,20 +20,37 @@ describe('nftables plan', () => {
     expect(planNft(wantedTable(SETUP, BANS), LISTED)).toEqual({ commands: [], script: '' });
   });
 
-  it('only adds and deletes IPs when the structure is unchanged; a delete cannot fail on a timed-out element', () => {
+  it('only deletes and adds IPs when the structure is unchanged (deletes first, so a full set turns over); a delete cannot fail on a timed-out element', () => {
     const bans = [...BANS.slice(1), { ip: '203.0.113.77', jail: 'sshd', expiresAt: NOW + 59.5 }];
     expect(planNft(wantedTable(SETUP, bans), LISTED)).toEqual({
       commands: [
-        ['nft', 'add', 'element', 'inet', 'logban', 'ban4-sshd', '{ 203.0.113.77 timeout 60s }'],
         ['nft', 'delete', 'element', 'inet', 'logban', 'ban4-sshd', '{ 203.0.113.50 }'],
+        ['nft', 'add', 'element', 'inet', 'logban', 'ban4-sshd', '{ 203.0.113.77 timeout 60s }'],
       ],
       script: [
-        'add element inet logban ban4-sshd { 203.0.113.77 timeout 60s }',
         'add element inet logban ban4-sshd { 203.0.113.50 }',
         'delete element inet logban ban4-sshd { 203.0.113.50 }',
+        'add element inet logban ban4-sshd { 203.0.113.77 timeout 60s }',
         '',
       ].join('\n'),
     });
+  });
+
+  it('ban sets hold SET_CAPACITY; a table whose sets have no size (or another) is rebuilt with every IP', () => {
+    expect(wantedTable(SETUP, BANS).statements[0]!.argv.at(-1)).toBe(`{ type ipv4_addr; size ${SET_CAPACITY}; flags timeout; }`);
+    const unsized = parseNftJson(readFirewallFixture('nft-table.json').replaceAll(`"size": ${SET_CAPACITY},`, ''));
+    expect([...unsized.structure].filter((k) => k.startsWith('set ban4-'))).toEqual(['set ban4-sshd ipv4_addr -', 'set ban4-web ipv4_addr -', 'set ban4-forever ipv4_addr -']);
+    const plan = planNft(wantedTable(SETUP, BANS), unsized);
+    expect(plan.script.split('\n').slice(0, 3)).toEqual(['add table inet logban', 'delete table inet logban', 'add table inet logban']);
+    expect(plan.script).toContain('add element inet logban ban4-forever { 198.51.100.7 }');
+  });
+
+  it('a state over the limit puts SET_CAPACITY IPs of the jail and family in its set, the first ones', () => {
+    const many = Array.from({ length: SET_CAPACITY + 2 }, (_, i) => ({ ip: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, jail: 'forever', expiresAt: null }));
+    const set = wantedTable(SETUP, [...many, { ip: '2001:db8::1', jail: 'forever', expiresAt: null }]).elements;
+    expect(set.get('ban4-forever')!.size).toBe(SET_CAPACITY);
+    expect(set.get('ban4-forever')!.has(`10.4.0.1`)).toBe(false);
+    expect(set.get('ban6-forever')!.size).toBe(1);
   });
 
   it('replaces the whole table, with every IP, in one transaction when the structure differs', () => {

@@ -1,5 +1,5 @@
 import { familiesOf, type Argv, type FirewallSetup } from '../../core/firewall-model.js';
-import { parseIpsetSave, planSetChains, toIpsetRestore, type IpsetFamilyPlan } from '../../core/ipset-plan.js';
+import { parseIpsetSave, parseIpsetSizes, planSetChains, toIpsetRestore, type IpsetFamilyPlan } from '../../core/ipset-plan.js';
 import { ipsetPart } from '../../core/firewall-print.js';
 import type { Runner } from '../exec.js';
 import { digest } from '../fingerprint.js';
@@ -17,10 +17,11 @@ export function createIpsetFirewall(runner: Runner, setup: FirewallSetup): Firew
       checkIps(bans);
       const families = familiesOf(setup, bans, previous);
       if (families.length === 0) return [];
-      const sets = parseIpsetSave((await runTool(runner, ['ipset', 'save'])).stdout);
+      const saved = (await runTool(runner, ['ipset', 'save'])).stdout;
+      const sets = parseIpsetSave(saved);
       const plans: [4 | 6, IpsetFamilyPlan][] = [];
       for (const family of families) {
-        const plan = planSetChains(setup, family, bans, sets, await readChains(runner, family));
+        const plan = planSetChains(setup, family, bans, sets, await readChains(runner, family), parseIpsetSizes(saved));
         checkHookChains(family, plan);
         plans.push([family, plan]);
       }
