@@ -1,20 +1,24 @@
 import { familiesOf } from '../core/firewall-model.js';
 import { stampUsable, type FirewallStamp } from '../core/firewall-print.js';
+import { ipFamily } from '../core/ip.js';
 import type { Ban } from '../core/state.js';
 import type { Config } from '../config/types.js';
 import type { Firewall } from '../io/firewall/types.js';
 import { setupOf } from '../io/firewall/select.js';
 
-// Whether a quiet run may trust the firewall without reading it in full: the cheap listings look
-// as they did after the last full read, and that read is recent. Nothing of logban's to look at
-// (no ban, no connection limit) is intact; a backend that reads the firewall but has no cheap
-// check is never trusted (it reads it every run, as before).
-export async function firewallIntact(firewall: Firewall, config: Config, stamp: FirewallStamp | undefined, live: number, now: number): Promise<boolean> {
+/** What the cheap check found: the firewall as the stamp says (verified), nothing of logban's to check, or a change. */
+export type FirewallCheck = 'verified' | 'nothing' | 'stale';
+
+// Whether a run may trust the firewall without reading it in full: the cheap listings look as they
+// did after the last full read or change, and that read is recent. Nothing of logban's to look at
+// (no ban, no connection limit) needs no check; a backend that reads the firewall but has no cheap
+// check is never trusted (it reads it every run).
+export async function checkFirewall(firewall: Firewall, config: Config, stamp: FirewallStamp | undefined, live: number, now: number): Promise<FirewallCheck> {
   const limits = config.jails.some((j) => j.connlimit !== null);
-  if (live === 0 && !limits && (stamp === undefined || stamp.families.length === 0)) return true;
-  if (!firewall.fingerprint) return !firewall.reconciles;
-  if (!stampUsable(stamp, config.backend, now)) return false;
-  return (await firewall.fingerprint(stamp.families)) === stamp.print;
+  if (live === 0 && !limits && (stamp === undefined || stamp.families.length === 0)) return 'nothing';
+  if (!firewall.fingerprint) return firewall.reconciles ? 'stale' : 'nothing';
+  if (!stampUsable(stamp, config.backend, now)) return 'stale';
+  return (await firewall.fingerprint(stamp.families)) === stamp.print ? 'verified' : 'stale';
 }
 
 // The stamp to keep after a full read and rewrite of the firewall (null: this backend has none).
@@ -22,4 +26,13 @@ export async function stampAfter(firewall: Firewall, config: Config, bans: reado
   if (!firewall.fingerprint) return null;
   const families = familiesOf(setupOf(config, now), bans);
   return { backend: config.backend, print: await firewall.fingerprint(families), families, checkedAt: now };
+}
+
+// Whether every jail and family `bans` needs was there before (so its set, chain or table exists
+// and only entries change): what a trusted apply may assume. Empty sets and chains outlive their
+// bans, so a jail or family that comes back is planned against the firewall as it really is.
+export function onlyEntriesChange(previous: readonly Ban[], bans: readonly Ban[]): boolean {
+  const shape = (b: Ban) => `${b.jail} ${ipFamily(b.ip)}`;
+  const before = new Set(previous.map(shape));
+  return bans.every((b) => before.has(shape(b)));
 }

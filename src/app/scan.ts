@@ -12,7 +12,7 @@ import type { WhoisLookup } from '../io/whois.js';
 import { banGuardOf, guardTextOf } from './ban-guard.js';
 import { readSources, type FileReport, type Note } from './read-sources.js';
 import { enrichWhois } from './whois-enrich.js';
-import { firewallIntact, stampAfter } from './scan-firewall.js';
+import { checkFirewall, onlyEntriesChange, stampAfter } from './scan-firewall.js';
 
 export type ScanOptions = { readonly dryRun: boolean; readonly maxBans: number; readonly now: number };
 
@@ -88,12 +88,14 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   const rebooted = deps.bootId !== null && view.state.bootId !== deps.bootId && view.live > 0;
   const expiring = view.nextExpiry !== null && view.nextExpiry <= opts.now;
   // A flushed or edited firewall is read and rewritten in full (so it heals), as after a reboot.
-  const stale = !rebooted && !(await firewallIntact(firewall, config, view.firewall, view.live, opts.now));
+  const check = rebooted ? 'stale' : await checkFirewall(firewall, config, view.firewall, view.live, opts.now);
+  const stale = !rebooted && check === 'stale';
   const loadAll = view.complete || rebooted || expiring || stale || (view.live > 0 && view.guard !== guard);
   const { read, decision, state, loaded } = await readAndDecide(opts, deps, view, loadAll);
   const changed = decision.newBans.length > 0 || decision.unbans.length > 0;
   const full = changed || rebooted || stale;
-  const commands = full ? await firewall.apply(decision.bans, rebooted ? [] : state.bans) : [];
+  // Verified by the stamp: only the difference from the saved bans is applied, nothing listed.
+  const commands = full ? await firewall.apply(decision.bans, rebooted ? [] : state.bans, { trusted: check === 'verified' && !view.complete && onlyEntriesChange(state.bans, decision.bans) }) : [];
   const stamp = full && !opts.dryRun ? await stampAfter(firewall, config, decision.bans, opts.now) : undefined;
   const savedWhois = deps.whois && decision.newBans.length > 0 ? store.loadWhois() : undefined;
   const whois = deps.whois ? await enrichWhois(decision.newBans.map((b) => b.ip), savedWhois, deps.whois, opts.now) : undefined;

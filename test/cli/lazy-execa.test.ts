@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { makeSandbox, ROOT, rootOrSkip, runCli, sshdFailure } from '../helpers/cli.js';
 import { sshdJailConfig } from '../helpers/sshd-config.js';
 import { createNetnsPool, saveRules, scanIn } from '../helpers/netns.js';
+import { savedText } from '../helpers/saved-state.js';
 
 // execa lives in a chunk of dist/ of its own; a cron run that starts no process must not load it.
 const NOW = '2026-11-21T09:45:00Z';
@@ -66,7 +67,7 @@ describe('execa is loaded only when a process runs', () => {
     sb.append('auth.log', attack);
     const r = loadsOf(sb, (env) => sb.scanWith(NOW, env));
     expect(r.code, r.stderr).toBe(0);
-    expect(readFileSync(join(sb.stateDir, 'state.json'), 'utf8')).toContain('203.0.113.9');
+    expect(savedText(sb.stateDir)).toContain('203.0.113.9');
     expect(execaLoaded(r.urls)).toEqual([]);
   });
 

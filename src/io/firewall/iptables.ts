@@ -1,6 +1,6 @@
 import { familiesOf, nonCanonical, type Argv, type BanEntry, type FirewallSetup } from '../../core/firewall-model.js';
 import type { Family } from '../../core/ip.js';
-import { binaryFor, parseRuleListing, planBanChains, toRestoreInput, type FamilyPlan, type IptablesView } from '../../core/iptables-plan.js';
+import { binaryFor, chainsAfter, dropRules, parseRuleListing, planBanChains, toRestoreInput, type FamilyPlan, type IptablesView } from '../../core/iptables-plan.js';
 import { iptablesPart } from '../../core/firewall-print.js';
 import type { Runner } from '../exec.js';
 import { digest } from '../fingerprint.js';
@@ -43,11 +43,13 @@ export async function listOwnRules(runner: Runner, families: readonly Family[]):
 export function createIptablesFirewall(runner: Runner, setup: FirewallSetup): Firewall {
   return {
     reconciles: true,
-    async apply(bans, previous) {
+    async apply(bans, previous, opts) {
       checkIps(bans);
       const out: Argv[] = [];
       for (const family of familiesOf(setup, bans, previous)) {
-        const plan = planBanChains(setup, family, bans, await readChains(runner, family));
+        // Trusted: the chains are as the last run left them, so they are not listed.
+        const actual = opts?.trusted ? chainsAfter(setup, family, dropRules(previous, family)) : await readChains(runner, family);
+        const plan = planBanChains(setup, family, bans, actual);
         checkHookChains(family, plan);
         await restoreChains(runner, family, plan.commands);
         out.push(...plan.commands);

@@ -6,10 +6,12 @@ export type { BanEntry } from '../../core/firewall-model.js';
 export type Firewall = {
   /**
    * Brings the firewall in line with `bans`. `previous` is what the state says was applied last run;
-   * backends that can read the real firewall reconcile against that instead. Returns the commands
-   * run (or, for the do-nothing backend, that would run), one argv per change.
+   * backends that can read the real firewall reconcile against that instead, unless `trusted`: the
+   * cheap check of this run found the firewall as the last run left it, so only the difference
+   * between `previous` and `bans` is applied, without listing every ban. Returns the commands run
+   * (or, for the do-nothing backend, that would run), one argv per change.
    */
-  readonly apply: (bans: readonly BanEntry[], previous: readonly BanEntry[]) => Promise<readonly Argv[]>;
+  readonly apply: (bans: readonly BanEntry[], previous: readonly BanEntry[], opts?: { readonly trusted?: boolean }) => Promise<readonly Argv[]>;
   /** True when `apply` reads the real firewall, so calling it on a quiet run heals a flushed firewall. */
   readonly reconciles: boolean;
   /**
