@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { escapeOutput, safeJson } from '../core/text-safety.js';
+import { jsonParts } from '../core/json-parts.js';
+import { escapeJsonText, escapeOutput } from '../core/text-safety.js';
 import { parseIsoInstant } from '../core/timestamp.js';
 import { DEFAULT_STATE_DIR } from '../config/defaults.js';
 import { UsageError } from '../app/errors.js';
@@ -39,14 +40,36 @@ export function writeOut(text: string): void {
   process.stdout.write(escapeOutput(text));
 }
 
+// Text given in pieces goes out in batches of about this many characters.
+const BATCH = 1 << 16;
+
+// Writes pieces in batches, each batch through `escape` (pieces are whole lines or values, so
+// no escape sequence or surrogate pair is cut): a report of 100k+ bans is never held whole.
+function writeParts(parts: Iterable<string>, escape: (text: string) => string): void {
+  let batch: string[] = [];
+  let size = 0;
+  for (const part of parts) {
+    batch.push(part);
+    size += part.length;
+    if (size < BATCH) continue;
+    process.stdout.write(escape(batch.join('')));
+    batch = [];
+    size = 0;
+  }
+  if (batch.length > 0) process.stdout.write(escape(batch.join('')));
+}
+
 // A report styled for a terminal: its colour sequences pass, every other escape is shown as text.
-export function writeStyled(text: string, styled: boolean): void {
-  process.stdout.write(escapeOutput(text, styled));
+export function writeStyled(text: string | Iterable<string>, styled: boolean): void {
+  writeParts(typeof text === 'string' ? [text] : text, (t) => escapeOutput(t, styled));
 }
 
 // One JSON document and a newline; unsafe characters inside strings are JSON escapes (jq -r undoes them).
 export function writeJson(value: unknown, indent?: number): void {
-  process.stdout.write(`${safeJson(value, indent)}\n`);
+  writeParts((function* () {
+    yield* jsonParts(value, indent);
+    yield '\n';
+  })(), escapeJsonText);
 }
 
 // One line on stderr ("logban: ..."), escaped like stdout.

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { hostname } from 'node:os';
-import { hasNews, renderScanText, scanJson, type Style } from '../core/report.js';
+import { hasNews, renderScanLines, scanJson, type Style } from '../core/report.js';
 import { isKnownTimeZone } from '../core/zoned-time.js';
 import { loadConfig } from '../app/load-config.js';
 import { runScan } from '../app/scan.js';
@@ -46,10 +46,10 @@ async function scan(flags: ScanFlags): Promise<void> {
         ...(config.report.whois ? { whois: createWhoisLookup() } : {}),
       },
     );
-    if (flags.json) writeJson(scanJson(result), 2);
+    if (flags.json) writeJson(scanJson(result, true), 2);
     else if (hasNews(result) || flags.verbose) {
       const style = await styleFor();
-      writeStyled(renderScanText(result, style, flags.verbose, { host: hostname(), timeZone: localTimeZone() }), style !== undefined);
+      writeStyled(renderScanLines(result, style, flags.verbose, { host: hostname(), timeZone: localTimeZone() }), style !== undefined);
     }
   } finally {
     release();

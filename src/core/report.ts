@@ -1,4 +1,5 @@
 import { EVIDENCE_LINES } from './decide.js';
+import { lazyList } from './json-parts.js';
 import type { Argv } from './iptables-plan.js';
 import type { Ban } from './state.js';
 import { capLength, escapeUnsafe } from './text-safety.js';
@@ -36,16 +37,28 @@ export function hasNews(r: ReportInput): boolean {
   return r.newBans.length > 0 || r.unbans.length > 0 || r.notes.some((n) => n.level === 'warning');
 }
 
+// One new ban as --json shows it; `whois` is added when lookups are on.
+function banJson(b: Ban, whois: ReportInput['whois']): object {
+  return {
+    ip: b.ip, jail: b.jail, failures: b.failures, firstSeen: toIso(b.firstSeen), lastSeen: toIso(b.lastSeen),
+    expiresAt: b.expiresAt === null ? null : toIso(b.expiresAt), evidence: b.evidence,
+    ...(whois ? { whois: whois[b.ip] ?? null } : {}),
+  };
+}
+
+// The new bans as --json shows them, made one at a time while they are written: a first scan
+// with permanent bans can have 100k+ of them.
+function* bansJson(r: ReportInput): Generator<object> {
+  for (const b of r.newBans) yield banJson(b, r.whois);
+}
+
 // The --json shape of scan (DESIGN.md); `whois` per new ban is added when lookups are on.
-export function scanJson(r: ReportInput): object {
+// `lazy`: the new bans made while they are written (see jsonParts), not held as an array.
+export function scanJson(r: ReportInput, lazy = false): object {
   return {
     dryRun: r.dryRun,
     files: r.files,
-    newBans: r.newBans.map((b) => ({
-      ip: b.ip, jail: b.jail, failures: b.failures, firstSeen: toIso(b.firstSeen), lastSeen: toIso(b.lastSeen),
-      expiresAt: b.expiresAt === null ? null : toIso(b.expiresAt), evidence: b.evidence,
-      ...(r.whois ? { whois: r.whois[b.ip] ?? null } : {}),
-    })),
+    newBans: lazy ? lazyList(() => bansJson(r)) : [...bansJson(r)],
     unbans: r.unbans,
     activeBans: r.activeBans,
     commands: r.commands,
@@ -89,24 +102,35 @@ function renderBan(b: Ban, r: ReportInput, style: Style, timeZone: string): stri
 // The text report cron mails: subject line, then each ban with its times, end and evidence,
 // unbans with their reason, warnings; commands and files with --verbose (commands also on a dry run).
 export function renderScanText(r: ReportInput, style: Style = PLAIN, verbose = false, ctx: ReportContext = {}): string {
+  return [...renderScanLines(r, style, verbose, ctx)].join('');
+}
+
+// The same report a line at a time (each ended by "\n"), so a report of 100k+ bans is written
+// without being held whole.
+export function* renderScanLines(r: ReportInput, style: Style = PLAIN, verbose = false, ctx: ReportContext = {}): Generator<string> {
   const timeZone = ctx.timeZone ?? 'UTC';
   const warn = style.warn ?? ((s: string) => s);
-  const out: string[] = [style.strong(reportSubject(r, ctx.host))];
-  if (r.newBans.length > 0) out.push('', `${r.dryRun ? 'Would ban' : 'Banned'} (times in ${timeZone}):`);
-  for (const b of r.newBans) out.push(...renderBan(b, r, style, timeZone));
-  if (r.unbans.length > 0) out.push('', r.dryRun ? 'Would unban:' : 'Unbanned:');
-  for (const u of r.unbans) out.push(`  ${u.ip}  jail ${u.jail}  (${escapeUnsafe(u.reason)})`);
+  const lines = function* (...texts: readonly string[]) {
+    for (const text of texts) yield `${text}\n`;
+  };
+  yield* lines(style.strong(reportSubject(r, ctx.host)));
+  if (r.newBans.length > 0) yield* lines('', `${r.dryRun ? 'Would ban' : 'Banned'} (times in ${timeZone}):`);
+  for (const b of r.newBans) yield* lines(...renderBan(b, r, style, timeZone));
+  if (r.unbans.length > 0) yield* lines('', r.dryRun ? 'Would unban:' : 'Unbanned:');
+  for (const u of r.unbans) yield* lines(`  ${u.ip}  jail ${u.jail}  (${escapeUnsafe(u.reason)})`);
   const warnings = r.notes.filter((n) => n.level === 'warning');
-  if (warnings.length > 0) out.push('', ...warnings.map((n) => `${warn('warning:')} ${escapeUnsafe(n.text)}`));
+  if (warnings.length > 0) yield* lines('');
+  for (const n of warnings) yield* lines(`${warn('warning:')} ${escapeUnsafe(n.text)}`);
   const infos = verbose ? r.notes.filter((n) => n.level === 'info') : [];
-  if (infos.length > 0) out.push('', 'Notes:', ...infos.map((n) => `  ${escapeUnsafe(n.text)}`));
-  out.push('', `${plural(r.activeBans, 'ban')} active.`);
+  if (infos.length > 0) yield* lines('', 'Notes:');
+  for (const n of infos) yield* lines(`  ${escapeUnsafe(n.text)}`);
+  yield* lines('', `${plural(r.activeBans, 'ban')} active.`);
   if (r.commands.length > 0 && (verbose || r.dryRun)) {
-    out.push('', r.dryRun ? 'Firewall commands (not run):' : 'Firewall commands:', ...r.commands.map((c) => `  ${c.join(' ')}`));
+    yield* lines('', r.dryRun ? 'Firewall commands (not run):' : 'Firewall commands:');
+    for (const c of r.commands) yield* lines(`  ${c.join(' ')}`);
   }
   if (verbose) {
-    out.push('', 'Files:');
-    for (const f of r.files) out.push(`  ${escapeUnsafe(f.path)}: ${plural(f.linesRead, 'line')}, bytes ${f.startOffset}..${f.endOffset}`);
+    yield* lines('', 'Files:');
+    for (const f of r.files) yield* lines(`  ${escapeUnsafe(f.path)}: ${plural(f.linesRead, 'line')}, bytes ${f.startOffset}..${f.endOffset}`);
   }
-  return `${out.join('\n')}\n`;
 }

@@ -51,7 +51,13 @@ export function escapeOutput(text: string, keepColour = false): string {
 // escapes (\u202e, \u0085, a surrogate pair above U+FFFF), so `jq -r` still gives the original
 // while a terminal or a mail reader showing the JSON sees no control.
 export function safeJson(value: unknown, indent?: number): string {
-  return (JSON.stringify(value, null, indent) ?? 'null').replace(UNSAFE_IN_JSON, (c) => {
+  return escapeJsonText(JSON.stringify(value, null, indent) ?? 'null');
+}
+
+// The escaping of safeJson for JSON text made elsewhere (a document written in pieces, each
+// piece whole values: a surrogate pair is never cut).
+export function escapeJsonText(json: string): string {
+  return json.replace(UNSAFE_IN_JSON, (c) => {
     let out = '';
     for (let i = 0; i < c.length; i++) out += `\\u${hex(c.charCodeAt(i), 4)}`;
     return out;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasNews, printable, renderScanText, reportSubject, scanJson, type ReportInput } from '../../src/core/report.js';
+import { hasNews, printable, renderScanLines, renderScanText, reportSubject, scanJson, type ReportInput } from '../../src/core/report.js';
 import type { Ban } from '../../src/core/state.js';
 import { formatZoned, isKnownTimeZone } from '../../src/core/zoned-time.js';
 
@@ -64,6 +64,15 @@ describe('the scan report', () => {
       '4 bans active.',
       '',
     ].join('\n'));
+  });
+
+  it('renders a dry run of 200k bans line by line, the same text as renderScanText', () => {
+    const many = Array.from({ length: 200_000 }, (_, i) => ['iptables', '-w', '-A', 'logban-sshd', '-s', `198.51.100.${i % 256}`, '-j', 'DROP']);
+    const input = { ...empty, dryRun: true, newBans: [ban], commands: many };
+    const text = renderScanText(input);
+    expect(text.split('\n').length).toBe(200_000 + 15);
+    expect(text.endsWith('  iptables -w -A logban-sshd -s 198.51.100.63 -j DROP\n')).toBe(true);
+    expect([...renderScanLines(input)].join('')).toBe(text);
   });
 
   it('--json keeps the DESIGN keys and adds whois only when lookups are on', () => {
