@@ -663,6 +663,8 @@ function main() {
   mkdirSync(dirname(resolve(ROOT, flags.out)), { recursive: true });
   writeFileSync(resolve(ROOT, flags.out), doc);
   log(`wrote ${flags.out}`);
+  // Many bans (the state of a host that keeps them: permanent bans of the whole log), appended to the same file.
+  spawnSync(process.execPath, ['bench/many-bans.mjs', '--log', LOG, '--runs', String(Math.max(flags.runs, 21)), '--append', flags.out], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   if (!flags.keep) cleanup();
   // The firewall step (5,000 bans per backend; root only, in a network namespace of its own), appended to the same file.
   spawnSync(process.execPath, ['bench/firewall.mjs', '--runs', String(flags.runs), '--append', flags.out], { stdio: ['ignore', 'inherit', 'inherit'] });

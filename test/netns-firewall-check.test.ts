@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, rootOrSkip } from './helpers/cli.js';
@@ -53,9 +53,18 @@ describe.skipIf(gate.skip || !STRACE)('the firewall check of a quiet run', () =>
     expect(isFull(backend, quiet), quiet.join('\n')).toBe(false);
     expect(quiet.filter((t) => /restore|nft -f/.test(t))).toEqual([]);
 
-    // A new ban on a verified firewall: only the new entry is written, nothing listed in full.
+    // A new ban on a verified firewall: only the new entry is written, nothing listed in full. With
+    // ipset only the new address's records are read from the ban log: a spoilt record of another
+    // address goes unread (a run that read them all would stop at it).
     sb.append('auth.log', threeFailures(attacker4));
+    const banLog = join(sb.stateDir, 'bans.1.log');
+    const intact = readFileSync(banLog, 'utf8');
+    if (backend === 'ipset') writeFileSync(banLog, intact.replace('["b","sshd","198.51.100.9"', '["q","sshd","198.51.100.9"'));
     const adding = toolsRun(victim, sb, QUIET);
+    if (backend === 'ipset') {
+      expect(readFileSync(banLog, 'utf8')).toContain('["q","sshd","198.51.100.9"');
+      writeFileSync(banLog, readFileSync(banLog, 'utf8').replace('["q",', '["b",'));
+    }
     // (iptables lists the same rules for the check and for the stamp after the change: no telling them apart.)
     if (backend !== 'iptables') expect(isFull(backend, adding), adding.join('\n')).toBe(false);
     expect(adding.some((t) => /restore|nft -f/.test(t)), adding.join('\n')).toBe(true);

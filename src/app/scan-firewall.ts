@@ -1,10 +1,8 @@
-import { familiesOf } from '../core/firewall-model.js';
 import { stampUsable, type FirewallStamp } from '../core/firewall-print.js';
-import { ipFamily } from '../core/ip.js';
+import { ipFamily, type Family } from '../core/ip.js';
 import type { Ban } from '../core/state.js';
 import type { Config } from '../config/types.js';
 import type { Firewall } from '../io/firewall/types.js';
-import { setupOf } from '../io/firewall/select.js';
 
 /** What the cheap check found: the firewall as the stamp says (verified), nothing of logban's to check, or a change. */
 export type FirewallCheck = 'verified' | 'nothing' | 'stale';
@@ -21,11 +19,18 @@ export async function checkFirewall(firewall: Firewall, config: Config, stamp: F
   return (await firewall.fingerprint(stamp.families)) === stamp.print ? 'verified' : 'stale';
 }
 
-// The stamp to keep after a full read and rewrite of the firewall (null: this backend has none).
-export async function stampAfter(firewall: Firewall, config: Config, bans: readonly Ban[], now: number): Promise<FirewallStamp | null> {
+// The stamp to keep after a full read and rewrite of the firewall, or a change applied to a
+// verified one, over these families (null: this backend has none).
+export async function stampAfter(firewall: Firewall, config: Config, families: readonly Family[], now: number): Promise<FirewallStamp | null> {
   if (!firewall.fingerprint) return null;
-  const families = familiesOf(setupOf(config, now), bans);
   return { backend: config.backend, print: await firewall.fingerprint(families), families, checkedAt: now };
+}
+
+// The families of the last stamp and of the new bans (when not every ban was read).
+export function joinFamilies(stamp: FirewallStamp | undefined, bans: readonly Ban[]): Family[] {
+  const out = new Set<Family>(stamp?.families ?? []);
+  for (const b of bans) out.add(ipFamily(b.ip));
+  return ([4, 6] as const).filter((f) => out.has(f));
 }
 
 // Whether every jail and family `bans` needs was there before (so its set, chain or table exists

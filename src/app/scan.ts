@@ -1,5 +1,8 @@
 import { decide, type Incoming } from '../core/decide.js';
-import { capacityOf, capacityWarnings, fullLine } from '../core/jail-capacity.js';
+import { capacityOf, capacityWarnings, changeLoads, fullLine, type JailLoad } from '../core/jail-capacity.js';
+import { familiesOf } from '../core/firewall-model.js';
+import { ipFamily } from '../core/ip.js';
+import { setupOf } from '../io/firewall/select.js';
 import type { Argv } from '../core/iptables-plan.js';
 import type { Ban, State } from '../core/state.js';
 import type { Config } from '../config/types.js';
@@ -12,7 +15,7 @@ import type { WhoisLookup } from '../io/whois.js';
 import { banGuardOf, guardTextOf } from './ban-guard.js';
 import { readSources, type FileReport, type Note } from './read-sources.js';
 import { enrichWhois } from './whois-enrich.js';
-import { checkFirewall, onlyEntriesChange, stampAfter } from './scan-firewall.js';
+import { checkFirewall, joinFamilies, onlyEntriesChange, stampAfter } from './scan-firewall.js';
 
 export type ScanOptions = { readonly dryRun: boolean; readonly maxBans: number; readonly now: number };
 
@@ -53,11 +56,27 @@ function sameCursors(a: State['files'], b: State['files']): boolean {
 
 const hasIncoming = (incoming: Incoming) => [...incoming.keys()].some((jail) => !incoming.get(jail)!.keys().next().done);
 
+/** How much of the bans a run read: none (the head), those of the addresses with new failures, or all. */
+type Reading = 'head' | 'some' | 'all';
+
+// The addresses of this run's failures and of the bans the head alone would make.
+function addressesOf(incoming: Incoming, newBans: readonly Ban[]): Set<string> {
+  const out = new Set(newBans.map((b) => b.ip));
+  for (const jail of incoming.keys()) for (const ip of incoming.get(jail)!.keys()) out.add(ip);
+  return out;
+}
+
+// Every new ban goes to a jail and family that already holds bans (its set exists, its load is known).
+const knownShape = (loads: readonly JailLoad[] | undefined, bans: readonly Ban[]) =>
+  loads !== undefined && bans.every((b) => loads.some((l) => l.jail === b.jail && l.family === ipFamily(b.ip) && l.count > 0));
+
 // Reads the logs and decides. Most runs decide on the head alone (the bans are not read): when no
 // line came in, no ban ends, no check changed and the firewall needs nothing, no ban can change.
-// Otherwise the bans are read and the run decides again on the whole state.
-async function readAndDecide(opts: ScanOptions, deps: ScanDeps, view: HeadView, loadAll: boolean) {
-  let state = loadAll ? deps.store.load() : view.state;
+// With new failures, a firewall verified by its stamp and a backend that applies differences,
+// only the bans of those addresses are read; otherwise all of them, and the run decides again.
+async function readAndDecide(opts: ScanOptions, deps: ScanDeps, view: HeadView, start: 'head' | 'all', some: boolean) {
+  let reading: Reading = start;
+  let state = start === 'all' ? deps.store.load() : view.state;
   const { incoming, ...read } = await readSources(deps.config.jails, state, opts.now, { journal: deps.journal, progress: deps.progress });
   const run = () => decide({
     now: opts.now,
@@ -65,16 +84,25 @@ async function readAndDecide(opts: ScanOptions, deps: ScanDeps, view: HeadView, 
     state,
     incoming,
     maxBans: opts.maxBans,
+    savedChecked: view.guard === guardTextOf(deps.config, deps.hostAddresses),
+    ...(reading === 'some' && view.loads ? { savedLoads: view.loads } : {}),
     capacity: capacityOf(deps.config.backend),
     refuse: banGuardOf(deps.config, deps.hostAddresses),
   });
   let decision = run();
-  if (!loadAll && (hasIncoming(incoming) || decision.newBans.length > 0)) {
-    state = deps.store.load();
-    loadAll = true;
-    decision = run();
+  if (reading === 'head' && (hasIncoming(incoming) || decision.newBans.length > 0)) {
+    if (some) {
+      state = deps.store.loadSome(addressesOf(incoming, decision.newBans));
+      reading = 'some';
+      decision = run();
+    }
+    if (!some || decision.unbans.length > 0 || !knownShape(view.loads, decision.newBans)) {
+      state = deps.store.load();
+      reading = 'all';
+      decision = run();
+    }
   }
-  return { read, decision, state, loaded: loadAll };
+  return { read, decision, state, reading };
 }
 
 // One cron run: read → match → window → decide → firewall → commit. The state is written only
@@ -91,12 +119,15 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   const check = rebooted ? 'stale' : await checkFirewall(firewall, config, view.firewall, view.live, opts.now);
   const stale = !rebooted && check === 'stale';
   const loadAll = view.complete || rebooted || expiring || stale || (view.live > 0 && view.guard !== guard);
-  const { read, decision, state, loaded } = await readAndDecide(opts, deps, view, loadAll);
+  const some = check === 'verified' && firewall.appliesDelta === true && !opts.dryRun;
+  const { read, decision, state, reading } = await readAndDecide(opts, deps, view, loadAll ? 'all' : 'head', some);
   const changed = decision.newBans.length > 0 || decision.unbans.length > 0;
   const full = changed || rebooted || stale;
   // Verified by the stamp: only the difference from the saved bans is applied, nothing listed.
-  const commands = full ? await firewall.apply(decision.bans, rebooted ? [] : state.bans, { trusted: check === 'verified' && !view.complete && onlyEntriesChange(state.bans, decision.bans) }) : [];
-  const stamp = full && !opts.dryRun ? await stampAfter(firewall, config, decision.bans, opts.now) : undefined;
+  const trusted = check === 'verified' && !view.complete && (reading === 'some' || onlyEntriesChange(state.bans, decision.bans));
+  const commands = full ? await firewall.apply(decision.bans, rebooted ? [] : state.bans, { trusted }) : [];
+  const families = reading === 'all' ? familiesOf(setupOf(config, opts.now), decision.bans) : joinFamilies(view.firewall, decision.newBans);
+  const stamp = full && !opts.dryRun ? await stampAfter(firewall, config, families, opts.now) : undefined;
   const savedWhois = deps.whois && decision.newBans.length > 0 ? store.loadWhois() : undefined;
   const whois = deps.whois ? await enrichWhois(decision.newBans.map((b) => b.ip), savedWhois, deps.whois, opts.now) : undefined;
   const files = { ...state.files, ...read.cursors };
@@ -123,11 +154,12 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   }
   // A full jail is news on every run; the size warnings ride along a report that is sent anyway.
   for (const full of decision.full) notes.push({ level: 'warning', text: fullLine(full, config.backend) });
-  if (changed) for (const text of capacityWarnings(config.backend, decision.bans)) notes.push({ level: 'warning', text });
+  const loads = reading === 'all' ? decision.bans : changeLoads(view.loads ?? [], decision.newBans, decision.unbans);
+  if (changed) for (const text of capacityWarnings(config.backend, loads)) notes.push({ level: 'warning', text });
   if (decision.deferred > 0) notes.push({ level: 'warning', text: `${decision.deferred} IP(s) over the threshold wait for the next run (--max-bans ${opts.maxBans})` });
   return {
     dryRun: opts.dryRun, now: opts.now, files: read.files, newBans: decision.newBans, unbans: decision.unbans,
-    activeBans: loaded ? decision.bans.length : view.live, deferred: decision.deferred, commands, notes,
+    activeBans: reading === 'all' ? decision.bans.length : view.live + decision.newBans.length - decision.unbans.length, deferred: decision.deferred, commands, notes,
     ...(whois ? { whois: Object.fromEntries(whois.info) } : {}),
   };
 }

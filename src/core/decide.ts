@@ -1,7 +1,7 @@
 import type { BanGuard } from './ban-guard.js';
 import { banDuration, escalates, priorBans, recordBans, type BanHistory, type Escalation } from './escalation.js';
 import { MANUAL_JAIL } from './firewall-model.js';
-import { admitBans, type JailFull } from './jail-capacity.js';
+import { admitBans, type JailFull, type JailLoad } from './jail-capacity.js';
 import type { Ban, Pending, State } from './state.js';
 import { addFolded, evaluateWindow, foldPermanent, LIVE_HORIZON, mergeSorted, type Folded, type Policy } from './window.js';
 
@@ -39,6 +39,10 @@ export type DecideInput = {
   /** The checks every ban passes (ban-guard): a refused IP is never banned, a refused saved ban is lifted. */
   readonly refuse: BanGuard;
   readonly maxBans: number;
+  /** The saved bans passed these same checks when they were saved (the checks did not change since): not checked again. */
+  readonly savedChecked?: boolean;
+  /** Bans in force per jail and family when `state` holds only some of them (a partial read): what capacity counts. */
+  readonly savedLoads?: readonly JailLoad[];
   /** Bans one jail holds per address family (the backend's sets); absent or null: no limit. */
   readonly capacity?: number | null;
 };
@@ -52,7 +56,7 @@ function liftExpired(input: DecideInput): { kept: Ban[]; unbans: Unban[] } {
     else if (!jailNames.has(ban.jail)) unbans.push({ ip: ban.ip, jail: ban.jail, reason: 'jail removed from config' });
     else {
       // A saved ban passes the same checks as a new one (state copied from another host, ignoreip added since).
-      const refused = input.refuse(ban.ip, ban.jail);
+      const refused = input.savedChecked ? null : input.refuse(ban.ip, ban.jail);
       if (refused === null) kept.push(ban);
       else unbans.push({ ip: ban.ip, jail: ban.jail, reason: `refused: ${refused}` });
     }
@@ -103,7 +107,7 @@ export function decide(input: DecideInput): Decision {
   // Over the cap, the most recent attackers go first; the rest, and those a full jail refuses, keep
   // their failures for a later run.
   candidates.sort((a, b) => b.ban.lastSeen - a.ban.lastSeen);
-  const { admitted, deferred, refused, full } = admitBans(candidates, kept, input.capacity ?? null, input.maxBans);
+  const { admitted, deferred, refused, full } = admitBans(candidates, input.savedLoads ?? kept, input.capacity ?? null, input.maxBans);
   const newBans = admitted.map((c) => c.ban);
   for (const c of [...deferred, ...refused]) {
     const { times, folded } = foldPermanent(c.times, c.policy, now, c.folded);

@@ -147,3 +147,16 @@ export function setsAfter(setup: FirewallSetup, family: Family, previous: readon
   const want = wantedSets(setup, family, previous, new Map());
   return { sets: viewOfSets(want), chains: chainsAfter(setup, family, setRules(want)) };
 }
+
+// The set changes that turn `previous` into `bans` when the sets are known to hold `previous`
+// exactly (the run's check verified them): a ban is the same when it is the same record, so a
+// lifted ban and its renewal are a del and an add. Deletions first, as in a full plan.
+export function planIpsetDelta(setup: FirewallSetup, previous: readonly BanEntry[], bans: readonly BanEntry[]): Argv[] {
+  const before = new Set(previous);
+  const after = new Set(bans);
+  const family = (ip: string): Family => (ip.includes(':') ? 6 : 4);
+  const dels = previous.filter((b) => !after.has(b)).map((b): Argv => ['ipset', 'del', setFor(b.jail, family(b.ip)), b.ip, '-exist']);
+  const adds = bans.filter((b) => !before.has(b))
+    .map((b) => addOne(setFor(b.jail, family(b.ip)), b.ip, remainingSeconds(b.expiresAt, setup.now, IPSET_MAX_TIMEOUT)));
+  return [...dels, ...adds];
+}

@@ -40,8 +40,9 @@ export type Admission<T> = { readonly admitted: readonly T[]; readonly deferred:
 
 // Takes candidates in order while their jail and family have room (capacity null: no limit) and the
 // run's cap allows; a refused candidate takes no slot of the cap.
-export function admitBans<T extends { readonly ban: Addressed }>(candidates: readonly T[], kept: readonly Addressed[], capacity: number | null, maxBans: number): Admission<T> {
-  const used = new Map(countBans(kept).map((l) => [keyOf(l.jail, l.family), l.count]));
+export function admitBans<T extends { readonly ban: Addressed }>(candidates: readonly T[], kept: readonly Addressed[] | readonly JailLoad[], capacity: number | null, maxBans: number): Admission<T> {
+  const loads = kept.length > 0 && 'count' in kept[0]! ? (kept as readonly JailLoad[]) : countBans(kept as readonly Addressed[]);
+  const used = new Map(loads.map((l) => [keyOf(l.jail, l.family), l.count]));
   const admitted: T[] = [];
   const deferred: T[] = [];
   const refused: T[] = [];
@@ -91,8 +92,8 @@ export function hasRoom(bans: readonly Addressed[], ip: string, jail: string, ca
 // Warnings about the bans in force: per jail one line when an iptables chain passes IPTABLES_WARN;
 // per jail and family one line when a set is full, or when the state holds more than a set takes
 // (carried over from iptables or another host: the bans beyond the limit are not in the firewall).
-export function capacityWarnings(backend: string, bans: readonly Addressed[]): string[] {
-  const loads = countBans(bans);
+export function capacityWarnings(backend: string, bans: readonly Addressed[] | readonly JailLoad[]): string[] {
+  const loads = bans.length > 0 && 'count' in bans[0]! ? (bans as readonly JailLoad[]) : countBans(bans as readonly Addressed[]);
   if (backend === 'iptables') {
     const byJail = new Map<string, JailLoad[]>();
     for (const l of loads) if (l.count > IPTABLES_WARN) byJail.set(l.jail, [...(byJail.get(l.jail) ?? []), l]);
@@ -105,4 +106,18 @@ export function capacityWarnings(backend: string, bans: readonly Addressed[]): s
   return loads.filter((l) => l.count >= capacity).map((l) => (l.count === capacity
     ? `jail ${l.jail} is full: ${figure(l.count)} ${familyName(l.family)} bans, the ${limit}; new bans there wait for room: shorten bantime or split the jail`
     : `jail ${l.jail}: ${figure(l.count)} ${familyName(l.family)} bans saved, more than the ${limit}: ${figure(l.count - capacity)} of them are not in the firewall; shorten bantime or split the jail`));
+}
+
+// The loads after a change: `before`, plus the bans of `added`, less those of `removed` (jails that reach 0 are dropped).
+export function changeLoads(before: readonly JailLoad[], added: readonly Addressed[], removed: readonly Addressed[]): JailLoad[] {
+  const out = new Map(before.map((l) => [keyOf(l.jail, l.family), { ...l }]));
+  const move = (b: Addressed, by: number) => {
+    const family = ipFamily(b.ip);
+    const entry = out.get(keyOf(b.jail, family)) ?? { jail: b.jail, family, count: 0 };
+    entry.count += by;
+    out.set(keyOf(b.jail, family), entry);
+  };
+  for (const b of added) move(b, 1);
+  for (const b of removed) move(b, -1);
+  return [...out.values()].filter((l) => l.count > 0);
 }

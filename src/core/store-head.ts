@@ -1,4 +1,5 @@
 import type { FirewallStamp } from './firewall-print.js';
+import type { JailLoad } from './jail-capacity.js';
 import { checkRunFields, type State } from './state.js';
 import { err, ok, type Result } from './result.js';
 
@@ -19,7 +20,7 @@ export type Head = {
   readonly carry?: State['carry'];
   readonly journals?: State['journals'];
   readonly bootId?: string;
-  readonly bans: LogRef & { readonly live: number; readonly nextExpiry: number | null };
+  readonly bans: LogRef & { readonly live: number; readonly nextExpiry: number | null; readonly loads?: readonly JailLoad[] };
   readonly evidence: LogRef;
   /** The whois snapshot file, when there is one. */
   readonly whois?: string;
@@ -38,6 +39,10 @@ function logRefOk(v: unknown, prefix: string): boolean {
   return isObj(v) && isOwnName(v['file'], prefix) && isCount(v['bytes']) && isCount(v['records']);
 }
 
+function loadsOk(v: unknown): boolean {
+  return Array.isArray(v) && v.every((l) => isObj(l) && typeof l['jail'] === 'string' && (l['family'] === 4 || l['family'] === 6) && isCount(l['count']));
+}
+
 function stampOk(v: unknown): boolean {
   return isObj(v) && typeof v['backend'] === 'string' && typeof v['print'] === 'string' && typeof v['checkedAt'] === 'number'
     && Array.isArray(v['families']) && v['families'].every((f) => f === 4 || f === 6);
@@ -53,6 +58,7 @@ export function checkHead(data: unknown): Result<Head, string> {
   if (!logRefOk(bans, 'bans') || !isObj(bans) || !isCount(bans['live']) || !(bans['nextExpiry'] === null || typeof bans['nextExpiry'] === 'number')) {
     return err('"bans" is damaged');
   }
+  if (bans['loads'] !== undefined && !loadsOk(bans['loads'])) return err('"bans" is damaged');
   if (!logRefOk(data['evidence'], 'evidence')) return err('"evidence" is damaged');
   if (data['whois'] !== undefined && !isOwnName(data['whois'], 'whois')) return err('"whois" is damaged');
   if (data['guard'] !== undefined && typeof data['guard'] !== 'string') return err('"guard" is damaged');

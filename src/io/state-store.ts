@@ -5,6 +5,7 @@ import type { FirewallStamp } from '../core/firewall-print.js';
 import { checkHead, runFieldsOf, stateOfHead, type Head, type LogRef } from '../core/store-head.js';
 import { diffIndex, historyOf, nextExpiryOf, replayBanLog, type BanIndex } from '../core/store-records.js';
 import { isWhoisCache, type WhoisCache } from '../core/whois-cache.js';
+import { changeLoads, countBans, type JailLoad } from '../core/jail-capacity.js';
 import { describeWriteError } from './safe-file.js';
 import { compactBanLog, compactEvidence, evidenceOf } from './store-compact.js';
 import { appendAfter, createNew, DAMAGED_FIX, readCommitted, removeQuietly, replaceFile, sizeOf, type Appender } from './store-files.js';
@@ -35,6 +36,8 @@ export type HeadView = {
   readonly fromV1: boolean;
   /** What the firewall looked like after the last full read. */
   readonly firewall: FirewallStamp | undefined;
+  /** Bans in force per jail and family (absent in heads that did not count them). */
+  readonly loads: readonly JailLoad[] | undefined;
 };
 
 /** Head fields that are not part of the state: the checks the bans passed, the firewall's stamp (null: none). */
@@ -46,6 +49,8 @@ export type StateStore = {
   readonly loadHead: () => HeadView;
   /** The state with its bans in force and their history (no evidence lines, no whois answers). */
   readonly load: () => State;
+  /** The state with the bans and history of these addresses only (what a run with a few new failures needs). */
+  readonly loadSome: (ips: ReadonlySet<string>) => State;
   /** The state as reports see one address: its bans with their evidence lines, its whois answer. */
   readonly loadFor: (ip: string) => State;
   /** The saved whois answers. */
@@ -95,11 +100,13 @@ export function createStateStore(dir: string): StateStore {
   const path = join(dir, STATE_FILE);
   let loaded: Loaded | null = null;
   let index: BanIndex | null = null;
+  /** The last load read some bans only: the head's counts are updated by difference, no log is compacted. */
+  let partial = false;
   const current = () => (loaded ??= readLoaded(dir, path));
 
-  const readIndex = (head: Head, ip?: string): BanIndex => {
+  const readIndex = (head: Head, ips?: ReadonlySet<string>): BanIndex => {
     const file = join(dir, head.bans.file);
-    const r = replayBanLog(readCommitted(file, head.bans.bytes), ip);
+    const r = replayBanLog(readCommitted(file, head.bans.bytes), ips);
     if (!r.ok) throw damaged(`${file}:${r.error.line}`, r.error.message);
     return r.value;
   };
@@ -123,9 +130,9 @@ export function createStateStore(dir: string): StateStore {
     path,
     loadHead() {
       const { head, v1 } = current();
-      if (v1) return { state: v1, live: v1.bans.length, nextExpiry: nextExpiryOf(v1.bans), banGeneration: 0, guard: undefined, complete: true, fromV1: true, firewall: undefined };
-      if (!head) return { state: EMPTY_STATE, live: 0, nextExpiry: null, banGeneration: 0, guard: undefined, complete: true, fromV1: false, firewall: undefined };
-      return { state: stateOfHead(head), live: head.bans.live, nextExpiry: head.bans.nextExpiry, banGeneration: head.banGeneration, guard: head.guard, complete: false, fromV1: false, firewall: head.firewall };
+      if (v1) return { state: v1, live: v1.bans.length, nextExpiry: nextExpiryOf(v1.bans), banGeneration: 0, guard: undefined, complete: true, fromV1: true, firewall: undefined, loads: undefined };
+      if (!head) return { state: EMPTY_STATE, live: 0, nextExpiry: null, banGeneration: 0, guard: undefined, complete: true, fromV1: false, firewall: undefined, loads: [] };
+      return { state: stateOfHead(head), live: head.bans.live, nextExpiry: head.bans.nextExpiry, banGeneration: head.banGeneration, guard: head.guard, complete: false, fromV1: false, firewall: head.firewall, loads: head.bans.loads };
     },
     load() {
       const { head, v1 } = current();
@@ -134,11 +141,17 @@ export function createStateStore(dir: string): StateStore {
       index ??= readIndex(head);
       return stateOf(head, index);
     },
+    loadSome(ips) {
+      const { head, v1 } = current();
+      if (v1 || !head) return this.load();
+      partial = true;
+      return stateOf(head, readIndex(head, ips));
+    },
     loadFor(ip) {
       const { head, v1 } = current();
       if (v1) return v1;
       if (!head) return EMPTY_STATE;
-      const state = stateOf(head, readIndex(head, ip));
+      const state = stateOf(head, readIndex(head, new Set([ip])));
       const lines = evidenceOf(join(dir, head.evidence.file), head.evidence.bytes, ip);
       const bans = state.bans.map((b) => ({ ...b, evidence: lines.get(`${b.jail} ${b.bannedAt}`) ?? [] }));
       const whois = loadWhois();
@@ -149,8 +162,9 @@ export function createStateStore(dir: string): StateStore {
       checkStateDir(dir, true);
       const { head, v1Text } = current();
       try {
-        loaded = { head: commit({ dir, path, head, v1Text, bansLoaded: head === null || index !== null || base.bans.length > 0 }, next, head === null ? EMPTY_STATE : base, opts ?? {}), v1: null, v1Text: null };
+        loaded = { head: commit({ dir, path, head, v1Text, bansLoaded: head === null || index !== null || base.bans.length > 0, partial: partial && index === null }, next, head === null ? EMPTY_STATE : base, opts ?? {}), v1: null, v1Text: null };
         index = null;
+        partial = false;
       } catch (e) {
         throw saveError(path, e);
       }
@@ -174,13 +188,18 @@ function freeName(dir: string, name: string): string {
   }
 }
 
+// The earlier of two ends (null: none).
+function minExpiry(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}
+
 function saveError(path: string, e: unknown): StateError {
   if (e instanceof StateError) return e;
   const { reason, fix } = describeWriteError(e);
   return new StateError(`${path}: cannot save the state (${reason}); ${fix}; the previous state is kept`, { cause: e });
 }
 
-type CommitCtx = { readonly dir: string; readonly path: string; readonly head: Head | null; readonly v1Text: string | null; readonly bansLoaded: boolean };
+type CommitCtx = { readonly dir: string; readonly path: string; readonly head: Head | null; readonly v1Text: string | null; readonly bansLoaded: boolean; readonly partial: boolean };
 
 // One commit: append what changed to the logs (or rewrite a log whose dead records pile up), write
 // a new whois snapshot when it changed, then replace the head; nothing counts until the head's rename.
@@ -201,10 +220,17 @@ function commit(ctx: CommitCtx, next: State, base: State, opts: SaveOptions): He
   };
   let bans: LogRef = { file: bansLog.file, bytes: bytesOf(bansLog), records: bansLog.records + delta.records };
   let evidence: LogRef = { file: evidenceLog.file, bytes: bytesOf(evidenceLog), records: evidenceLog.records + delta.evidenceRecords };
-  const live = ctx.bansLoaded ? next.bans.length : head!.bans.live;
-  const nextExpiry = ctx.bansLoaded ? nextExpiryOf(next.bans) : head!.bans.nextExpiry;
-  if (ctx.bansLoaded && bans.records > 2 * live + COMPACT_SLACK) bans = compactBanLog(dir, named('bans', 'log'), next);
-  if (ctx.bansLoaded && evidence.records > 2 * live + COMPACT_SLACK) evidence = compactEvidence(dir, evidence, named('evidence', 'log'), next.bans);
+  const whole = ctx.bansLoaded && !ctx.partial;
+  // With all bans read they are counted; with some, the head's figures move by the difference.
+  const live = whole || head === null ? next.bans.length : head.bans.live + next.bans.length - base.bans.length;
+  const added = new Set(base.bans);
+  const fresh = next.bans.filter((b) => !added.has(b));
+  const nextExpiry = whole || head === null ? nextExpiryOf(next.bans) : minExpiry(head.bans.nextExpiry, nextExpiryOf(fresh));
+  const inNext = new Set(next.bans);
+  const loads = whole || head === null ? countBans(next.bans)
+    : head.bans.loads && changeLoads(head.bans.loads, fresh, base.bans.filter((b) => !inNext.has(b)));
+  if (whole && bans.records > 2 * live + COMPACT_SLACK) bans = compactBanLog(dir, named('bans', 'log'), next);
+  if (whole && evidence.records > 2 * live + COMPACT_SLACK) evidence = compactEvidence(dir, evidence, named('evidence', 'log'), next.bans);
   let whois = head?.whois;
   if (next.whois !== base.whois && next.whois !== undefined) {
     whois = named('whois', 'json');
@@ -221,7 +247,7 @@ function commit(ctx: CommitCtx, next: State, base: State, opts: SaveOptions): He
   const stamp = opts.firewall === null ? undefined : opts.firewall ?? head?.firewall;
   const newHead: Head = {
     version: 2, generation, banGeneration: (head?.banGeneration ?? 0) + (delta.banRecords > 0 || head === null ? 1 : 0), ...runFieldsOf(next),
-    bans: { ...bans, live, nextExpiry }, evidence, ...(whois ? { whois } : {}), ...(opts.guard ?? head?.guard ? { guard: opts.guard ?? head?.guard } : {}),
+    bans: { ...bans, live, nextExpiry, ...(loads ? { loads } : {}) }, evidence, ...(whois ? { whois } : {}), ...(opts.guard ?? head?.guard ? { guard: opts.guard ?? head?.guard } : {}),
     ...(stamp ? { firewall: stamp } : {}),
   };
   replaceFile(dir, ctx.path, jsonPieces(newHead));

@@ -1,5 +1,5 @@
 import { familiesOf, type Argv, type FirewallSetup } from '../../core/firewall-model.js';
-import { parseIpsetSave, parseIpsetSizes, planSetChains, setsAfter, toIpsetRestore, type IpsetFamilyPlan } from '../../core/ipset-plan.js';
+import { parseIpsetSave, parseIpsetSizes, planIpsetDelta, planSetChains, toIpsetRestore, type IpsetFamilyPlan } from '../../core/ipset-plan.js';
 import { ipsetPart } from '../../core/firewall-print.js';
 import type { Runner } from '../exec.js';
 import { digest } from '../fingerprint.js';
@@ -13,25 +13,26 @@ import type { Firewall } from './types.js';
 export function createIpsetFirewall(runner: Runner, setup: FirewallSetup): Firewall {
   return {
     reconciles: true,
+    appliesDelta: true,
     async apply(bans, previous, opts) {
+      if (opts?.trusted) {
+        // The sets and rules are as the last run left them: write the difference, list nothing.
+        const before = new Set(previous);
+        checkIps(bans.filter((b) => !before.has(b)));
+        const changes = planIpsetDelta(setup, previous, bans);
+        if (changes.length > 0) await runTool(runner, ['ipset', 'restore', '-exist'], toIpsetRestore(changes));
+        return changes;
+      }
       checkIps(bans);
       const families = familiesOf(setup, bans, previous);
       if (families.length === 0) return [];
       const plans: [4 | 6, IpsetFamilyPlan][] = [];
-      if (opts?.trusted) {
-        // The sets and rules are as the last run left them: plan against that, list nothing.
-        for (const family of families) {
-          const before = setsAfter(setup, family, previous);
-          plans.push([family, planSetChains(setup, family, bans, before.sets, before.chains)]);
-        }
-      } else {
-        const saved = (await runTool(runner, ['ipset', 'save'])).stdout;
-        const sets = parseIpsetSave(saved);
-        for (const family of families) {
-          const plan = planSetChains(setup, family, bans, sets, await readChains(runner, family), parseIpsetSizes(saved));
-          checkHookChains(family, plan);
-          plans.push([family, plan]);
-        }
+      const saved = (await runTool(runner, ['ipset', 'save'])).stdout;
+      const sets = parseIpsetSave(saved);
+      for (const family of families) {
+        const plan = planSetChains(setup, family, bans, sets, await readChains(runner, family), parseIpsetSizes(saved));
+        checkHookChains(family, plan);
+        plans.push([family, plan]);
       }
       const setCommands = plans.flatMap(([, p]) => p.setCommands);
       if (setCommands.length > 0) await runTool(runner, ['ipset', 'restore', '-exist'], toIpsetRestore(setCommands));

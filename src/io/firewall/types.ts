@@ -20,6 +20,8 @@ export type Firewall = {
    * it with the one taken after the last full read instead of listing every ban.
    */
   readonly fingerprint?: (families: readonly Family[]) => Promise<string>;
+  /** A trusted apply needs only the bans that change (ipset: one add or del each), not every ban. */
+  readonly appliesDelta?: boolean;
 };
 
 /** A firewall tool missing, refusing, or failing: one line for the user, exit 1, nothing recorded. */
