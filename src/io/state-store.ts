@@ -111,6 +111,19 @@ export function createStateStore(dir: string): StateStore {
     return r.value;
   };
 
+  // The index with the head it belongs to. A reader without the lock (status, report) can find a
+  // log just replaced by a scan's commit: the head is then read again, once.
+  const indexOf = (head: Head, ips?: ReadonlySet<string>): { head: Head; index: BanIndex } => {
+    try {
+      return { head, index: readIndex(head, ips) };
+    } catch (e) {
+      const again = e instanceof StateError ? readLoaded(dir, path) : null;
+      if (!again?.head || again.head.generation === head.generation) throw e;
+      loaded = again;
+      return { head: again.head, index: readIndex(again.head, ips) };
+    }
+  };
+
   const loadWhois = (): WhoisCache | undefined => {
     const { head, v1 } = current();
     if (v1) return v1.whois;
@@ -138,21 +151,24 @@ export function createStateStore(dir: string): StateStore {
       const { head, v1 } = current();
       if (v1) return v1;
       if (!head) return EMPTY_STATE;
-      index ??= readIndex(head);
-      return stateOf(head, index);
+      const read = index ? { head, index } : indexOf(head);
+      index = read.index;
+      return stateOf(read.head, read.index);
     },
     loadSome(ips) {
       const { head, v1 } = current();
       if (v1 || !head) return this.load();
       partial = true;
-      return stateOf(head, readIndex(head, ips));
+      const read = indexOf(head, ips);
+      return stateOf(read.head, read.index);
     },
     loadFor(ip) {
       const { head, v1 } = current();
       if (v1) return v1;
       if (!head) return EMPTY_STATE;
-      const state = stateOf(head, readIndex(head, new Set([ip])));
-      const lines = evidenceOf(join(dir, head.evidence.file), head.evidence.bytes, ip);
+      const read = indexOf(head, new Set([ip]));
+      const state = stateOf(read.head, read.index);
+      const lines = evidenceOf(join(dir, read.head.evidence.file), read.head.evidence.bytes, ip);
       const bans = state.bans.map((b) => ({ ...b, evidence: lines.get(`${b.jail} ${b.bannedAt}`) ?? [] }));
       const whois = loadWhois();
       return { ...state, bans, ...(whois?.[ip] ? { whois: { [ip]: whois[ip] } } : {}) };

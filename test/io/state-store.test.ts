@@ -165,4 +165,18 @@ describe('what a run reads', () => {
     expect(readFileSync(join(sb.stateDir, 'bans.3.log'), 'utf8').trim().split('\n')).toHaveLength(1);
     expect(savedState(sb.stateDir).bans).toEqual([ban(7)]);
   });
+
+  it('a reader that finds the ban log replaced by a commit since it read the head reads the new head', () => {
+    const sb = makeSandbox(CONFIG);
+    mkdirSync(sb.stateDir, { mode: 0o700 });
+    const ban = (i: number) => ({ ip: `2001:db8::${(i + 1).toString(16)}`, jail: 'sshd', bannedAt: T, expiresAt: T + 60, failures: 5, firstSeen: T - 9, lastSeen: T - 1, evidence: [] });
+    const empty: State = { version: 1, files: {}, windows: {}, bans: [] };
+    createStateStore(sb.stateDir).save({ ...empty, bans: Array.from({ length: 5000 }, (_, i) => ban(i)) }, empty);
+    const reader = createStateStore(sb.stateDir);
+    expect(reader.loadHead().live).toBe(5000);
+    const writer = createStateStore(sb.stateDir);
+    writer.save({ ...empty, bans: [ban(1)] }, writer.load());
+    expect(readdirSync(sb.stateDir)).not.toContain('bans.1.log');
+    expect(reader.load().bans).toEqual([ban(1)]);
+  });
 });
