@@ -84,7 +84,7 @@ async function loadModule() {
     },
     bundle: true, platform: 'node', format: 'esm', write: false, logLevel: 'warning',
     // execa's CommonJS dependencies call require(), which an ES module has to be given.
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    banner: { js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);" },
   });
   const dir = mkdtempSync(join(tmpdir(), 'logban-bench-fw-'));
   const file = join(dir, 'firewall.mjs');
