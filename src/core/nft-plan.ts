@@ -179,3 +179,26 @@ export function viewOfTable(want: NftWant): NftView {
     elements: new Map([...want.elements].map(([name, ips]) => [name, new Set(ips.keys())])),
   };
 }
+
+// The element changes that turn `previous` into `bans` when the table is known to hold `previous`
+// exactly (the run's check verified it): a ban is the same when it is the same record. Deletions
+// first, each element added before it is deleted (one the kernel timed out cannot fail the batch).
+export function planNftDelta(setup: FirewallSetup, previous: readonly BanEntry[], bans: readonly BanEntry[]): NftPlan {
+  const before = new Set(previous);
+  const after = new Set(bans);
+  const setOf = (b: BanEntry) => banSetFor(b.jail, b.ip.includes(':') ? 6 : 4);
+  const commands: Argv[] = [];
+  const script: string[] = [];
+  for (const b of previous) {
+    if (after.has(b)) continue;
+    commands.push(inTable('delete', 'element', setOf(b), `{ ${b.ip} }`));
+    script.push(`add element ${NFT_FAMILY} ${NFT_TABLE} ${setOf(b)} { ${b.ip} }`, `delete element ${NFT_FAMILY} ${NFT_TABLE} ${setOf(b)} { ${b.ip} }`);
+  }
+  for (const b of bans) {
+    if (before.has(b)) continue;
+    const text = element(b.ip, remainingSeconds(b.expiresAt, setup.now, NFT_MAX_TIMEOUT));
+    commands.push(inTable('add', 'element', setOf(b), `{ ${text} }`));
+    script.push(`add element ${NFT_FAMILY} ${NFT_TABLE} ${setOf(b)} { ${text} }`);
+  }
+  return { commands, script: script.length > 0 ? `${script.join('\n')}\n` : '' };
+}

@@ -1,5 +1,5 @@
-import type { BanEntry, FirewallSetup } from '../../core/firewall-model.js';
-import { NFT_FAMILY, NFT_TABLE, parseNftJson, planNft, viewOfTable, wantedTable } from '../../core/nft-plan.js';
+import type { FirewallSetup } from '../../core/firewall-model.js';
+import { NFT_FAMILY, NFT_TABLE, parseNftJson, planNft, planNftDelta, wantedTable } from '../../core/nft-plan.js';
 import type { Runner } from '../exec.js';
 import { digest } from '../fingerprint.js';
 import { checkIps } from './iptables.js';
@@ -7,11 +7,6 @@ import { runTool } from './run-tool.js';
 import type { Firewall } from './types.js';
 
 const missingTable = (r: { stderr: string }) => /No such file or directory/i.test(r.stderr);
-
-function onlyAdds(previous: readonly BanEntry[], bans: readonly BanEntry[]): boolean {
-  const after = new Set(bans.map((b) => `${b.jail} ${b.ip}`));
-  return previous.every((b) => after.has(`${b.jail} ${b.ip}`));
-}
 
 // The table as it is (empty when there is none).
 async function readTable(runner: Runner) {
@@ -24,13 +19,13 @@ async function readTable(runner: Runner) {
 export function createNftablesFirewall(runner: Runner, setup: FirewallSetup): Firewall {
   return {
     reconciles: true,
+    appliesDelta: true,
     async apply(bans, previous, opts) {
-      checkIps(bans);
+      // Trusted: the table is as the last run left it, so only the elements that change are checked and written.
+      const before = new Set(opts?.trusted ? previous : []);
+      checkIps(opts?.trusted ? bans.filter((b) => !before.has(b)) : bans);
       if (bans.length === 0 && previous.length === 0 && !setup.jails.some((j) => j.connlimit !== null)) return [];
-      // The kernel drops an element when its timeout ends, and deleting one that is gone fails the
-      // whole transaction: a run that lifts bans reads the table, one that only adds trusts the check.
-      const trusted = opts?.trusted === true && onlyAdds(previous, bans);
-      const plan = planNft(wantedTable(setup, bans), trusted ? viewOfTable(wantedTable(setup, previous)) : await readTable(runner));
+      const plan = opts?.trusted ? planNftDelta(setup, previous, bans) : planNft(wantedTable(setup, bans), await readTable(runner));
       if (plan.script !== '') await runTool(runner, ['nft', '-f', '-'], plan.script);
       return plan.commands;
     },
