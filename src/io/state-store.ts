@@ -89,6 +89,7 @@ function readLoaded(dir: string, path: string): Loaded {
   for (const ref of [head.value.bans, head.value.evidence]) {
     const size = sizeOf(join(dir, ref.file));
     if (size === null) throw new StateError(`${join(dir, ref.file)}: this file of the state is missing; ${DAMAGED_FIX}`);
+    if (size < 0) throw new StateError(`${join(dir, ref.file)}: is not a regular file (a link, a directory?); logban does not follow links in its state dir: put the file itself in its place`);
     if (size < ref.bytes) throw new StateError(`${join(dir, ref.file)}: is shorter (${size} bytes) than the state's head says (${ref.bytes}); ${DAMAGED_FIX}`);
   }
   return { head: head.value, v1: null, v1Text: null };

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, truncateSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { State } from '../../src/core/state.js';
@@ -115,6 +115,7 @@ describe('a damaged store is reported with its path, never reset', () => {
     ['the ban log is gone', spoil(/^bans\./, unlinkSync), [['scan'], ['status']], /bans\.1\.log: this file of the state is missing/],
     ['an evidence record is spoilt', spoil(/^evidence\./, replaceByte), [['report', '203.0.113.9'], ['report', '192.0.2.1']], /evidence\.1\.log:1: not an evidence record/],
     ['the evidence log is gone', spoil(/^evidence\./, unlinkSync), [['scan'], ['status']], /evidence\.1\.log: this file of the state is missing/],
+    ['the ban log is a link', spoil(/^bans\./, (p) => { renameSync(p, `${p}.real`); symlinkSync(`${p}.real`, p); }), [['scan'], ['status']], /bans\.1\.log: is not a regular file/],
   ])('%s', (_name, damage, commands, message) => {
     damagedStore(damage, commands, message);
   });
