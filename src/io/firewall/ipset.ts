@@ -41,8 +41,8 @@ export function createIpsetFirewall(runner: Runner, setup: FirewallSetup): Firew
     },
     // The sets' headers with the kernel's entry counts (no entry listed), and the rules.
     async fingerprint(families) {
-      const sets = ipsetPart((await runTool(runner, ['ipset', 'list', '-t'])).stdout);
-      return digest(Buffer.from(`${sets}\n${await listOwnRules(runner, families)}`));
+      const [sets, rules] = await Promise.all([runTool(runner, ['ipset', 'list', '-t']), listOwnRules(runner, families)]);
+      return digest(Buffer.from(`${ipsetPart(sets.stdout)}\n${rules}`));
     },
   };
 }
