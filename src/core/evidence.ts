@@ -40,7 +40,7 @@ export function savedLines(lines: readonly LineRef[]): string[] {
 }
 
 /** Bans read back this many at a time: their text is held only while they are written. */
-const BATCH = 4096;
+const BATCH = 512;
 
 // The items with their evidence as text, `BATCH` at a time, for writing them as they come (the
 // store's evidence log, the report); an item whose lines are all text is passed on as it is.
