@@ -3,10 +3,16 @@ import type { FileCursor } from '../core/state.js';
 import { digest, HEAD_BYTES, readBytes, readHead, tailDigest } from '../io/fingerprint.js';
 import { listGenerations, type RotatedFile } from '../io/generations.js';
 import { readLogText } from '../io/log-text.js';
-import type { SkipCheck } from '../io/lines.js';
+import type { SkipCheck, TextSink } from '../io/lines.js';
 import { openLog, readCompleteLines, type FileId, type ReadOutcome } from '../io/reader.js';
 
 export type Note = { readonly level: 'warning' | 'info'; readonly text: string };
+
+/** The file a text came from, as it was when read (its lines can be read again by place). */
+export type LogFile = { readonly path: string; readonly dev: number; readonly ino: number };
+
+/** Text of complete lines, where it starts in `file` (-1: not by place, see TextSink) and the file. */
+export type ChainText = (text: string, at: number, file: LogFile) => void;
 
 export type ChainRead = {
   /** Where the next run goes on; null when there is nothing to remember. */
@@ -20,6 +26,11 @@ export type ChainRead = {
 };
 
 type Current = { readonly fd: number; readonly id: FileId };
+
+function fileSink(path: string, cur: Current, onText: ChainText): TextSink {
+  const file: LogFile = { path, dev: cur.id.dev, ino: cur.id.ino };
+  return (text, at) => onText(text, at, file);
+}
 
 // The current file, or null when it does not exist (between logrotate's rename and create).
 // Anything else (no permission, a directory, a symlink loop) is thrown for the report; the
@@ -129,13 +140,13 @@ async function rotatedCursor(file: RotatedFile, end: number, now: number): Promi
 // the old file is read from the saved offset wherever it went (renamed, gzipped, copied), then
 // every newer rotated generation in order, then the current file from its start: no line lost,
 // none read twice.
-export async function readChain(path: string, saved: FileCursor | undefined, now: number, onText: (text: string) => void, skip?: SkipCheck): Promise<ChainRead> {
+export async function readChain(path: string, saved: FileCursor | undefined, now: number, onText: ChainText, skip?: SkipCheck): Promise<ChainRead> {
   const cur = openCurrent(path);
   try {
     if (cur && saved && isUntouched(cur, saved)) return { cursor: saved, startOffset: saved.offset, endOffset: saved.offset, lines: 0, rotated: [], notes: [] };
     if (cur && (saved === undefined || isSameFile(cur, saved))) {
       const start = saved?.offset ?? 0;
-      const out = readCompleteLines(cur.fd, start, cur.id.size, onText, skip);
+      const out = readCompleteLines(cur.fd, start, cur.id.size, fileSink(path, cur, onText), skip);
       return { cursor: plainCursor(cur.fd, cur.id, out.endOffset, now), startOffset: start, endOffset: out.endOffset, lines: out.lines, rotated: [], notes: readNotes(path, out) };
     }
     if (saved === undefined) return { cursor: null, startOffset: 0, endOffset: 0, lines: 0, rotated: [], notes: [] };
@@ -145,7 +156,7 @@ export async function readChain(path: string, saved: FileCursor | undefined, now
   }
 }
 
-async function catchUp(path: string, cur: Current | null, saved: FileCursor, now: number, onText: (text: string) => void, skip?: SkipCheck): Promise<ChainRead> {
+async function catchUp(path: string, cur: Current | null, saved: FileCursor, now: number, onText: ChainText, skip?: SkipCheck): Promise<ChainRead> {
   const notes: Note[] = [];
   const files = await listGenerations(path);
   const prev = await findPrevious(files, saved);
@@ -166,7 +177,7 @@ async function catchUp(path: string, cur: Current | null, saved: FileCursor, now
     const { file, from } = queue[i]!;
     let out;
     try {
-      out = await readLogText(file.path, onText, { from, ...(skip ? { skip } : {}) });
+      out = await readLogText(file.path, (text, at) => onText(text, at, file), { from, ...(skip ? { skip } : {}) });
     } catch (e) {
       notes.push({ level: 'warning', text: `${file.path}: could not read the rotated file (${(e as Error).message}); its lines are skipped` });
       continue;
@@ -191,7 +202,7 @@ async function catchUp(path: string, cur: Current | null, saved: FileCursor, now
     notes.push({ level: 'info', text: `${path}: not there right now (being rotated?); read up to ${last.file.path}` });
     return { cursor: await rotatedCursor(last.file, last.end, now), startOffset: 0, endOffset: 0, lines, rotated, notes };
   }
-  const out = readCompleteLines(cur.fd, 0, cur.id.size, onText, skip);
+  const out = readCompleteLines(cur.fd, 0, cur.id.size, fileSink(path, cur, onText), skip);
   notes.push(...readNotes(path, out));
   if (rotated.length > 0) notes.push({ level: 'info', text: `${path}: rotated since the last run; caught up on ${rotated.join(', ')}` });
   return { cursor: plainCursor(cur.fd, cur.id, out.endOffset, now), startOffset: 0, endOffset: out.endOffset, lines: lines + out.lines, rotated, notes };

@@ -1,22 +1,19 @@
 import { statSync } from 'node:fs';
-import { createAttemptCounter, type AttemptInput, type OpenSlot } from '../core/attempts.js';
-import { longestBan } from '../core/escalation.js';
-import { ownString } from '../core/own-string.js';
-import { createAddressRelay } from '../core/connection-address.js';
-import { forEachCandidateLine, matchLine, relatesAddresses, roleOf } from '../core/match.js';
-import { createGuardStage, createTaintCursor } from '../core/record-guard.js';
-import { relevantSince } from '../core/window.js';
-import { createFailureTally, type FailureTally, type Failures } from '../core/tally.js';
+import type { AttemptInput, OpenSlot } from '../core/attempts.js';
+import { createFailureTally, type Failures } from '../core/tally.js';
 import type { FileCursor, State } from '../core/state.js';
-import { createDateReader } from '../core/timestamp.js';
 import type { Jail } from '../config/types.js';
 import { discoverLogs } from '../io/discover.js';
 import { isRotatedSibling } from '../core/rotation.js';
 import { noJournal, type JournalSource } from '../io/journal.js';
 import type { SkipCheck } from '../io/lines.js';
 import { noProgress, type Progress } from '../io/progress.js';
-import { readChain, type Note } from './read-chain.js';
+import { readChain, type LogFile, type Note } from './read-chain.js';
+import { createLineReader, type PlacedFile } from '../io/line-reader.js';
+import { createEvidenceRings } from '../core/evidence-rings.js';
+import type { LineReader } from '../core/evidence.js';
 import { readJournals } from './read-journals.js';
+import { createLineSink, type SinkCarry } from './line-sink.js';
 
 export type FileReport = {
   readonly path: string;
@@ -34,10 +31,10 @@ export type SourcesRead = {
   readonly journals: Record<string, string>;
   readonly carry: Carry;
   readonly incoming: Map<string, Failures>;
+  /** Reads back the lines `incoming` names by handle (from the plain logs read). */
+  readonly readLines: LineReader;
   readonly notes: readonly Note[];
 };
-
-const detach = ownString;
 
 // Why a log that was found a moment ago could not be opened.
 function missingError(path: string): unknown {
@@ -57,27 +54,6 @@ function describe(e: unknown): string {
   if (code === 'EIO') return `${(e as Error).message}; nothing was counted from it this run, it is read again next run; check the disk (dmesg)`;
   return (e as Error).message;
 }
-
-export type LineSink = {
-  readonly write: (text: string) => void;
-  readonly end: () => void;
-  /** Whether a chunk of lines can be skipped undecoded: its last line is far too old to matter. */
-  readonly skip?: SkipCheck;
-};
-
-// Logs are written in time order; a chunk whose last line is this much older than what can still
-// matter is skipped whole (the slack covers reordered lines and clock or DST changes).
-const SKIP_SLACK = 86400;
-
-/** Keys with lines in the last minute before `now` stay open for the next run (see attempts). */
-export const CARRY_SECONDS = 60;
-
-/** Where a sink finds the attempts its source left open last run, and leaves this run's. */
-export type SinkCarry = {
-  readonly resume: (jail: string) => readonly OpenSlot<AttemptInput>[] | undefined;
-  readonly keep: (jail: string, open: OpenSlot<AttemptInput>[]) => void;
-};
-const NO_CARRY: SinkCarry = { resume: () => undefined, keep: () => {} };
 
 export type Carry = NonNullable<State['carry']>;
 
@@ -103,68 +79,6 @@ function createCarry(saved: Carry | undefined, jails: readonly Jail[]) {
   };
 }
 
-// The text handler for one source: every line goes through the matchers of the jails that
-// watch it, and each attempt (not each line: see core/attempts) lands in that jail's tally with
-// its time read from the line. `end` counts what still waits when the source is read.
-export function createLineSink(jails: readonly Jail[], incoming: ReadonlyMap<string, FailureTally>, now: number, carry: SinkCarry = NO_CARRY): LineSink {
-  const shared = createDateReader(now);
-  const perJail = jails.map((jail) => {
-    const tally = incoming.get(jail.name)!;
-    // A jail that names its date formats gets a reader limited to them.
-    const dates = jail.datepattern ? createDateReader(now, { pattern: jail.datepattern }) : shared;
-    const since = relevantSince({ ...jail, longestBan: longestBan(jail) }, now);
-    const resume = carry.resume(jail.name) ?? [];
-    const counter = createAttemptCounter<AttemptInput>({ count: (m) => tally.add(m.ip, m.time, m.line) }, { resume });
-    // Lines that name no address take their connection's (see core/connection-address).
-    const relay = relatesAddresses(jail.matcher) ? createAddressRelay(counter) : null;
-    const feed = relay ? relay.feed : counter.feed;
-    const visit = (line: string) => {
-      // The time first: a line too old to matter is never matched.
-      const time = dates.read(line)?.time ?? now;
-      if (time < since) return;
-      const v = matchLine(line, jail.matcher, true);
-      // reset_on_success: a login that worked forgets the failures of its address before it.
-      if (v.kind === 'success' && jail.resetOnSuccess) tally.reset(v.ip, time);
-      if (v.kind === 'match' || v.kind === 'companion' || v.kind === 'success') {
-        // A companion may wait in the counter: copied, so it does not hold its 1 MiB chunk.
-        const kept = v.kind === 'companion' ? detach(line) : line;
-        feed({ ip: v.ip, time, pattern: v.pattern, line: kept, role: roleOf(v), key: v.key, user: v.user });
-      } else if (relay && v.kind === 'address') {
-        if (v.key !== undefined) relay.lend(v.key, v.ip, time);
-      } else if (relay && v.kind === 'unaddressed') {
-        relay.borrow({ ip: '', time, pattern: v.pattern, line: detach(line), role: 'companion', key: v.key }, v.key);
-      }
-    };
-    // Lines inside a record a client cut open with a newline never count; a proved whole record
-    // is matched as one line (see record-guard).
-    const stage = createGuardStage(jail.matcher.guards, (text, taint, joined) => {
-      const tainted = createTaintCursor(taint);
-      forEachCandidateLine(text, jail.matcher.prefilterRe, (line, start) => {
-        if (taint.length === 0 || !tainted(start)) visit(line);
-      });
-      for (const j of joined) visit(j.line);
-    });
-    return { jail, tally, counter, stage };
-  });
-  const oldest = Math.min(...jails.map((jail) => relevantSince({ ...jail, longestBan: longestBan(jail) }, now)));
-  return {
-    skip(bytes, from, to) {
-      if (oldest === -Infinity) return false;
-      const start = Math.max(from, bytes.lastIndexOf(10, to - 2) + 1);
-      const time = shared.read(bytes.toString('utf8', start, to - 1))?.time;
-      return time !== undefined && time < oldest - SKIP_SLACK;
-    },
-    write(text) {
-      for (const { stage } of perJail) stage.write(text);
-      for (const { tally } of perJail) tally.settle();
-    },
-    end() {
-      for (const { stage } of perJail) stage.end();
-      for (const { tally } of perJail) tally.settle();
-      for (const { jail, counter } of perJail) carry.keep(jail.name, counter.suspend(now - CARRY_SECONDS));
-    },
-  };
-}
 
 export type SavedSources = {
   readonly files: Readonly<Record<string, FileCursor>>;
@@ -214,7 +128,17 @@ export async function readSources(jails: readonly Jail[], saved: SavedSources, n
     for (const f of files) byFile.set(f, [...(byFile.get(f) ?? []), jail]);
   }
   for (const [path, reason] of refused) notes.push({ level: 'warning', text: `${path}: ${reason}` });
-  const tallies = new Map(jails.map((j) => [j.name, createFailureTally(j, now)] as const));
+  // The jails' evidence lines, by place in the plain logs read (each file numbered as it comes).
+  const rings = createEvidenceRings();
+  const tallies = new Map(jails.map((j) => [j.name, createFailureTally(j, now, rings)] as const));
+  const placed: PlacedFile[] = [];
+  const numbers = new Map<string, number>();
+  const numberOf = (f: LogFile): number => {
+    const key = `${f.dev} ${f.ino} ${f.path}`;
+    let n = numbers.get(key);
+    if (n === undefined) numbers.set(key, (n = placed.push({ path: f.path, dev: f.dev, ino: f.ino }) - 1));
+    return n;
+  };
   const files: FileReport[] = [];
   const cursors: Record<string, FileCursor> = {};
   const carry = createCarry(saved.carry, jails);
@@ -227,7 +151,7 @@ export async function readSources(jails: readonly Jail[], saved: SavedSources, n
         if (skipped) progress.advance(to - from);
         return skipped;
       };
-      const out = await readChain(path, saved.files[path], now, (text) => { sink.write(text); progress.advance(text.length); }, skip);
+      const out = await readChain(path, saved.files[path], now, (text, at, file) => { sink.write(text, at, at < 0 ? -1 : numberOf(file)); progress.advance(text.length); }, skip);
       sink.end();
       notes.push(...out.notes);
       if (out.cursor === null) { notes.push({ level: 'warning', text: `${path}: ${describe(missingError(path))}` }); continue; }
@@ -242,6 +166,7 @@ export async function readSources(jails: readonly Jail[], saved: SavedSources, n
   return {
     files: [...files, ...journals.files], cursors, journals: journals.cursors, carry: carry.result(),
     incoming: new Map([...tallies].map(([name, t]) => [name, t.failures])),
+    readLines: createLineReader(rings, placed),
     notes: [...notes, ...journals.notes],
   };
 }

@@ -5,6 +5,7 @@ import { ipFamily } from '../core/ip.js';
 import { setupOf } from '../io/firewall/select.js';
 import type { Argv } from '../core/iptables-plan.js';
 import type { Ban, State } from '../core/state.js';
+import type { LineReader } from '../core/evidence.js';
 import type { Config } from '../config/types.js';
 import type { Firewall } from '../io/firewall/types.js';
 import type { JournalSource } from '../io/journal.js';
@@ -46,6 +47,8 @@ export type ScanResult = {
   readonly notes: readonly Note[];
   /** whois per newly banned IP when lookups are on (an IP missing here is unknown). */
   readonly whois?: Readonly<Record<string, WhoisInfo>>;
+  /** Reads back the new bans' evidence lines named by handle (see core/evidence). */
+  readonly readLines: LineReader;
 };
 
 
@@ -77,7 +80,7 @@ const knownShape = (loads: readonly JailLoad[] | undefined, bans: readonly Ban[]
 async function readAndDecide(opts: ScanOptions, deps: ScanDeps, view: HeadView, start: 'head' | 'all', some: boolean) {
   let reading: Reading = start;
   let state = start === 'all' ? deps.store.load() : view.state;
-  const { incoming, ...read } = await readSources(deps.config.jails, state, opts.now, { journal: deps.journal, progress: deps.progress });
+  const { incoming, readLines, ...read } = await readSources(deps.config.jails, state, opts.now, { journal: deps.journal, progress: deps.progress });
   const run = () => decide({
     now: opts.now,
     jails: deps.config.jails,
@@ -88,6 +91,7 @@ async function readAndDecide(opts: ScanOptions, deps: ScanDeps, view: HeadView, 
     ...(reading === 'some' && view.loads ? { savedLoads: view.loads } : {}),
     capacity: capacityOf(deps.config.backend),
     refuse: banGuardOf(deps.config, deps.hostAddresses),
+    readLines,
   });
   let decision = run();
   if (reading === 'head' && (hasIncoming(incoming) || decision.newBans.length > 0)) {
@@ -102,7 +106,7 @@ async function readAndDecide(opts: ScanOptions, deps: ScanDeps, view: HeadView, 
       decision = run();
     }
   }
-  return { read, decision, state, reading };
+  return { read, decision, state, reading, readLines };
 }
 
 // One cron run: read → match → window → decide → firewall → commit. The state is written only
@@ -120,7 +124,7 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   const stale = !rebooted && check === 'stale';
   const loadAll = view.complete || rebooted || expiring || stale || (view.live > 0 && view.guard !== guard);
   const some = check === 'verified' && firewall.appliesDelta === true && !opts.dryRun;
-  const { read, decision, state, reading } = await readAndDecide(opts, deps, view, loadAll ? 'all' : 'head', some);
+  const { read, decision, state, reading, readLines } = await readAndDecide(opts, deps, view, loadAll ? 'all' : 'head', some);
   const changed = decision.newBans.length > 0 || decision.unbans.length > 0;
   const full = changed || rebooted || stale;
   // Verified by the stamp: only the difference from the saved bans is applied, nothing listed.
@@ -143,7 +147,7 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
       version: 1, files, windows: decision.windows, bans: decision.bans,
       ...(Object.keys(journals).length > 0 ? { journals } : {}), ...(bootId ? { bootId } : {}), ...(cache ? { whois: cache } : {}),
       ...history, ...(Object.keys(read.carry).length > 0 ? { carry: read.carry } : {}),
-    }, state, { guard, ...(stamp !== undefined ? { firewall: stamp } : {}) });
+    }, state, { guard, lines: readLines, ...(stamp !== undefined ? { firewall: stamp } : {}) });
   }
   const notes = [...read.notes];
   if (!changed && commands.length > 0 && !opts.dryRun) {
@@ -160,6 +164,6 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   return {
     dryRun: opts.dryRun, now: opts.now, files: read.files, newBans: decision.newBans, unbans: decision.unbans,
     activeBans: reading === 'all' ? decision.bans.length : view.live + decision.newBans.length - decision.unbans.length, deferred: decision.deferred, commands, notes,
-    ...(whois ? { whois: Object.fromEntries(whois.info) } : {}),
+    ...(whois ? { whois: Object.fromEntries(whois.info) } : {}), readLines,
   };
 }

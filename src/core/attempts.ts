@@ -22,6 +22,8 @@ export type AttemptInput = {
   readonly time: number;
   readonly pattern: number;
   readonly line: string;
+  /** Where the line is in a log read this run (see core/evidence posOf); absent or -1: its text only. */
+  readonly pos?: number;
   readonly role: PatternRole;
   readonly key?: string | undefined;
   /** The user name the line names, as written (absent or "": none). */

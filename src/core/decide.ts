@@ -1,4 +1,5 @@
 import type { BanGuard } from './ban-guard.js';
+import { NO_LINES, resolveLines, type LineReader, type LineRef } from './evidence.js';
 import { banDuration, escalates, priorBans, recordBans, type BanHistory, type Escalation } from './escalation.js';
 import { MANUAL_JAIL } from './firewall-model.js';
 import { admitBans, type JailFull, type JailLoad } from './jail-capacity.js';
@@ -9,8 +10,8 @@ export const EVIDENCE_LINES = 5;
 
 export type JailPolicy = Policy & Escalation & { readonly name: string };
 
-/** One run's failures of one IP, and (reset_on_success) the times of its logins that worked, sorted. */
-export type FreshPending = Pending & { readonly resets?: readonly number[] };
+/** One run's failures of one IP (its lines as text or handles, see core/evidence), and (reset_on_success) the times of its logins that worked, sorted. */
+export type FreshPending = Omit<Pending, 'evidence'> & { readonly evidence: readonly LineRef[]; readonly resets?: readonly number[] };
 
 /** New failures of one run: jail → ip → times (any order), the last few lines, folded failures. */
 export type Incoming = ReadonlyMap<string, Pick<ReadonlyMap<string, FreshPending>, 'get' | 'keys'>>;
@@ -20,7 +21,7 @@ export type Unban = { readonly ip: string; readonly jail: string; readonly reaso
 export type Decision = {
   readonly newBans: readonly Ban[];
   readonly unbans: readonly Unban[];
-  /** Bans in force after this run (kept and new). */
+  /** Bans in force after this run (kept and new); a new ban's evidence may hold handles for `readLines`. */
   readonly bans: readonly Ban[];
   readonly windows: State['windows'];
   /** IPs that crossed the threshold but wait for the next run because of the per-run cap. */
@@ -45,6 +46,8 @@ export type DecideInput = {
   readonly savedLoads?: readonly JailLoad[];
   /** Bans one jail holds per address family (the backend's sets); absent or null: no limit. */
   readonly capacity?: number | null;
+  /** Reads back the lines `incoming` names by handle: the windows that stay pending are saved as text. */
+  readonly readLines?: LineReader;
 };
 
 function liftExpired(input: DecideInput): { kept: Ban[]; unbans: Unban[] } {
@@ -75,8 +78,10 @@ export function decide(input: DecideInput): Decision {
   const { now, jails, state, incoming, refuse } = input;
   const { kept, unbans } = liftExpired(input);
   const banned = new Set(kept.map((b) => `${b.jail} ${b.ip}`));
-  const candidates: { ban: Ban; policy: Policy; times: number[]; folded: Folded | undefined; evidence: readonly string[] }[] = [];
+  const candidates: { ban: Ban; policy: Policy; times: number[]; folded: Folded | undefined; evidence: readonly LineRef[] }[] = [];
   const windows: Record<string, Record<string, Pending>> = {};
+  // Windows whose lines are read back after the loop, all in one call.
+  const waiting: { jail: string; ip: string; times: readonly number[]; later?: Folded; evidence: readonly LineRef[] }[] = [];
   for (const jail of jails) {
     const out: Record<string, Pending> = {};
     const prior = state.windows[jail.name] ?? {};
@@ -99,7 +104,7 @@ export function decide(input: DecideInput): Decision {
         const ban: Ban = { ip, jail: jail.name, bannedAt: now, ...seen, evidence };
         candidates.push({ ban, policy, times, folded, evidence });
       } else if (pending.length > 0) {
-        out[ip] = { times: pending, evidence: evidence.slice(-Math.min(EVIDENCE_LINES, pending.length)) };
+        waiting.push({ jail: jail.name, ip, times: pending, evidence: evidence.slice(-Math.min(EVIDENCE_LINES, pending.length)) });
       }
     }
     windows[jail.name] = out;
@@ -111,8 +116,10 @@ export function decide(input: DecideInput): Decision {
   const newBans = admitted.map((c) => c.ban);
   for (const c of [...deferred, ...refused]) {
     const { times, folded } = foldPermanent(c.times, c.policy, now, c.folded);
-    windows[c.ban.jail]![c.ban.ip] = { times, evidence: c.evidence, ...(folded ? { later: folded } : {}) };
+    waiting.push({ jail: c.ban.jail, ip: c.ban.ip, times, evidence: c.evidence, ...(folded ? { later: folded } : {}) });
   }
+  const lines = resolveLines(waiting.map((w) => w.evidence), input.readLines ?? NO_LINES);
+  waiting.forEach(({ jail, ip, ...w }, i) => { windows[jail]![ip] = { ...w, evidence: lines[i]! }; });
   const escalating = new Set(jails.filter(escalates).map((j) => j.name));
   const history = recordBans(state.history, newBans.filter((b) => escalating.has(b.jail)), now);
   return { newBans, unbans, bans: [...kept, ...newBans], windows, deferred: deferred.length, history, full };

@@ -1,3 +1,4 @@
+import { savedLines } from './evidence.js';
 import type { LogFindings } from './incident-search.js';
 import type { State } from './state.js';
 import { toIso } from './timestamp.js';
@@ -60,7 +61,7 @@ export function buildIncident(
     const pending = state.windows[jail.name]?.[ip];
     const hits = logs.jails.get(jail.name);
     if (!ban && !pending && !hits) continue;
-    stateLines.push(...(state.bans.find((b) => b.ip === ip && b.jail === jail.name)?.evidence ?? []), ...(pending?.evidence ?? []));
+    stateLines.push(...savedLines(state.bans.find((b) => b.ip === ip && b.jail === jail.name)?.evidence ?? []), ...(pending?.evidence ?? []));
     // Failures folded into a count (an IP waiting over --max-bans with a permanent ban) count too.
     const waiting = (pending?.times.length ?? 0) + (pending?.later?.count ?? 0);
     const counted = (ban?.failures ?? 0) + waiting;

@@ -118,7 +118,11 @@ function surplus(have: readonly string[], wanted: ReadonlySet<string>): string[]
 // (first in the hook chain), add missing rules; then drop stale or duplicated hooks and rules.
 export function planIptables(family: Family, want: IptablesWant, actual: IptablesView): Argv[] {
   const bin = binaryFor(family);
-  const cmd = (...args: string[]): Argv => [bin, '-w', ...args];
+  // A first scan with permanent bans plans 100k+ rules: each command an array of its exact size,
+  // its words shared ("-s", "DROP", the chain) rather than one copy per command.
+  const words = new Map<string, string>();
+  const word = (w: string): string => words.get(w) ?? (words.set(w, w), w);
+  const cmd = (...args: string[]): Argv => [bin, '-w'].concat(args.map(word));
   const out: Argv[] = [];
   const hooked = new Set(actual.hooks);
   const addHooks = (chain: string) => {

@@ -128,9 +128,13 @@ function createScanner(guard: RecordGuard, add: (r: Range) => void, drop: (from:
 }
 
 // Holds back the lines of the last maxRecord bytes (a continuation below them may taint them),
-// and hands the rest over with its taint. Offsets are relative to each text handed over.
-export function createGuardStage(guards: readonly RecordGuard[], onText: (text: string, taint: Taint, joined: readonly Joined[]) => void): GuardStage {
-  if (guards.length === 0) return { write: (text) => onText(text, [], []), end: () => {} };
+// and hands the rest over with its taint. Offsets are relative to each text handed over; `at`
+// is where that text starts in all the text written.
+export function createGuardStage(guards: readonly RecordGuard[], onText: (text: string, taint: Taint, joined: readonly Joined[], at: number) => void): GuardStage {
+  if (guards.length === 0) {
+    let written = 0;
+    return { write: (text) => { onText(text, [], [], written); written += text.length; }, end: () => {} };
+  }
   const hold = Math.max(...guards.map((g) => g.maxRecord));
   let held = '';
   let base = 0; // absolute offset of held[0]
@@ -162,20 +166,22 @@ export function createGuardStage(guards: readonly RecordGuard[], onText: (text: 
     const taint: [number, number][] = [];
     for (const [a, b] of merged) if (b > base && a < upTo) taint.push([Math.max(a, base) - base, Math.min(b, upTo) - base]);
     const joined = joins(upTo);
+    const at = base;
     held = ownString(held.slice(upTo - base));
     base = upTo;
     // A range may still be dropped by a record proved later, so it is kept while its source is held.
     ranges = ranges.filter((r) => r.to > base || r.source >= base - hold);
-    if (text !== '') onText(text, taint, joined.map((j) => ({ at: j.at, line: ownString(j.line) })));
+    if (text !== '') onText(text, taint, joined.map((j) => ({ at: j.at, line: ownString(j.line) })), at);
   };
   return {
     write(text) {
       if (text === '') return;
       // The usual case for a log of another kind: nothing held, nothing marked, no record near.
       if (held === '' && ranges.length === 0 && scanners.every((sc) => sc.quiet(text, scanned))) {
+        const at = base;
         base += text.length;
         scanned = base;
-        onText(text, [], []);
+        onText(text, [], [], at);
         return;
       }
       const from = scanned - base;

@@ -1,4 +1,5 @@
 import { EVIDENCE_LINES } from './decide.js';
+import { NO_LINES, withLines, type LineReader, type WithText } from './evidence.js';
 import { lazyList } from './json-parts.js';
 import type { Argv } from './iptables-plan.js';
 import type { Ban } from './state.js';
@@ -17,7 +18,12 @@ export type ReportInput = {
   readonly notes: readonly { level: 'warning' | 'info'; text: string }[];
   /** whois per new ban when lookups are on; absent: lookups off. */
   readonly whois?: Readonly<Record<string, WhoisInfo>>;
+  /** Reads back the new bans' lines named by handle (see core/evidence); absent: they are all text. */
+  readonly readLines?: LineReader;
 };
+
+/** A ban as reports show it: its evidence read back. */
+type ShownBan = WithText<Ban>;
 
 /** Who reads the report and where: the host it is about and the reader's time zone (IANA name). */
 export type ReportContext = { readonly host?: string; readonly timeZone?: string };
@@ -38,7 +44,7 @@ export function hasNews(r: ReportInput): boolean {
 }
 
 // One new ban as --json shows it; `whois` is added when lookups are on.
-function banJson(b: Ban, whois: ReportInput['whois']): object {
+function banJson(b: ShownBan, whois: ReportInput['whois']): object {
   return {
     ip: b.ip, jail: b.jail, failures: b.failures, firstSeen: toIso(b.firstSeen), lastSeen: toIso(b.lastSeen),
     expiresAt: b.expiresAt === null ? null : toIso(b.expiresAt), evidence: b.evidence,
@@ -49,7 +55,7 @@ function banJson(b: Ban, whois: ReportInput['whois']): object {
 // The new bans as --json shows them, made one at a time while they are written: a first scan
 // with permanent bans can have 100k+ of them.
 function* bansJson(r: ReportInput): Generator<object> {
-  for (const b of r.newBans) yield banJson(b, r.whois);
+  for (const b of withLines(r.newBans, r.readLines ?? NO_LINES)) yield banJson(b, r.whois);
 }
 
 // The --json shape of scan (DESIGN.md); `whois` per new ban is added when lookups are on.
@@ -82,7 +88,7 @@ export function reportSubject(r: ReportInput, host?: string): string {
   return `${who}: ${counts.join(', ')}${r.dryRun ? ' (dry run: nothing was changed)' : ''}`;
 }
 
-function renderBan(b: Ban, r: ReportInput, style: Style, timeZone: string): string[] {
+function renderBan(b: ShownBan, r: ReportInput, style: Style, timeZone: string): string[] {
   const when = (t: number) => formatZoned(t, timeZone);
   const evidence = b.evidence.slice(-EVIDENCE_LINES);
   const out = [
@@ -115,7 +121,7 @@ export function* renderScanLines(r: ReportInput, style: Style = PLAIN, verbose =
   };
   yield* lines(style.strong(reportSubject(r, ctx.host)));
   if (r.newBans.length > 0) yield* lines('', `${r.dryRun ? 'Would ban' : 'Banned'} (times in ${timeZone}):`);
-  for (const b of r.newBans) yield* lines(...renderBan(b, r, style, timeZone));
+  for (const b of withLines(r.newBans, r.readLines ?? NO_LINES)) yield* lines(...renderBan(b, r, style, timeZone));
   if (r.unbans.length > 0) yield* lines('', r.dryRun ? 'Would unban:' : 'Unbanned:');
   for (const u of r.unbans) yield* lines(`  ${u.ip}  jail ${u.jail}  (${escapeUnsafe(u.reason)})`);
   const warnings = r.notes.filter((n) => n.level === 'warning');

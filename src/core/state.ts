@@ -1,6 +1,7 @@
 import { HARD_MAX_BANTIME, type BanHistory } from './escalation.js';
 import type { AttemptInput, OpenSlot } from './attempts.js';
 import type { Folded } from './window.js';
+import type { LineRef } from './evidence.js';
 import { canonicalIp } from './ip.js';
 import { err, ok, type Result } from './result.js';
 import { isWhoisCache, type WhoisCache } from './whois-cache.js';
@@ -38,7 +39,8 @@ export type Ban = {
   readonly failures: number;
   readonly firstSeen: number;
   readonly lastSeen: number;
-  readonly evidence: readonly string[];
+  /** The newest log lines; a ban decided this run may name some by handle (see core/evidence), saved ones are text. */
+  readonly evidence: readonly LineRef[];
 };
 
 export type State = {

@@ -1,6 +1,7 @@
 import type { BanHistory, BanRecord } from './escalation.js';
 import { canonicalIp } from './ip.js';
 import { err, ok, type Result } from './result.js';
+import { NO_LINES, withLines, type LineReader, type WithText } from './evidence.js';
 import type { Ban } from './state.js';
 
 // The ban log of the state store: one JSON array a line, appended by each run that changed a ban
@@ -37,7 +38,7 @@ export function historyLine(jail: string, ip: string, r: BanRecord | null): stri
   return `${JSON.stringify(r === null ? ['x', jail, ip] : ['h', jail, ip, r.count, r.until])}\n`;
 }
 
-export function evidenceLine(b: Ban): string {
+export function evidenceLine(b: WithText<Ban>): string {
   return `${JSON.stringify(['e', b.jail, b.ip, b.bannedAt, b.evidence])}\n`;
 }
 
@@ -127,8 +128,8 @@ const sameBan = (a: Ban, b: Ban) => a.bannedAt === b.bannedAt && a.expiresAt ===
 /** How many records one commit appends to each log; `banRecords` put or lift a ban (the firewall changes). */
 export type Delta = { readonly records: number; readonly evidenceRecords: number; readonly banRecords: number };
 
-/** Receives the lines of a commit as they are made (a first scan can append 100k+ bans). */
-export type DeltaSink = { readonly bans: (line: string) => void; readonly evidence: (line: string) => void };
+/** Receives the lines of a commit as they are made (a first scan can append 100k+ bans); `lines` reads back the new bans' evidence named by handle. */
+export type DeltaSink = { readonly bans: (line: string) => void; readonly evidence: (line: string) => void; readonly lines?: LineReader };
 
 // The lines that turn the bans and history of `base` into those of `next`: only what changed.
 export function diffIndex(base: { bans: readonly Ban[]; history?: BanHistory }, next: { bans: readonly Ban[]; history?: BanHistory }, sink: DeltaSink): Delta {
@@ -144,7 +145,7 @@ export function diffIndex(base: { bans: readonly Ban[]; history?: BanHistory }, 
   const kept = new Set(next.bans);
   const before = new Map(base.bans.filter((b) => !kept.has(b)).map((b) => [keyOf(b.jail, b.ip), b]));
   const seen = new Set<string>();
-  for (const b of fresh) {
+  for (const b of withLines(fresh, sink.lines ?? NO_LINES)) {
     const key = keyOf(b.jail, b.ip);
     seen.add(key);
     const old = before.get(key);

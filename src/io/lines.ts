@@ -10,6 +10,12 @@ export const MAX_LINE_BYTES = 1 << 16;
  */
 export type SkipCheck = (bytes: Buffer, from: number, to: number) => boolean;
 
+/**
+ * Receives text of complete lines and where its bytes start in the stream (-1 when its characters
+ * are not its bytes one for one: not plain ASCII), so a line can be found again by its place.
+ */
+export type TextSink = (text: string, at: number) => void;
+
 export type LineAssembler = {
   /** Where the next bytes may be written directly (a read lands here, then `commit`). */
   readonly target: () => { readonly buf: Buffer; readonly at: number; readonly room: number };
@@ -32,7 +38,7 @@ export type LineAssembler = {
 // over-long line, whose bytes are consumed as they come (a 2 GiB line without a newline is read
 // once, not on every run). `midLine`: the bytes start inside a line (the rest of an over-long line
 // whose start an earlier run skipped): everything up to the first newline is skipped too.
-export function createLineAssembler(onText: (text: string) => void, skip?: SkipCheck, midLine = false): LineAssembler {
+export function createLineAssembler(onText: TextSink, skip?: SkipCheck, midLine = false): LineAssembler {
   const buf = Buffer.allocUnsafe(CHUNK_BYTES + MAX_LINE_BYTES);
   let filled = 0;
   let skipping = midLine;
@@ -64,8 +70,12 @@ export function createLineAssembler(onText: (text: string) => void, skip?: SkipC
     longLines += counted.long.length;
     // The text between over-long lines, each piece handed over on its own (most chunks: one piece).
     let at = from;
+    const start = received - total;
     for (const [a, b] of [...counted.long, [lastNl + 1, lastNl + 1] as const]) {
-      if (a > at && !skip?.(buf, at, a)) onText(buf.toString('utf8', at, a));
+      if (a > at && !skip?.(buf, at, a)) {
+        const text = buf.toString('utf8', at, a);
+        onText(text, text.length === a - at ? start + at : -1);
+      }
       at = b;
     }
     filled = total - lastNl - 1;

@@ -1,6 +1,6 @@
 import { closeSync } from 'node:fs';
 import { inflateFile, isGzip } from './gunzip.js';
-import { createLineAssembler, type LineAssembler, type SkipCheck } from './lines.js';
+import { createLineAssembler, type LineAssembler, type SkipCheck, type TextSink } from './lines.js';
 import { openLog, readCompleteLines } from './reader.js';
 
 export type LogTextOutcome = {
@@ -24,7 +24,8 @@ export type LogTextOutcome = {
 // text, and hands over complete lines as UTF-8 chunks ending in "\n". Errors opening the file
 // (missing, a directory, no permission) are thrown for the caller to describe; a read that fails
 // part-way ends the text there (`complete` false, `readError`), after the lines before it.
-export async function readLogText(path: string, onText: (text: string) => void, opts: { from?: number; skip?: SkipCheck } = {}): Promise<LogTextOutcome> {
+// `onText` is told where a plain file's text starts in it (-1 for a .gz: its text is no file's bytes).
+export async function readLogText(path: string, onText: TextSink, opts: { from?: number; skip?: SkipCheck } = {}): Promise<LogTextOutcome> {
   const from = opts.from ?? 0;
   const { fd, id } = openLog(path);
   try {
@@ -34,12 +35,13 @@ export async function readLogText(path: string, onText: (text: string) => void, 
       return { bytes: out.endOffset, lines: out.lines, longLines: out.longLines, gzip: false, ...(out.inLongLine ? { inLongLine: true } : {}), ...failed };
     }
     let skip = from;
-    let lines: LineAssembler | undefined = from === 0 ? createLineAssembler(onText, opts.skip) : undefined;
+    const inflated: TextSink = (text) => onText(text, -1);
+    let lines: LineAssembler | undefined = from === 0 ? createLineAssembler(inflated, opts.skip) : undefined;
     let before = 10; // the byte before `from`: not a newline when an earlier run stopped inside an over-long line
     const outcome = await inflateFile(fd, path, (bytes) => {
       if (skip >= bytes.length) { skip -= bytes.length; if (bytes.length > 0) before = bytes[bytes.length - 1]!; return; }
       if (skip > 0) before = bytes[skip - 1]!;
-      lines ??= createLineAssembler(onText, opts.skip, before !== 10);
+      lines ??= createLineAssembler(inflated, opts.skip, before !== 10);
       lines.write(skip > 0 ? bytes.subarray(skip) : bytes);
       skip = 0;
     });

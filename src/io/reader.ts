@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { CHUNK_BYTES, createLineAssembler, type SkipCheck } from './lines.js';
+import { CHUNK_BYTES, createLineAssembler, type SkipCheck, type TextSink } from './lines.js';
 import { describeReadError } from './read-error.js';
 
 export { CHUNK_BYTES, MAX_LINE_BYTES } from './lines.js';
@@ -40,8 +40,9 @@ export function openLog(path: string): { fd: number; id: FileId } {
 // line is left for the next run. A file that shrinks mid-read simply ends early; a read that
 // fails (EIO) ends it too, with the lines before it handed over and the failure returned, so the
 // caller can go on from there instead of reading those lines again.
-export function readCompleteLines(fd: number, offset: number, size: number, onText: (text: string) => void, skip?: SkipCheck): ReadOutcome {
-  const lines = createLineAssembler(onText, skip, startsMidLine(fd, offset));
+// `onText` is told where each text starts in the file.
+export function readCompleteLines(fd: number, offset: number, size: number, onText: TextSink, skip?: SkipCheck): ReadOutcome {
+  const lines = createLineAssembler((text, at) => onText(text, at < 0 ? -1 : offset + at), skip, startsMidLine(fd, offset));
   let failure: ReadFailure | undefined;
   for (let pos = offset; pos < size; ) {
     const { buf, at } = lines.target();

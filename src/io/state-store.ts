@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LineReader } from '../core/evidence.js';
 import { checkState, EMPTY_STATE, jsonPieces, parseJson, type State } from '../core/state.js';
 import type { FirewallStamp } from '../core/firewall-print.js';
 import { checkHead, runFieldsOf, stateOfHead, type Head, type LogRef } from '../core/store-head.js';
@@ -40,8 +41,8 @@ export type HeadView = {
   readonly loads: readonly JailLoad[] | undefined;
 };
 
-/** Head fields that are not part of the state: the checks the bans passed, the firewall's stamp (null: none). */
-export type SaveOptions = { readonly guard?: string; readonly firewall?: FirewallStamp | null };
+/** Head fields that are not part of the state: the checks the bans passed, the firewall's stamp (null: none); `lines` reads back the new bans' evidence named by handle. */
+export type SaveOptions = { readonly guard?: string; readonly firewall?: FirewallStamp | null; readonly lines?: LineReader };
 
 export type StateStore = {
   readonly path: string;
@@ -229,7 +230,7 @@ function commit(ctx: CommitCtx, next: State, base: State, opts: SaveOptions): He
     : { file: named(prefix, 'log'), out: createNew(join(dir, named(prefix, 'log'))), records: 0 });
   const bansLog = open(head?.bans, 'bans');
   const evidenceLog = open(head?.evidence, 'evidence');
-  const delta = diffIndex(base, next, { bans: (l) => bansLog.out.add(l), evidence: (l) => evidenceLog.out.add(l) });
+  const delta = diffIndex(base, next, { bans: (l) => bansLog.out.add(l), evidence: (l) => evidenceLog.out.add(l), ...(opts.lines ? { lines: opts.lines } : {}) });
   const bytesOf = (log: { out: Appender }) => {
     const n = log.out.bytes();
     log.out.close();
