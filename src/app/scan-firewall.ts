@@ -1,5 +1,6 @@
 import { stampUsable, type FirewallStamp } from '../core/firewall-print.js';
 import { ipFamily, type Family } from '../core/ip.js';
+import type { JailLoad } from '../core/jail-capacity.js';
 import type { Ban } from '../core/state.js';
 import type { Config } from '../config/types.js';
 import type { Firewall } from '../io/firewall/types.js';
@@ -33,11 +34,9 @@ export function joinFamilies(stamp: FirewallStamp | undefined, bans: readonly Ba
   return ([4, 6] as const).filter((f) => out.has(f));
 }
 
-// Whether every jail and family `bans` needs was there before (so its set, chain or table exists
-// and only entries change): what a trusted apply may assume. Empty sets and chains outlive their
-// bans, so a jail or family that comes back is planned against the firewall as it really is.
-export function onlyEntriesChange(previous: readonly Ban[], bans: readonly Ban[]): boolean {
-  const shape = (b: Ban) => `${b.jail} ${ipFamily(b.ip)}`;
-  const before = new Set(previous.map(shape));
-  return bans.every((b) => before.has(shape(b)));
+// Whether every jail and family of `bans` already holds bans (`loads`), so its set, chain or table
+// exists and only entries change: what a trusted apply may assume. Empty sets and chains outlive
+// their bans, so a jail or family that comes back is planned against the firewall as it really is.
+export function onlyEntriesChange(loads: readonly JailLoad[] | undefined, bans: readonly Ban[]): boolean {
+  return loads !== undefined && bans.every((b) => loads.some((l) => l.jail === b.jail && l.family === ipFamily(b.ip) && l.count > 0));
 }

@@ -1,5 +1,5 @@
 import { decide, type Incoming } from '../core/decide.js';
-import { capacityOf, capacityWarnings, changeLoads, fullLine, type JailLoad } from '../core/jail-capacity.js';
+import { capacityOf, capacityWarnings, changeLoads, countBans, fullLine } from '../core/jail-capacity.js';
 import { familiesOf } from '../core/firewall-model.js';
 import { ipFamily } from '../core/ip.js';
 import { setupOf } from '../io/firewall/select.js';
@@ -69,10 +69,6 @@ function addressesOf(incoming: Incoming, newBans: readonly Ban[]): Set<string> {
   return out;
 }
 
-// Every new ban goes to a jail and family that already holds bans (its set exists, its load is known).
-const knownShape = (loads: readonly JailLoad[] | undefined, bans: readonly Ban[]) =>
-  loads !== undefined && bans.every((b) => loads.some((l) => l.jail === b.jail && l.family === ipFamily(b.ip) && l.count > 0));
-
 // Reads the logs and decides. Most runs decide on the head alone (the bans are not read): when no
 // line came in, no ban ends, no check changed and the firewall needs nothing, no ban can change.
 // With new failures, a firewall verified by its stamp and a backend that applies differences,
@@ -100,7 +96,7 @@ async function readAndDecide(opts: ScanOptions, deps: ScanDeps, view: HeadView, 
       reading = 'some';
       decision = run();
     }
-    if (!some || decision.unbans.length > 0 || !knownShape(view.loads, decision.newBans)) {
+    if (!some || decision.unbans.length > 0 || !onlyEntriesChange(view.loads, decision.newBans)) {
       state = deps.store.load();
       reading = 'all';
       decision = run();
@@ -128,7 +124,7 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   const changed = decision.newBans.length > 0 || decision.unbans.length > 0;
   const full = changed || rebooted || stale;
   // Verified by the stamp: only the difference from the saved bans is applied, nothing listed.
-  const trusted = check === 'verified' && !view.complete && (reading === 'some' || onlyEntriesChange(state.bans, decision.bans));
+  const trusted = check === 'verified' && !view.complete && (reading === 'some' || onlyEntriesChange(countBans(state.bans), decision.bans));
   const commands = full ? await firewall.apply(decision.bans, rebooted ? [] : state.bans, { trusted }) : [];
   const families = reading === 'all' ? familiesOf(setupOf(config, opts.now), decision.bans) : joinFamilies(view.firewall, decision.newBans);
   const stamp = full && !opts.dryRun ? await stampAfter(firewall, config, families, opts.now) : undefined;

@@ -159,20 +159,15 @@ function clampBans(state: State): State {
 
 // The state file's text: JSON, one space per level (a person can read and diff it).
 export function serializeState(state: State): string {
-  return [...serializeStatePieces(state)].join('');
+  return [...jsonPieces(state)].join('');
 }
 
 /** Pieces are cut once they reach this many characters. */
 const PIECE_CHARS = 1 << 20;
 
-// The same text as serializeState in pieces of about a MiB, for writing as they come: with
-// permanent bans a first scan can leave 100k+ windows waiting for --max-bans, and the whole text
-// at once (and its UTF-8 copy) would cost more memory than everything else the run holds.
-export function serializeStatePieces(state: State): Generator<string> {
-  return jsonPieces(state);
-}
-
-// Any record as serializeState writes a state: JSON, one space per level, in pieces of about a MiB.
+// Any record as serializeState writes a state (JSON, one space per level), in pieces of about a MiB
+// written as they come: a first scan with permanent bans can leave 100k+ windows waiting for
+// --max-bans, and the whole text at once (and its UTF-8 copy) would cost more than the run holds.
 export function* jsonPieces(value: object): Generator<string> {
   let parts: string[] = [];
   let size = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_STATE, parseState, serializeState, serializeStatePieces, type State } from '../../src/core/state.js';
+import { EMPTY_STATE, jsonPieces, parseState, serializeState, type State } from '../../src/core/state.js';
 
 const ban = (ip: string) => ({ ip, jail: 'sshd', bannedAt: 10, expiresAt: null, failures: 7, firstSeen: 1, lastSeen: 9, evidence: [`Failed password from ${ip}`, 'a "quoted"\\tline'] });
 
@@ -37,7 +37,7 @@ describe('state file', () => {
       version: 1, files: { '/var/log/auth.log': { offset: 5, dev: 1, ino: 2 } }, windows: { sshd: windows, empty: {} },
       bans: [ban('203.0.113.1'), ban('2001:db8::1')], journals: {}, bootId: 'b',
     };
-    const pieces = [...serializeStatePieces(state)];
+    const pieces = [...jsonPieces(state)];
     expect(pieces.join('')).toBe(`${JSON.stringify(state, null, 1)}\n`);
     expect(serializeState(state)).toBe(pieces.join(''));
     expect(pieces.length).toBeGreaterThan(1);
