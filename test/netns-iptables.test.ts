@@ -13,6 +13,8 @@ const CONFIG = `
 findtime = "10m"
 maxretry = 3
 bantime = "1h"
+# these tests read back single-address rules (ip6tables prints them as /128)
+ipv6_prefix = 128
 
 [firewall]
 backend = "iptables"

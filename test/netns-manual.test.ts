@@ -101,7 +101,11 @@ describe.skipIf(gate.skip)(`unban forgets pending failures; refusals (${gate.rea
     ['unban in an unknown jail', ['unban', '203.0.113.9', '--jail', 'nosuch'], /unknown jail "nosuch"/],
     ['a string that is not an IP', ['ban', '203.0.113.256'], /"203\.0\.113\.256" is not an IP address/],
     ['a shell injection attempt', ['ban', '1.2.3.4;reboot'], /is not an IP address/],
-    ['a CIDR block', ['ban', '203.0.113.0/24'], /is not an IP address/],
+    ['a block holding this host\'s address', ['ban', '192.0.2.0/24'], /^logban: 192\.0\.2\.0\/24 contains 192\.0\.2\.1: 192\.0\.2\.1 is an address of this host: logban never bans it \(ban a narrower block\)$/],
+    ['a block holding an address in ignoreip', ['ban', '198.51.100.0/25'], /198\.51\.100\.0\/25 contains 198\.51\.100\.77: 198\.51\.100\.77 is in ignoreip of jail sshd/],
+    ['a block inside loopback', ['ban', '127.0.0.0/16'], /127\.0\.0\.0\/16 lies inside 127\.0\.0\.0\/8: .*loopback/],
+    ['every address', ['ban', '::/0'], /::\/0 contains ::: .*unspecified/],
+    ['a block too long for its family', ['ban', '203.0.113.0/33'], /"203\.0\.113\.0\/33" is not an IP address or CIDR block/],
   ])('refuses %s with exit 2, one line, and changes nothing', (_name, args, message) => {
     const { victim } = v.pair();
     const sb = v.sandbox(firewallConfig('iptables', { sshd: 'ignoreip = ["198.51.100.77"]' }));

@@ -1,5 +1,5 @@
 import { MANUAL_JAIL } from '../core/firewall-model.js';
-import { canonicalIp } from '../core/ip.js';
+import { canonicalTarget } from '../core/net.js';
 import { splitRefused, type RefusedBan } from '../core/ban-guard.js';
 import { fullBanLine, hasRoom, capacityOf } from '../core/jail-capacity.js';
 import { addManualBan, removeManualBan } from '../core/manual.js';
@@ -17,11 +17,14 @@ export type ManualDeps = {
   readonly store: StateStore;
   readonly firewall: Firewall;
   readonly hostAddresses: readonly string[];
+  /** The default routes' gateways: no network ban may hold one. */
+  readonly gateways?: readonly string[];
 };
 
+// One address or a CIDR block, in the state's spelling (a block's host bits are cleared: 203.0.113.9/24 is 203.0.113.0/24).
 function ipOf(text: string): string {
-  const ip = canonicalIp(text.trim());
-  if (ip === null) throw new UsageError(`"${text}" is not an IP address: give one address, e.g. 203.0.113.9 or 2001:db8::1`);
+  const ip = canonicalTarget(text);
+  if (ip === null) throw new UsageError(`"${text}" is not an IP address or CIDR block: give one, e.g. 203.0.113.9, 2001:db8::1 or 2001:db8:1:2::/64`);
   return ip;
 }
 
@@ -33,10 +36,10 @@ function jailOf(config: Config, name: string | undefined): Jail | null {
 }
 
 // A ban by hand passes the checks of every ban (ban-guard); the manual jail blocks every port, so any jail's ignoreip counts.
-function refuseBan(config: Config, host: readonly string[], ip: string, jail: Jail | null): void {
-  const refused = banGuardOf(config, host)(ip, jail?.name ?? MANUAL_JAIL);
+function refuseBan(config: Config, host: readonly string[], gateways: readonly string[] | undefined, ip: string, jail: Jail | null): void {
+  const refused = banGuardOf(config, host, gateways)(ip, jail?.name ?? MANUAL_JAIL);
   if (refused === null) return;
-  const hint = refused.includes(' is in ignoreip of jail ') ? ' (edit ignoreip to change that)' : '';
+  const hint = refused.includes(' is in ignoreip of jail ') ? ' (edit ignoreip to change that)' : refused.includes(' contains ') ? ' (ban a narrower block)' : '';
   throw new UsageError(`${refused}: logban never bans it${hint}`);
 }
 
@@ -45,7 +48,7 @@ function refuseBan(config: Config, host: readonly string[], ip: string, jail: Ja
 // must not reach it. `before` is what was saved, so the firewall step takes them out.
 function loadChecked(deps: ManualDeps): { before: readonly Ban[]; loaded: State; state: State; refused: readonly RefusedBan[] } {
   const loaded = deps.store.load();
-  const { kept, refused } = splitRefused(loaded.bans, banGuardOf(deps.config, deps.hostAddresses));
+  const { kept, refused } = splitRefused(loaded.bans, banGuardOf(deps.config, deps.hostAddresses, deps.gateways));
   return { before: loaded.bans, loaded, state: refused.length > 0 ? { ...loaded, bans: kept } : loaded, refused };
 }
 
@@ -62,7 +65,7 @@ async function commit(deps: ManualDeps, before: readonly Ban[], after: readonly 
 export async function runBan(text: string, jailName: string | undefined, now: number, deps: ManualDeps) {
   const ip = ipOf(text);
   const jail = jailOf(deps.config, jailName);
-  refuseBan(deps.config, deps.hostAddresses, ip, jail);
+  refuseBan(deps.config, deps.hostAddresses, deps.gateways, ip, jail);
   const { before, loaded, state, refused } = loadChecked(deps);
   const r = addManualBan(state, ip, jail, now);
   if (!r.already && !hasRoom(state.bans.filter(activeAt(now)), ip, r.ban.jail, capacityOf(deps.config.backend))) {

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { AttemptInput, OpenSlot } from '../core/attempts.js';
 import { createFailureTally, type Failures } from '../core/tally.js';
+import type { Keyer } from '../core/shields.js';
 import type { FileCursor, State } from '../core/state.js';
 import type { Jail } from '../config/types.js';
 import { discoverLogs } from '../io/discover.js';
@@ -92,6 +93,8 @@ export type ReadDeps = {
   readonly journal?: JournalSource | undefined;
   /** A progress display for the bytes about to be read (a first scan over big logs). */
   readonly progress?: ((totalBytes: number) => Progress) | undefined;
+  /** Per jail, the window key of an address (jails that count by prefix); absent: the address. */
+  readonly keyers?: ReadonlyMap<string, Keyer>;
 };
 
 // Bytes of the current files past their saved offsets: what a progress bar counts towards.
@@ -130,7 +133,7 @@ export async function readSources(jails: readonly Jail[], saved: SavedSources, n
   for (const [path, reason] of refused) notes.push({ level: 'warning', text: `${path}: ${reason}` });
   // The jails' evidence lines, by place in the plain logs read (each file numbered as it comes).
   const rings = createEvidenceRings();
-  const tallies = new Map(jails.map((j) => [j.name, createFailureTally(j, now, rings)] as const));
+  const tallies = new Map(jails.map((j) => [j.name, createFailureTally(j, now, rings, deps.keyers?.get(j.name))] as const));
   const placed: PlacedFile[] = [];
   const numbers = new Map<string, number>();
   const numberOf = (f: LogFile): number => {

@@ -12,6 +12,8 @@ export type RestoreDeps = {
   readonly store: StateStore;
   readonly firewall: Firewall;
   readonly hostAddresses: readonly string[];
+  /** The default routes' gateways: no network ban may hold one. */
+  readonly gateways?: readonly string[];
 };
 
 // Puts the saved bans that are still in force back into the firewall. A saved ban that a new ban
@@ -20,7 +22,7 @@ export type RestoreDeps = {
 // The do-nothing backend assumes an empty firewall, so it lists everything a restore would add.
 export async function runRestore(now: number, deps: RestoreDeps): Promise<RestoreResult> {
   const state = deps.store.load();
-  const { kept, refused: unbans } = splitRefused(state.bans, banGuardOf(deps.config, deps.hostAddresses));
+  const { kept, refused: unbans } = splitRefused(state.bans, banGuardOf(deps.config, deps.hostAddresses, deps.gateways));
   const active = kept.filter((b) => b.expiresAt === null || b.expiresAt > now);
   const commands = await deps.firewall.apply(active, deps.firewall.reconciles ? active : []);
   if (unbans.length > 0) deps.store.save({ ...state, bans: kept }, state);

@@ -34,9 +34,11 @@ export function joinFamilies(stamp: FirewallStamp | undefined, bans: readonly Ba
   return ([4, 6] as const).filter((f) => out.has(f));
 }
 
-// Whether every jail and family of `bans` already holds bans (`loads`), so its set, chain or table
-// exists and only entries change: what a trusted apply may assume. Empty sets and chains outlive
-// their bans, so a jail or family that comes back is planned against the firewall as it really is.
+// Whether every jail and family of `bans` already holds bans of that kind (`loads`; blocks and
+// single addresses live in sets of their own), so its set, chain or table exists and only entries
+// change: what a trusted apply may assume. Empty sets and chains outlive their bans, so a jail or
+// family that comes back is planned against the firewall as it really is.
 export function onlyEntriesChange(loads: readonly JailLoad[] | undefined, bans: readonly Ban[]): boolean {
-  return loads !== undefined && bans.every((b) => loads.some((l) => l.jail === b.jail && l.family === ipFamily(b.ip) && l.count > 0));
+  const holds = (l: JailLoad, b: Ban) => (b.ip.includes('/') ? (l.nets ?? 0) > 0 : l.count - (l.nets ?? 0) > 0);
+  return loads !== undefined && bans.every((b) => loads.some((l) => l.jail === b.jail && l.family === ipFamily(b.ip) && holds(l, b)));
 }

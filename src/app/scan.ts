@@ -13,7 +13,7 @@ import type { Progress } from '../io/progress.js';
 import type { HeadView, StateStore } from '../io/state-store.js';
 import type { WhoisInfo } from '../core/whois-parse.js';
 import type { WhoisLookup } from '../io/whois.js';
-import { banGuardOf, guardTextOf } from './ban-guard.js';
+import { banGuardOf, guardTextOf, keyersOf, narrowingsOf } from './ban-guard.js';
 import { readSources, type FileReport, type Note } from './read-sources.js';
 import { enrichWhois } from './whois-enrich.js';
 import { checkFirewall, joinFamilies, onlyEntriesChange, stampAfter } from './scan-firewall.js';
@@ -25,6 +25,8 @@ export type ScanDeps = {
   readonly store: StateStore;
   readonly firewall: Firewall;
   readonly hostAddresses: readonly string[];
+  /** The default routes' gateways: no network ban may hold one. */
+  readonly gateways?: readonly string[];
   /** Identifies the current boot; when it differs from the state's, the firewall is rebuilt. */
   readonly bootId: string | null;
   /** Where jails with journalmatch read from; absent: no journal is read. */
@@ -49,6 +51,8 @@ export type ScanResult = {
   readonly whois?: Readonly<Record<string, WhoisInfo>>;
   /** Reads back the new bans' evidence lines named by handle (see core/evidence). */
   readonly readLines: LineReader;
+  /** Why a new ban's block is narrower than its jail's prefix (a shield inside it), by target. */
+  readonly narrowed?: Readonly<Record<string, string>>;
 };
 
 
@@ -76,17 +80,19 @@ function addressesOf(incoming: Incoming, newBans: readonly Ban[]): Set<string> {
 async function readAndDecide(opts: ScanOptions, deps: ScanDeps, view: HeadView, start: 'head' | 'all', some: boolean) {
   let reading: Reading = start;
   let state = start === 'all' ? deps.store.load() : view.state;
-  const { incoming, readLines, ...read } = await readSources(deps.config.jails, state, opts.now, { journal: deps.journal, progress: deps.progress });
+  const { incoming, readLines, ...read } = await readSources(deps.config.jails, state, opts.now, {
+    journal: deps.journal, progress: deps.progress, keyers: keyersOf(deps.config, deps.hostAddresses, deps.gateways),
+  });
   const run = () => decide({
     now: opts.now,
     jails: deps.config.jails,
     state,
     incoming,
     maxBans: opts.maxBans,
-    savedChecked: view.guard === guardTextOf(deps.config, deps.hostAddresses),
+    savedChecked: view.guard === guardTextOf(deps.config, deps.hostAddresses, deps.gateways),
     ...(reading === 'some' && view.loads ? { savedLoads: view.loads } : {}),
     capacity: capacityOf(deps.config.backend),
-    refuse: banGuardOf(deps.config, deps.hostAddresses),
+    refuse: banGuardOf(deps.config, deps.hostAddresses, deps.gateways),
     readLines,
   });
   let decision = run();
@@ -96,7 +102,9 @@ async function readAndDecide(opts: ScanOptions, deps: ScanDeps, view: HeadView, 
       reading = 'some';
       decision = run();
     }
-    if (!some || decision.unbans.length > 0 || !onlyEntriesChange(view.loads, decision.newBans)) {
+    // Subnet escalation counts every ban of a subnet: a run with new bans there reads them all.
+    const escalating = decision.newBans.length > 0 && deps.config.jails.some((j) => j.subnet !== null);
+    if (!some || escalating || decision.unbans.length > 0 || !onlyEntriesChange(view.loads, decision.newBans)) {
       state = deps.store.load();
       reading = 'all';
       decision = run();
@@ -110,7 +118,7 @@ async function readAndDecide(opts: ScanOptions, deps: ScanDeps, view: HeadView, 
 export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanResult> {
   const { config, store, firewall } = deps;
   const view = store.loadHead();
-  const guard = guardTextOf(config, deps.hostAddresses);
+  const guard = guardTextOf(config, deps.hostAddresses, deps.gateways);
   // After a reboot the kernel's rules are gone: the first run of the new boot reconciles even
   // when nothing else changed, so bans survive a reboot without an extra unit.
   const rebooted = deps.bootId !== null && view.state.bootId !== deps.bootId && view.live > 0;
@@ -154,10 +162,13 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   }
   // A full jail is news on every run; the size warnings ride along a report that is sent anyway.
   for (const full of decision.full) notes.push({ level: 'warning', text: fullLine(full, config.backend) });
+  for (const text of decision.refusedSubnets) notes.push({ level: 'warning', text });
   const loads = reading === 'all' ? decision.bans : changeLoads(view.loads ?? [], decision.newBans, decision.unbans);
   if (changed) for (const text of capacityWarnings(config.backend, loads)) notes.push({ level: 'warning', text });
   if (decision.deferred > 0) notes.push({ level: 'warning', text: `${decision.deferred} IP(s) over the threshold wait for the next run (--max-bans ${opts.maxBans})` });
+  const narrowed = narrowingsOf(config, decision.newBans, deps.hostAddresses, deps.gateways);
   return {
+    ...(Object.keys(narrowed).length > 0 ? { narrowed } : {}),
     dryRun: opts.dryRun, now: opts.now, files: read.files, newBans: decision.newBans, unbans: decision.unbans,
     activeBans: reading === 'all' ? decision.bans.length : view.live + decision.newBans.length - decision.unbans.length, deferred: decision.deferred, commands, notes,
     ...(whois ? { whois: Object.fromEntries(whois.info) } : {}), readLines,

@@ -9,16 +9,18 @@ export type Enriched = {
   readonly cache: WhoisCache | undefined;
 };
 
-// whois for a run's addresses: the saved answers first, the whois command only for the rest.
+// whois for a run's targets: the saved answers first, the whois command only for the rest. A
+// block is asked about by its first address (every registry answers an address) and kept as the block.
 export async function enrichWhois(ips: readonly string[], cache: WhoisCache | undefined, lookup: WhoisLookup, now: number): Promise<Enriched> {
   const info = new Map<string, WhoisInfo>();
-  const ask: string[] = [];
+  const ask = new Map<string, string>();
   for (const ip of ips) {
     const hit = cachedWhois(cache, ip, now);
     if (hit) info.set(ip, hit);
-    else ask.push(ip);
+    else ask.set(ip.split('/')[0]!, ip);
   }
-  const found = ask.length > 0 ? await lookup.lookup(ask) : new Map<string, WhoisInfo>();
+  const answers = ask.size > 0 ? await lookup.lookup([...ask.keys()]) : new Map<string, WhoisInfo>();
+  const found = new Map([...answers].map(([addr, i]) => [ask.get(addr) ?? addr, i] as const));
   for (const [ip, i] of found) info.set(ip, i);
   return { info, cache: found.size > 0 ? updateWhoisCache(cache, found, now) : cache };
 }

@@ -22,7 +22,7 @@ async function ban(ip: string, flags: Flags): Promise<void> {
 
 export function registerBan(program: Command): void {
   withCommon(program.command('ban <ip>'))
-    .description('ban an IP by hand: in a jail (its ports and bantime) or, without --jail, everything, until unbanned')
+    .description('ban an IP or a CIDR block by hand: in a jail (its ports and bantime) or, without --jail, everything, until unbanned')
     .option('--jail <name>', 'the jail whose ports and bantime apply')
     .option('--json', 'print one JSON object')
     .action(ban);

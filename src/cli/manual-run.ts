@@ -1,7 +1,7 @@
 import { loadConfig } from '../app/load-config.js';
 import type { ManualDeps } from '../app/manual.js';
 import { createFirewall } from '../io/firewall/select.js';
-import { hostAddresses } from '../io/host.js';
+import { defaultGateways, hostAddresses } from '../io/host.js';
 import { acquireLock } from '../io/lock.js';
 import { createStateStore } from '../io/state-store.js';
 import { clockOf, stateDirOf, type CommonOptions } from './common.js';
@@ -13,7 +13,7 @@ export async function withManualDeps(flags: CommonOptions, body: (deps: ManualDe
   const dir = stateDirOf(flags);
   const release = acquireLock(dir);
   try {
-    await body({ config, store: createStateStore(dir), firewall: createFirewall(config, { dryRun: false, now }), hostAddresses: hostAddresses() }, now);
+    await body({ config, store: createStateStore(dir), firewall: createFirewall(config, { dryRun: false, now }), hostAddresses: hostAddresses(), gateways: defaultGateways() }, now);
   } finally {
     release();
   }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../app/load-config.js';
 import { runRestore } from '../app/restore.js';
 import { createFirewall } from '../io/firewall/select.js';
-import { hostAddresses } from '../io/host.js';
+import { defaultGateways, hostAddresses } from '../io/host.js';
 import { acquireLock } from '../io/lock.js';
 import { createStateStore } from '../io/state-store.js';
 import { clockOf, stateDirOf, withCommon, droppedLine, writeJson, writeOut, type CommonOptions } from './common.js';
@@ -15,7 +15,7 @@ async function restore(flags: CommonOptions): Promise<void> {
   const release = acquireLock(dir);
   try {
     const firewall = createFirewall(config, { dryRun: false, now });
-    const r = await runRestore(now, { config, store: createStateStore(dir), firewall, hostAddresses: hostAddresses() });
+    const r = await runRestore(now, { config, store: createStateStore(dir), firewall, hostAddresses: hostAddresses(), gateways: defaultGateways() });
     if (flags.json) { writeJson(r, 2); return; }
     const out = r.unbans.map((u) => droppedLine(u).trimEnd());
     if (r.commands.length > 0) out.push(`logban: restored ${r.activeBans} ban(s)`, ...r.commands.map((c) => `  ${c.join(' ')}`));

@@ -6,7 +6,7 @@ import { loadConfig } from '../app/load-config.js';
 import { runScan } from '../app/scan.js';
 import { execaRunner } from '../io/exec.js';
 import { createFirewall } from '../io/firewall/select.js';
-import { currentBootId, hostAddresses } from '../io/host.js';
+import { currentBootId, defaultGateways, hostAddresses } from '../io/host.js';
 import { createJournalSource } from '../io/journal.js';
 import { acquireLock } from '../io/lock.js';
 import { createProgress } from '../io/progress.js';
@@ -41,7 +41,7 @@ async function scan(flags: ScanFlags): Promise<void> {
     const result = await runScan(
       { dryRun, maxBans: flags.maxBans, now },
       {
-        config, store: createStateStore(dir), firewall, hostAddresses: hostAddresses(), bootId: currentBootId(), journal: createJournalSource(execaRunner),
+        config, store: createStateStore(dir), firewall, hostAddresses: hostAddresses(), gateways: defaultGateways(), bootId: currentBootId(), journal: createJournalSource(execaRunner),
         progress: (total) => createProgress(total, { enabled: !flags.json, label: 'scan' }),
         ...(config.report.whois ? { whois: createWhoisLookup() } : {}),
       },

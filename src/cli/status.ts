@@ -14,7 +14,10 @@ function status(flags: CommonOptions): void {
   const active = state.bans.filter((b) => b.expiresAt === null || b.expiresAt > now);
   const warnings = capacityWarnings(config.backend, active);
   const bans = active
-    .map((b) => ({ ip: b.ip, jail: b.jail, bannedAt: toIso(b.bannedAt), expiresAt: b.expiresAt === null ? null : toIso(b.expiresAt) }));
+    .map((b) => ({
+      ip: b.ip, jail: b.jail, bannedAt: toIso(b.bannedAt), expiresAt: b.expiresAt === null ? null : toIso(b.expiresAt),
+      ...(b.addresses ? { addresses: b.addresses } : {}),
+    }));
   const failures = pendingCounts(state, config.jails, now);
   const files = Object.entries(state.files).map(([path, c]) => ({ path, offset: c.offset }));
   if (flags.json) {
@@ -22,8 +25,11 @@ function status(flags: CommonOptions): void {
     return;
   }
   const out = [`logban: ${bans.length} active ban(s), ${failures.length} IP(s) with pending failures`, ...warnings.map((w) => `  warning: ${w}`)];
-  for (const b of bans) out.push(`  banned  ${b.ip}  jail ${b.jail}  since ${b.bannedAt}  ${b.expiresAt ? `until ${b.expiresAt}` : 'permanently'}`);
-  for (const f of failures) out.push(`  pending ${f.ip}  jail ${f.jail}  ${f.count} failure(s)`);
+  for (const b of bans) {
+    const seen = b.addresses ? `  (seen: ${b.addresses.join(', ')})` : '';
+    out.push(`  banned  ${b.ip}  jail ${b.jail}  since ${b.bannedAt}  ${b.expiresAt ? `until ${b.expiresAt}` : 'permanently'}${seen}`);
+  }
+  for (const f of failures) out.push(`  pending ${f.ip}  jail ${f.jail}  ${f.count} failure(s)${f.addresses ? `  (seen: ${f.addresses.join(', ')})` : ''}`);
   for (const f of files) out.push(`  file    ${f.path}  offset ${f.offset}`);
   writeOut(`${out.join('\n')}\n`);
 }

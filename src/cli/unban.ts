@@ -15,15 +15,20 @@ async function unban(ip: string, flags: Flags): Promise<void> {
       return;
     }
     writeOut(r.refused.map(droppedLine).join(''));
-    writeOut(unbans.length > 0
-      ? `logban: unbanned ${r.ip} (jail ${unbans.map((u) => u.jail).join(', ')})\n`
-      : `logban: ${r.ip} was not banned${flags.jail ? ` in jail ${flags.jail}` : ''}; its pending failures were cleared\n`);
+    // A ban of another target that held this one (a block holding the address, a ban inside the block) is named.
+    const exact = r.removed.filter((b) => b.ip === r.ip);
+    const others = r.removed.filter((b) => b.ip !== r.ip);
+    const lines = [
+      ...(exact.length > 0 ? [`logban: unbanned ${r.ip} (jail ${exact.map((b) => b.jail).join(', ')})\n`] : []),
+      ...others.map((b) => `logban: unbanned ${b.ip} (jail ${b.jail}), which held ${r.ip}\n`),
+    ];
+    writeOut(lines.length > 0 ? lines.join('') : `logban: ${r.ip} was not banned${flags.jail ? ` in jail ${flags.jail}` : ''}; its pending failures were cleared\n`);
   });
 }
 
 export function registerUnban(program: Command): void {
   withCommon(program.command('unban <ip>'))
-    .description('lift a ban and forget the IP\'s pending failures (in one jail with --jail, else everywhere)')
+    .description('lift a ban and forget the IP\'s pending failures (in one jail with --jail, else everywhere); an address lifts the block that holds it, a CIDR block the bans inside it')
     .option('--jail <name>', 'only this jail')
     .option('--json', 'print one JSON object')
     .action(unban);

@@ -15,13 +15,14 @@ import type { Backend, Config, Jail, ReportSettings } from './types.js';
 export type ConfigProblem = { readonly message: string; readonly line?: number };
 
 type Table = Record<string, unknown>;
+const NET_KEYS = ['ipv4_prefix', 'ipv6_prefix', 'subnet_maxbans', 'subnet_prefix4', 'subnet_prefix6'];
 const KEYS = {
   top: ['defaults', 'firewall', 'jails', 'report'],
-  defaults: ['findtime', 'maxretry', 'bantime', 'ignoreip', 'bantime_factor', 'maxbantime', 'reset_on_success'],
+  defaults: ['findtime', 'maxretry', 'bantime', 'ignoreip', 'bantime_factor', 'maxbantime', 'reset_on_success', ...NET_KEYS],
   firewall: ['backend', 'chains'],
   report: ['whois'],
   jail: ['enabled', 'logpath', 'journalmatch', 'journal_dir', 'rules', 'failregex', 'ignoreregex', 'prefregex', 'datepattern', 'findtime', 'maxretry', 'bantime',
-    'ignoreip', 'port', 'protocol', 'connlimit', 'bantime_factor', 'maxbantime', 'reset_on_success'],
+    'ignoreip', 'port', 'protocol', 'connlimit', 'bantime_factor', 'maxbantime', 'reset_on_success', ...NET_KEYS],
 };
 const BACKENDS: readonly Backend[] = ['iptables', 'ipset', 'nftables', 'none'];
 const JAIL_NAME = /^[A-Za-z0-9_-]{1,21}$/;
@@ -79,8 +80,42 @@ function ignoreList(t: Table, name: string, fallback: readonly string[]): readon
 
 type Defaults = {
   findtime: number; maxretry: number; bantime: number | null; ignoreip: readonly string[];
-  bantimeFactor: number; maxbantime: number | null; resetOnSuccess: boolean;
+  bantimeFactor: number; maxbantime: number | null; resetOnSuccess: boolean; net: NetSettings;
 };
+
+type NetSettings = { ipv4Prefix: number; ipv6Prefix: number; subnetMaxbans: number | null; subnetPrefix4: number; subnetPrefix6: number };
+
+const NET_DEFAULTS: NetSettings = {
+  ipv4Prefix: DEFAULTS.ipv4Prefix, ipv6Prefix: DEFAULTS.ipv6Prefix, subnetMaxbans: null, subnetPrefix4: DEFAULTS.subnetPrefix4, subnetPrefix6: DEFAULTS.subnetPrefix6,
+};
+
+// A prefix length of one family: at least 8 bits (a wider ban is no ban on attackers but on a continent).
+function prefixLength(t: Table, key: string, name: string, fallback: number, max: number): number {
+  const v = t[key] ?? fallback;
+  if (!Number.isInteger(v) || (v as number) < 8 || (v as number) > max) throw new Invalid(name, key, `${key} must be a prefix length from 8 to ${max}, not ${JSON.stringify(v)}`);
+  return v as number;
+}
+
+// ipv4_prefix, ipv6_prefix and subnet escalation (off until subnet_maxbans is set), over `d`.
+function netSettings(t: Table, name: string, d: NetSettings): NetSettings {
+  const maxbans = t['subnet_maxbans'] === undefined ? d.subnetMaxbans : positive(t, 'subnet_maxbans', name, 1);
+  if (maxbans !== null && maxbans < 2) throw new Invalid(name, 'subnet_maxbans', 'subnet_maxbans must be at least 2 (bans of that many addresses of one subnet ban the subnet)');
+  return {
+    ipv4Prefix: prefixLength(t, 'ipv4_prefix', name, d.ipv4Prefix, 32),
+    ipv6Prefix: prefixLength(t, 'ipv6_prefix', name, d.ipv6Prefix, 128),
+    subnetMaxbans: maxbans,
+    subnetPrefix4: prefixLength(t, 'subnet_prefix4', name, d.subnetPrefix4, 32),
+    subnetPrefix6: prefixLength(t, 'subnet_prefix6', name, d.subnetPrefix6, 128),
+  };
+}
+
+// A jail's network settings as the core takes them; a subnet must be wider than the prefix it gathers.
+function jailNet(n: NetSettings, name: string): Pick<Jail, 'ipv4Prefix' | 'ipv6Prefix' | 'subnet'> {
+  if (n.subnetMaxbans !== null && n.subnetPrefix4 >= n.ipv4Prefix) throw new Invalid(name, 'subnet_prefix4', `subnet_prefix4 (${n.subnetPrefix4}) must be shorter than ipv4_prefix (${n.ipv4Prefix})`);
+  if (n.subnetMaxbans !== null && n.subnetPrefix6 >= n.ipv6Prefix) throw new Invalid(name, 'subnet_prefix6', `subnet_prefix6 (${n.subnetPrefix6}) must be shorter than ipv6_prefix (${n.ipv6Prefix})`);
+  const subnet = n.subnetMaxbans === null ? null : { maxbans: n.subnetMaxbans, prefix4: n.subnetPrefix4, prefix6: n.subnetPrefix6 };
+  return { ipv4Prefix: n.ipv4Prefix, ipv6Prefix: n.ipv6Prefix, subnet };
+}
 
 // reset_on_success = true | false: off unless asked for (a valid account resets its own address).
 function flag(t: Table, key: string, name: string, fallback: boolean): boolean {
@@ -152,6 +187,7 @@ function buildJail(name: string, raw: unknown, d: Defaults, services: Services):
     bantimeFactor: factor(t, where, d.bantimeFactor),
     maxbantime: duration(t, 'maxbantime', where, d.maxbantime),
     resetOnSuccess: flag(t, 'reset_on_success', where, d.resetOnSuccess),
+    ...jailNet(netSettings(t, where, d.net), where),
     ignoreip: [...new Set([...d.ignoreip, ...ignoreList(t, where, [])])],
     ...portsOf(t, where, services),
     ...(datepattern ? { datepattern } : {}),
@@ -202,6 +238,7 @@ function buildFromData(data: Table, path: string | null, exists: (p: string) => 
     bantimeFactor: factor(defs, 'defaults', DEFAULTS.bantimeFactor),
     maxbantime: duration(defs, 'maxbantime', 'defaults', DEFAULTS.maxbantime),
     resetOnSuccess: flag(defs, 'reset_on_success', 'defaults', false),
+    net: netSettings(defs, 'defaults', NET_DEFAULTS),
   };
   const fw = table(data['firewall'], 'firewall');
   checkKeys(fw, KEYS.firewall, 'firewall');

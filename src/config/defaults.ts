@@ -10,6 +10,11 @@ export const DEFAULTS = {
   bantimeFactor: 1,
   maxbantime: null,
   ignoreip: ['127.0.0.0/8', '::1'],
+  // An IPv6 host gets a /64 (RFC 6177); a subnet to escalate to is a /24 or a provider's /48.
+  ipv4Prefix: 32,
+  ipv6Prefix: 64,
+  subnetPrefix4: 24,
+  subnetPrefix6: 48,
   backend: 'iptables',
   chains: ['INPUT'],
 } as const;

@@ -1,4 +1,5 @@
 import type { JailPolicy } from '../core/decide.js';
+import type { SubnetPolicy } from '../core/subnets.js';
 import type { Matcher } from '../core/match.js';
 import type { PortRange, Protocol } from '../core/ports.js';
 import type { DatePatternName } from '../core/timestamp.js';
@@ -25,7 +26,15 @@ export type Jail = JailPolicy & {
   readonly datepattern?: readonly DatePatternName[];
   /** A successful login of an address forgets its pending failures in this jail (config `reset_on_success`). */
   readonly resetOnSuccess: boolean;
+  /** Failures and bans count per block of this many bits (ipv4_prefix, default 32: per address). */
+  readonly ipv4Prefix: number;
+  /** Likewise for IPv6 (ipv6_prefix, default 64: one host's share of a network). */
+  readonly ipv6Prefix: number;
+  /** Subnet escalation (subnet_maxbans): this many bans in one subnet within findtime ban the subnet; null: off. */
+  readonly subnet: SubnetPolicy | null;
 };
+
+export type { SubnetPolicy } from '../core/subnets.js';
 
 // [report]: whois = true adds country and network of each newly banned IP to the report.
 export type ReportSettings = { readonly whois: boolean };

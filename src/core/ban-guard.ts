@@ -1,6 +1,8 @@
 import { describeSpecial, specialKind } from './address-class.js';
 import { MANUAL_JAIL } from './firewall-model.js';
 import { compileIpMatcher, type IpMatcher } from './ip.js';
+import { isNetwork, parseBlock } from './net.js';
+import { createShields, networkRefusal, type ShieldSet } from './shields.js';
 import { err, ok, type Result } from './result.js';
 import type { Ban } from './state.js';
 
@@ -11,8 +13,15 @@ export type BanGuard = (ip: string, jail: string) => string | null;
 // addresses that are never a client (loopback, unspecified, broadcast, multicast, link-local),
 // the host's own addresses, then the jail's ignoreip. The manual jail blocks every port, so there
 // every jail's ignoreip counts.
-export function createBanGuard(jails: readonly { readonly name: string; readonly ignoreip: readonly string[] }[], host: readonly string[]): Result<BanGuard> {
+// A block (a jail counting by prefix, a subnet, a CIDR by hand) may not overlap any of them, nor
+// the host's default gateways (shields).
+export function createBanGuard(
+  jails: readonly { readonly name: string; readonly ignoreip: readonly string[] }[],
+  host: readonly string[],
+  gateways: readonly string[] = [],
+): Result<BanGuard> {
   const own = new Set(host);
+  let shields: ShieldSet | undefined;
   const lists: { name: string; matches: IpMatcher }[] = [];
   for (const j of jails) {
     const m = compileIpMatcher(j.ignoreip);
@@ -20,6 +29,12 @@ export function createBanGuard(jails: readonly { readonly name: string; readonly
     lists.push({ name: j.name, matches: m.value });
   }
   return ok((ip, jail) => {
+    if (isNetwork(ip)) {
+      const block = parseBlock(ip);
+      if (block === null) return `${ip} is not an address or block`;
+      shields ??= createShields(jails, host, gateways);
+      return networkRefusal(block, shields(jail));
+    }
     const kind = specialKind(ip);
     if (kind !== null) return describeSpecial(ip, kind);
     if (own.has(ip)) return `${ip} is an address of this host`;

@@ -4,11 +4,14 @@ import { banDuration, escalates, priorBans, recordBans, type BanHistory, type Es
 import { MANUAL_JAIL } from './firewall-model.js';
 import { admitBans, type JailFull, type JailLoad } from './jail-capacity.js';
 import type { Ban, Pending, State } from './state.js';
+import { mergeAddresses } from './block-addresses.js';
+import { createCover, escalateSubnets, type SubnetPolicy } from './subnets.js';
 import { addFolded, evaluateWindow, foldPermanent, LIVE_HORIZON, mergeSorted, type Folded, type Policy } from './window.js';
 
-export const EVIDENCE_LINES = 5;
+export { EVIDENCE_LINES } from './evidence-lines.js';
+import { EVIDENCE_LINES } from './evidence-lines.js';
 
-export type JailPolicy = Policy & Escalation & { readonly name: string };
+export type JailPolicy = Policy & Escalation & { readonly name: string; readonly subnet?: SubnetPolicy | null };
 
 /** One run's failures of one IP (its lines as text or handles, see core/evidence), and (reset_on_success) the times of its logins that worked, sorted. */
 export type FreshPending = Omit<Pending, 'evidence'> & { readonly evidence: readonly LineRef[]; readonly resets?: readonly number[] };
@@ -30,6 +33,8 @@ export type Decision = {
   readonly history: BanHistory;
   /** Jails and families whose set was full: IPs over the threshold there keep their failures, unbanned. */
   readonly full: readonly JailFull[];
+  /** Subnets that escalation would have banned but the checks of every ban refused (one line each). */
+  readonly refusedSubnets: readonly string[];
 };
 
 export type DecideInput = {
@@ -76,18 +81,22 @@ function* ipsOf(prior: Readonly<Record<string, Pending>>, fresh: Pick<ReadonlyMa
 // Pure: from the saved state and one run's failures, which IPs to ban, which to lift, what stays pending.
 export function decide(input: DecideInput): Decision {
   const { now, jails, state, incoming, refuse } = input;
-  const { kept, unbans } = liftExpired(input);
+  const lifted = liftExpired(input);
+  let kept = lifted.kept;
+  const unbans = lifted.unbans;
   const banned = new Set(kept.map((b) => `${b.jail} ${b.ip}`));
+  // A key a block ban of its jail holds is banned already: its failures are not kept.
+  const cover = createCover(kept);
   const candidates: { ban: Ban; policy: Policy; times: number[]; folded: Folded | undefined; evidence: readonly LineRef[] }[] = [];
   const windows: Record<string, Record<string, Pending>> = {};
   // Windows whose lines are read back after the loop, all in one call.
-  const waiting: { jail: string; ip: string; times: readonly number[]; later?: Folded; evidence: readonly LineRef[] }[] = [];
+  const waiting: { jail: string; ip: string; times: readonly number[]; later?: Folded; evidence: readonly LineRef[]; addresses?: readonly string[] }[] = [];
   for (const jail of jails) {
     const out: Record<string, Pending> = {};
     const prior = state.windows[jail.name] ?? {};
     const fresh = incoming.get(jail.name) ?? new Map<string, FreshPending>();
     for (const ip of ipsOf(prior, fresh)) {
-      if (banned.has(`${jail.name} ${ip}`)) continue;
+      if (banned.has(`${jail.name} ${ip}`) || cover(jail.name, ip) !== null) continue;
       const old = prior[ip];
       const add = fresh.get(ip);
       const times = mergeSorted(old?.times ?? [], add?.times ?? []);
@@ -99,12 +108,13 @@ export function decide(input: DecideInput): Decision {
       // Checked after the window: on a first run over an old log most IPs drop out before this.
       if ((!trigger && pending.length === 0) || refuse(ip, jail.name) !== null) continue;
       const evidence = [...(old?.evidence ?? []), ...(add?.evidence ?? [])].slice(-EVIDENCE_LINES);
+      const addresses = mergeAddresses(old?.addresses, add?.addresses);
       if (trigger) {
         const { at: _at, ...seen } = trigger;
-        const ban: Ban = { ip, jail: jail.name, bannedAt: now, ...seen, evidence };
+        const ban: Ban = { ip, jail: jail.name, bannedAt: now, ...seen, evidence, ...addresses };
         candidates.push({ ban, policy, times, folded, evidence });
       } else if (pending.length > 0) {
-        waiting.push({ jail: jail.name, ip, times: pending, evidence: evidence.slice(-Math.min(EVIDENCE_LINES, pending.length)) });
+        waiting.push({ jail: jail.name, ip, times: pending, evidence: evidence.slice(-Math.min(EVIDENCE_LINES, pending.length)), ...addresses });
       }
     }
     windows[jail.name] = out;
@@ -113,14 +123,23 @@ export function decide(input: DecideInput): Decision {
   // their failures for a later run.
   candidates.sort((a, b) => b.ban.lastSeen - a.ban.lastSeen);
   const { admitted, deferred, refused, full } = admitBans(candidates, input.savedLoads ?? kept, input.capacity ?? null, input.maxBans);
-  const newBans = admitted.map((c) => c.ban);
+  let newBans = admitted.map((c) => c.ban);
+  // Subnet escalation: a subnet with enough bans takes their place (lifted, or never applied when new).
+  const escalated = escalateSubnets(jails, [...kept, ...newBans], newBans, now, refuse);
+  if (escalated.subnets.length > 0) {
+    const folded = new Map(escalated.subnets.flatMap((s) => s.members.map((m) => [m, s.ban.ip] as const)));
+    for (const b of kept) if (folded.has(b)) unbans.push({ ip: b.ip, jail: b.jail, reason: `folded into ${folded.get(b)!}` });
+    kept = kept.filter((b) => !folded.has(b));
+    newBans = [...newBans.filter((b) => !folded.has(b)), ...escalated.subnets.map((s) => s.ban)];
+  }
   for (const c of [...deferred, ...refused]) {
     const { times, folded } = foldPermanent(c.times, c.policy, now, c.folded);
-    waiting.push({ jail: c.ban.jail, ip: c.ban.ip, times, evidence: c.evidence, ...(folded ? { later: folded } : {}) });
+    const addresses = c.ban.addresses ? { addresses: c.ban.addresses } : {};
+    waiting.push({ jail: c.ban.jail, ip: c.ban.ip, times, evidence: c.evidence, ...(folded ? { later: folded } : {}), ...addresses });
   }
   const lines = resolveLines(waiting.map((w) => w.evidence), input.readLines ?? NO_LINES);
   waiting.forEach(({ jail, ip, ...w }, i) => { windows[jail]![ip] = { ...w, evidence: lines[i]! }; });
   const escalating = new Set(jails.filter(escalates).map((j) => j.name));
   const history = recordBans(state.history, newBans.filter((b) => escalating.has(b.jail)), now);
-  return { newBans, unbans, bans: [...kept, ...newBans], windows, deferred: deferred.length, history, full };
+  return { newBans, unbans, bans: [...kept, ...newBans], windows, deferred: deferred.length, history, full, refusedSubnets: escalated.refused };
 }

@@ -1,4 +1,5 @@
-import { canonicalIp, ipFamily, type Family } from './ip.js';
+import { ipFamily, type Family } from './ip.js';
+import { isCanonicalTarget } from './net.js';
 import type { PortRange, Protocol } from './ports.js';
 
 export type Argv = readonly string[];
@@ -42,6 +43,24 @@ export function bansByJail(bans: readonly BanEntry[], family: Family): Map<strin
   return out;
 }
 
+// Set → target → kernel timeout for one family's bans, each in the set `setOf` names (a jail's set
+// of single addresses or of blocks), at most `limit` a jail: a state over the limit (carried over
+// from iptables) puts what fits in; the report warns about the rest.
+export function entriesBySet(
+  bans: readonly BanEntry[], family: Family, setOf: (b: BanEntry) => string, now: number, limit: number, maxTimeout: number,
+  into: Map<string, Map<string, number>> = new Map(),
+): Map<string, Map<string, number>> {
+  for (const [, list] of bansByJail(bans, family)) {
+    for (const ban of list.slice(0, limit)) {
+      const name = setOf(ban);
+      const set = into.get(name) ?? new Map<string, number>();
+      set.set(ban.ip, remainingSeconds(ban.expiresAt, now, maxTimeout));
+      into.set(name, set);
+    }
+  }
+  return into;
+}
+
 // The address families a run must look at: those with bans now or last time, both when a jail limits connections.
 export function familiesOf(setup: FirewallSetup, ...lists: (readonly BanEntry[])[]): Family[] {
   if (setup.jails.some((j) => j.connlimit !== null)) return [4, 6];
@@ -56,9 +75,9 @@ export function remainingSeconds(expiresAt: number | null, now: number, cap: num
   return Math.min(cap, Math.max(1, Math.ceil(expiresAt - now)));
 }
 
-// The IPs that would reach a firewall command but are not in canonical form (never expected: the state is validated).
+// The targets that would reach a firewall command but are not in canonical form (never expected: the state is validated).
 export function nonCanonical(bans: readonly BanEntry[]): string[] {
-  return bans.filter((b) => canonicalIp(b.ip) !== b.ip).map((b) => b.ip);
+  return bans.filter((b) => !isCanonicalTarget(b.ip)).map((b) => b.ip);
 }
 
 // A plan's commands are argv arrays; specs inside them are kept as single-space-joined strings.

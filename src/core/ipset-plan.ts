@@ -1,5 +1,6 @@
-import { bansByJail, remainingSeconds, type Argv, type BanEntry, type FirewallSetup } from './firewall-model.js';
-import { canonicalIp, type Family } from './ip.js';
+import { entriesBySet, remainingSeconds, type Argv, type BanEntry, type FirewallSetup } from './firewall-model.js';
+import type { Family } from './ip.js';
+import { canonicalTarget, isNetwork } from './net.js';
 import { SET_CAPACITY } from './jail-capacity.js';
 import { CHAIN_PREFIX, chainsAfter, missingHookChains, planIptables, wantedChains, type FamilyPlan, type IptablesView } from './iptables-plan.js';
 
@@ -18,17 +19,24 @@ export const IPSET_MAXELEM = SET_CAPACITY;
 export type IpsetSizes = ReadonlyMap<string, number>;
 
 // The set a too-small set is regrown in before the swap; not "logban-", so no jail is read from it.
-const regrowSetFor = (family: Family): string => `logban_regrow-v${family}`;
+const regrowSetFor = (family: Family, net: boolean): string => `logban_regrow-${net ? 'n' : 'v'}${family}`;
 
-// "logban-sshd-v4": at most 31 characters with jail names of at most 21.
-export function setFor(jail: string, family: Family): string {
-  return `${CHAIN_PREFIX}${jail}-v${family}`;
+// "logban-sshd-v4" holds a jail's single addresses (hash:ip), "logban-sshd-n4" its blocks
+// (hash:net: ipv6_prefix, subnets, CIDRs by hand); at most 31 characters with jail names of at most 21.
+// Two sets, not one hash:net, so the sets of hosts that ban single addresses stay as they were
+// (the kernel swaps no hash:ip with a hash:net).
+export function setFor(jail: string, family: Family, net = false): string {
+  return `${CHAIN_PREFIX}${jail}-${net ? 'n' : 'v'}${family}`;
 }
+
+const setOfBan = (b: BanEntry): string => setFor(b.jail, b.ip.includes(':') ? 6 : 4, isNetwork(b.ip));
 
 // The family a set was made for, from its name.
 export function familyOfSet(name: string): Family {
-  return name.endsWith('-v6') ? 6 : 4;
+  return name.endsWith('6') ? 6 : 4;
 }
+
+const isNetSet = (name: string): boolean => /-n[46]$/.test(name);
 
 // Reads `ipset save`; sets that are not logban's are ignored.
 export function parseIpsetSave(text: string): IpsetView {
@@ -39,7 +47,7 @@ export function parseIpsetSave(text: string): IpsetView {
     if (op === 'create' && !out.has(name)) out.set(name, new Set());
     if (op === 'add' && ip !== undefined) {
       const set = out.get(name) ?? new Set<string>();
-      set.add(canonicalIp(ip) ?? ip);
+      set.add(canonicalTarget(ip) ?? ip);
       out.set(name, set);
     }
   }
@@ -62,24 +70,18 @@ export function parseIpsetSizes(text: string): IpsetSizes {
 export function wantedSets(setup: FirewallSetup, family: Family, bans: readonly BanEntry[], actual: IpsetView): IpsetWant {
   const out = new Map<string, Map<string, number>>();
   for (const name of actual.keys()) if (familyOfSet(name) === family) out.set(name, new Map());
-  for (const [jail, list] of bansByJail(bans, family)) {
-    const set = out.get(setFor(jail, family)) ?? new Map<string, number>();
-    // A state over the limit (carried over from iptables) puts what fits in; the report warns about the rest.
-    for (const ban of list.slice(0, IPSET_MAXELEM)) set.set(ban.ip, remainingSeconds(ban.expiresAt, setup.now, IPSET_MAX_TIMEOUT));
-    out.set(setFor(jail, family), set);
-  }
-  return out;
+  return entriesBySet(bans, family, setOfBan, setup.now, IPSET_MAXELEM, IPSET_MAX_TIMEOUT, out);
 }
 
-const createSet = (name: string, family: Family): Argv =>
-  ['ipset', 'create', name, 'hash:ip', 'family', family === 4 ? 'inet' : 'inet6', 'timeout', '0', 'maxelem', String(IPSET_MAXELEM), '-exist'];
+const createSet = (name: string, family: Family, net = isNetSet(name)): Argv =>
+  ['ipset', 'create', name, net ? 'hash:net' : 'hash:ip', 'family', family === 4 ? 'inet' : 'inet6', 'timeout', '0', 'maxelem', String(IPSET_MAXELEM), '-exist'];
 const addOne = (name: string, ip: string, timeout: number): Argv => ['ipset', 'add', name, ip, 'timeout', String(timeout), '-exist'];
 
 // A set made smaller than IPSET_MAXELEM (by hand, or by another tool) is filled anew in a spare set
 // that then swaps places with it: the rule matching it never sees a set without the bans.
 function regrow(out: Argv[], name: string, family: Family, ips: ReadonlyMap<string, number>): void {
-  const spare = regrowSetFor(family);
-  out.push(createSet(spare, family), ['ipset', 'flush', spare]);
+  const spare = regrowSetFor(family, isNetSet(name));
+  out.push(createSet(spare, family, isNetSet(name)), ['ipset', 'flush', spare]);
   for (const [ip, timeout] of ips) out.push(addOne(spare, ip, timeout));
   out.push(['ipset', 'swap', spare, name], ['ipset', 'destroy', spare]);
 }
@@ -104,7 +106,10 @@ export function planIpset(family: Family, want: IpsetWant, actual: IpsetView, si
     for (const [ip, timeout] of ips) if (!have.has(ip)) out.push(addOne(name, ip, timeout));
   }
   // A spare set left by a run killed during a regrow.
-  if (sizes.has(regrowSetFor(family)) && ![...want.keys()].some(small)) out.push(['ipset', 'destroy', regrowSetFor(family)]);
+  for (const net of [false, true]) {
+    const spare = regrowSetFor(family, net);
+    if (sizes.has(spare) && ![...want.keys()].some((n) => small(n) && isNetSet(n) === net)) out.push(['ipset', 'destroy', spare]);
+  }
   return out;
 }
 
@@ -154,9 +159,7 @@ export function setsAfter(setup: FirewallSetup, family: Family, previous: readon
 export function planIpsetDelta(setup: FirewallSetup, previous: readonly BanEntry[], bans: readonly BanEntry[]): Argv[] {
   const before = new Set(previous);
   const after = new Set(bans);
-  const family = (ip: string): Family => (ip.includes(':') ? 6 : 4);
-  const dels = previous.filter((b) => !after.has(b)).map((b): Argv => ['ipset', 'del', setFor(b.jail, family(b.ip)), b.ip, '-exist']);
-  const adds = bans.filter((b) => !before.has(b))
-    .map((b) => addOne(setFor(b.jail, family(b.ip)), b.ip, remainingSeconds(b.expiresAt, setup.now, IPSET_MAX_TIMEOUT)));
+  const dels = previous.filter((b) => !after.has(b)).map((b): Argv => ['ipset', 'del', setOfBan(b), b.ip, '-exist']);
+  const adds = bans.filter((b) => !before.has(b)).map((b) => addOne(setOfBan(b), b.ip, remainingSeconds(b.expiresAt, setup.now, IPSET_MAX_TIMEOUT)));
   return [...dels, ...adds];
 }

@@ -1,5 +1,6 @@
 import { bansByJail, filterFor, joinSpec, splitSpec, type Argv, type BanEntry, type FirewallSetup, type JailFilter } from './firewall-model.js';
-import { canonicalIp, type Family } from './ip.js';
+import type { Family } from './ip.js';
+import { canonicalTarget } from './net.js';
 import { iptablesPorts } from './ports.js';
 
 export type { Argv } from './firewall-model.js';
@@ -32,9 +33,9 @@ export function binaryFor(family: Family): 'iptables' | 'ip6tables' {
   return family === 4 ? 'iptables' : 'ip6tables';
 }
 
-// `-s 203.0.113.9/32` as iptables prints it becomes `-s 203.0.113.9`, as logban writes it.
+// `-s 203.0.113.9/32` as iptables prints it becomes `-s 203.0.113.9`, as logban writes it (a block stays a block).
 function normalizeSpec(words: readonly string[]): string {
-  return joinSpec(words.map((w, i) => (words[i - 1] === '-s' ? (canonicalIp(w.replace(/\/(32|128)$/, '')) ?? w) : w)));
+  return joinSpec(words.map((w, i) => (words[i - 1] === '-s' ? (canonicalTarget(w) ?? w) : w)));
 }
 
 // Reads `iptables -S` (or ip6tables) output.

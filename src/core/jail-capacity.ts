@@ -6,7 +6,8 @@ export const IPTABLES_WARN = 1000;
 export const SET_CAPACITY = 262_144;
 
 /** How many bans one jail holds in one address family. */
-export type JailLoad = { readonly jail: string; readonly family: Family; readonly count: number };
+/** Bans of one jail and family; `nets`: how many of them are blocks (absent: none), which live in sets of their own. */
+export type JailLoad = { readonly jail: string; readonly family: Family; readonly count: number; readonly nets?: number };
 
 /** IPs of one jail and family that crossed the threshold but were not banned: the jail's set is full. */
 export type JailFull = { readonly jail: string; readonly family: Family; readonly refused: number };
@@ -24,13 +25,14 @@ export function capacityOf(backend: string): number | null {
 
 // Bans per jail and family, in first-seen order.
 export function countBans(bans: readonly Addressed[]): JailLoad[] {
-  const counts = new Map<string, { jail: string; family: Family; count: number }>();
+  const counts = new Map<string, { jail: string; family: Family; count: number; nets?: number }>();
   for (const ban of bans) {
     const family = ipFamily(ban.ip);
     const key = keyOf(ban.jail, family);
-    const load = counts.get(key);
-    if (load) load.count += 1;
-    else counts.set(key, { jail: ban.jail, family, count: 1 });
+    const load = counts.get(key) ?? { jail: ban.jail, family, count: 0 };
+    load.count += 1;
+    if (ban.ip.includes('/')) load.nets = (load.nets ?? 0) + 1;
+    counts.set(key, load);
   }
   return [...counts.values()];
 }
@@ -110,11 +112,13 @@ export function capacityWarnings(backend: string, bans: readonly Addressed[] | r
 
 // The loads after a change: `before`, plus the bans of `added`, less those of `removed` (jails that reach 0 are dropped).
 export function changeLoads(before: readonly JailLoad[], added: readonly Addressed[], removed: readonly Addressed[]): JailLoad[] {
-  const out = new Map(before.map((l) => [keyOf(l.jail, l.family), { ...l }]));
+  const out = new Map<string, { jail: string; family: Family; count: number; nets?: number }>(before.map((l) => [keyOf(l.jail, l.family), { ...l }]));
   const move = (b: Addressed, by: number) => {
     const family = ipFamily(b.ip);
     const entry = out.get(keyOf(b.jail, family)) ?? { jail: b.jail, family, count: 0 };
     entry.count += by;
+    if (b.ip.includes('/')) entry.nets = Math.max(0, (entry.nets ?? 0) + by);
+    if (entry.nets === 0) delete entry.nets;
     out.set(keyOf(b.jail, family), entry);
   };
   for (const b of added) move(b, 1);

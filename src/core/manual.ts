@@ -2,15 +2,27 @@ import type { JailPolicy } from './decide.js';
 import { banDuration, escalates, priorBans, recordBans, type BanHistory } from './escalation.js';
 import { MANUAL_JAIL } from './firewall-model.js';
 import type { Ban, State } from './state.js';
+import { isNetwork, overlaps, parseBlock } from './net.js';
 
 export type ManualBan = { readonly state: State; readonly ban: Ban; readonly already: boolean };
 
-function withoutIp<T>(table: Readonly<Record<string, Readonly<Record<string, T>>>>, ip: string, jail: string | null) {
+function withoutIp<T>(table: Readonly<Record<string, Readonly<Record<string, T>>>>, ip: string, jail: string | null, hit: (key: string) => boolean = (k) => k === ip) {
   const out: Record<string, Record<string, T>> = {};
   for (const [name, ips] of Object.entries(table)) {
-    out[name] = jail === null || name === jail ? Object.fromEntries(Object.entries(ips).filter(([k]) => k !== ip)) : { ...ips };
+    out[name] = jail === null || name === jail ? Object.fromEntries(Object.entries(ips).filter(([k]) => !hit(k))) : { ...ips };
   }
   return out;
+}
+
+// Whether a ban or window key shares an address with `target`: the same, a block holding it, or inside it.
+function touching(target: string): (key: string) => boolean {
+  const t = parseBlock(target);
+  return (key) => {
+    if (key === target) return true;
+    if (t === null || (!isNetwork(key) && !isNetwork(target))) return false;
+    const k = parseBlock(key);
+    return k !== null && overlaps(k, t);
+  };
 }
 
 const isActive = (b: Ban, now: number) => b.expiresAt === null || b.expiresAt > now;
@@ -28,13 +40,16 @@ export function addManualBan(state: State, ip: string, jail: JailPolicy | null, 
   return { state: { ...state, bans, windows: withoutIp(state.windows, ip, name), ...(history ? { history } : {}) }, ban, already: false };
 }
 
-// `logban unban <ip>`: lifts its bans (in one jail or all) and forgets its pending failures and
-// past bans there, so the next scan neither bans it again from old lines nor escalates.
+// `logban unban <target>`: lifts its bans (in one jail or all) and forgets its pending failures and
+// past bans there, so the next scan neither bans it again from old lines nor escalates. A target
+// shares its fate with every ban it touches: an address lifts the block that holds it, a block
+// the bans inside it.
 export function removeManualBan(state: State, ip: string, jail: string | null): { state: State; removed: readonly Ban[] } {
-  const hit = (b: Ban) => b.ip === ip && (jail === null || b.jail === jail);
-  const history = state.history ? { history: withoutIp(state.history, ip, jail) } : {};
+  const touches = touching(ip);
+  const hit = (b: Ban) => touches(b.ip) && (jail === null || b.jail === jail);
+  const history = state.history ? { history: withoutIp(state.history, ip, jail, touches) } : {};
   return {
-    state: { ...state, bans: state.bans.filter((b) => !hit(b)), windows: withoutIp(state.windows, ip, jail), ...history },
+    state: { ...state, bans: state.bans.filter((b) => !hit(b)), windows: withoutIp(state.windows, ip, jail, touches), ...history },
     removed: state.bans.filter(hit),
   };
 }

@@ -1,5 +1,6 @@
-import { bansByJail, filterFor, remainingSeconds, type Argv, type BanEntry, type FirewallSetup, type JailFilter } from './firewall-model.js';
-import { canonicalIp, type Family } from './ip.js';
+import { entriesBySet, filterFor, remainingSeconds, type Argv, type BanEntry, type FirewallSetup, type JailFilter } from './firewall-model.js';
+import type { Family } from './ip.js';
+import { canonicalTarget, containsBlock, isNetwork, parseBlock } from './net.js';
 import { SET_CAPACITY } from './jail-capacity.js';
 import { nftPorts } from './ports.js';
 
@@ -33,8 +34,12 @@ export function nftHookFor(chain: string): 'input' | 'forward' | null {
   return HOOKS[chain] ?? null;
 }
 
-// The set of a jail's banned IPs of one family: "ban4-sshd" (prefixes keep sets, chains and hooks apart).
-export const banSetFor = (jail: string, family: Family): string => `ban${family}-${jail}`;
+// The set of a jail's banned IPs of one family: "ban4-sshd" (prefixes keep sets, chains and hooks
+// apart); its banned blocks live in an interval set of their own, "net4-sshd", so the sets of
+// single addresses stay hash sets (fast to fill with 100k+ bans).
+export const banSetFor = (jail: string, family: Family, net = false): string => `${net ? 'net' : 'ban'}${family}-${jail}`;
+const setOfBan = (b: BanEntry): string => banSetFor(b.jail, b.ip.includes(':') ? 6 : 4, isNetwork(b.ip));
+const holdsBans = (name: string): boolean => name.startsWith('ban') || name.startsWith('net');
 const connSetFor = (jail: string, family: Family): string => `conn${family}-${jail}`;
 const jailChain = (jail: string): string => `jail-${jail}`;
 const nft = (...args: string[]): Argv => ['nft', ...args];
@@ -67,9 +72,14 @@ function matchOf(filter: JailFilter): string {
 
 function jailStatements(filter: JailFilter): Statement[] {
   const chain = jailChain(filter.name);
-  const out: Statement[] = [set(banSetFor(filter.name, 4), 4, SET_CAPACITY, 'flags timeout;'), set(banSetFor(filter.name, 6), 6, SET_CAPACITY, 'flags timeout;')];
+  const out: Statement[] = [];
+  for (const net of [false, true]) {
+    for (const family of [4, 6] as const) out.push(set(banSetFor(filter.name, family, net), family, SET_CAPACITY, net ? 'flags interval, timeout;' : 'flags timeout;'));
+  }
   out.push({ key: `chain ${chain} -`, argv: inTable('add', 'chain', chain) });
-  out.push(rule(chain, `ip saddr @${banSetFor(filter.name, 4)} drop`), rule(chain, `ip6 saddr @${banSetFor(filter.name, 6)} drop`));
+  for (const net of [false, true]) {
+    out.push(rule(chain, `ip saddr @${banSetFor(filter.name, 4, net)} drop`), rule(chain, `ip6 saddr @${banSetFor(filter.name, 6, net)} drop`));
+  }
   if (filter.connlimit !== null) {
     const ports = filter.ports.length > 0 ? ` tcp dport { ${nftPorts(filter.ports)} }` : '';
     for (const family of [4, 6] as const) {
@@ -94,21 +104,29 @@ export function wantedTable(setup: FirewallSetup, bans: readonly BanEntry[]): Nf
     for (const f of filters) statements.push(rule(chain, `${matchOf(f)}jump ${jailChain(f.name)}`));
   }
   const elements = new Map<string, Map<string, number>>();
-  for (const family of [4, 6] as const) {
-    for (const [jail, list] of bansByJail(bans, family)) {
-      // A state over the limit (carried over from iptables) puts what fits in; the report warns about the rest.
-      elements.set(banSetFor(jail, family), new Map(list.slice(0, SET_CAPACITY).map((b) => [b.ip, remainingSeconds(b.expiresAt, setup.now, NFT_MAX_TIMEOUT)])));
-    }
-  }
+  for (const family of [4, 6] as const) entriesBySet(bans, family, setOfBan, setup.now, SET_CAPACITY, NFT_MAX_TIMEOUT, elements);
+  for (const [name, ips] of elements) if (name.startsWith('net')) elements.set(name, outermost(ips));
   return { statements, elements };
+}
+
+// An interval set takes no block that overlaps another: of nested blocks (a /64 banned by hand
+// over a jail's /128s, bans kept from before a prefix change) the widest stands for the rest.
+function outermost(ips: ReadonlyMap<string, number>): Map<string, number> {
+  const blocks = [...ips].map(([text, timeout]) => ({ text, timeout, block: parseBlock(text)! })).sort((a, b) => a.block.len - b.block.len);
+  const kept: typeof blocks = [];
+  for (const b of blocks) if (!kept.some((k) => containsBlock(k.block, b.block))) kept.push(b);
+  return kept.length === blocks.length ? new Map(ips) : new Map(kept.map((k) => [k.text, k.timeout]));
 }
 
 type Json = Record<string, unknown>;
 
+// An element as `nft -j` prints it: "192.0.2.1", { prefix: { addr, len } }, or either inside { elem: { val } }.
 function valueOf(elem: unknown): string | null {
   if (typeof elem === 'string') return elem;
+  const prefix = (elem as Json | null)?.['prefix'] as Json | undefined;
+  if (prefix && typeof prefix['addr'] === 'string' && typeof prefix['len'] === 'number') return `${prefix['addr']}/${prefix['len']}`;
   const inner = (elem as Json | null)?.['elem'] as Json | undefined;
-  return typeof inner?.['val'] === 'string' ? inner['val'] : null;
+  return inner === undefined ? null : valueOf(inner['val']);
 }
 
 // Reads `nft -j list table inet logban`; an empty text means the table does not exist.
@@ -125,7 +143,7 @@ export function parseNftJson(text: string): NftView {
     if (kind === 'set') {
       structure.add(`set ${String(b['name'])} ${String(b['type'])} ${typeof b['size'] === 'number' ? b['size'] : '-'}`);
       const ips = ((b['elem'] as unknown[] | undefined) ?? []).map(valueOf).filter((v): v is string => v !== null);
-      if (String(b['name']).startsWith('ban')) elements.set(String(b['name']), new Set(ips.map((ip) => canonicalIp(ip) ?? ip)));
+      if (holdsBans(String(b['name']))) elements.set(String(b['name']), new Set(ips.map((ip) => canonicalTarget(ip) ?? ip)));
     }
     if (kind === 'chain') structure.add(`chain ${String(b['name'])} ${typeof b['hook'] === 'string' ? b['hook'] : '-'}`);
     if (kind === 'rule') structure.add(`rule ${String(b['chain'])} ${typeof b['comment'] === 'string' ? b['comment'] : `handle-${String(b['handle'])}`}`);
@@ -186,7 +204,7 @@ export function viewOfTable(want: NftWant): NftView {
 export function planNftDelta(setup: FirewallSetup, previous: readonly BanEntry[], bans: readonly BanEntry[]): NftPlan {
   const before = new Set(previous);
   const after = new Set(bans);
-  const setOf = (b: BanEntry) => banSetFor(b.jail, b.ip.includes(':') ? 6 : 4);
+  const setOf = setOfBan;
   const commands: Argv[] = [];
   const script: string[] = [];
   for (const b of previous) {

@@ -20,6 +20,8 @@ export type ReportInput = {
   readonly whois?: Readonly<Record<string, WhoisInfo>>;
   /** Reads back the new bans' lines named by handle (see core/evidence); absent: they are all text. */
   readonly readLines?: LineReader;
+  /** Why a new ban's block is narrower than its jail's prefix, by target ("2001:db8:1:2::/64 holds 2001:db8:1:2::1, ..."). */
+  readonly narrowed?: Readonly<Record<string, string>>;
 };
 
 /** A ban as reports show it: its evidence read back. */
@@ -48,6 +50,7 @@ function banJson(b: ShownBan, whois: ReportInput['whois']): object {
   return {
     ip: b.ip, jail: b.jail, failures: b.failures, firstSeen: toIso(b.firstSeen), lastSeen: toIso(b.lastSeen),
     expiresAt: b.expiresAt === null ? null : toIso(b.expiresAt), evidence: b.evidence,
+    ...(b.addresses ? { addresses: b.addresses } : {}),
     ...(whois ? { whois: whois[b.ip] ?? null } : {}),
   };
 }
@@ -55,7 +58,10 @@ function banJson(b: ShownBan, whois: ReportInput['whois']): object {
 // The new bans as --json shows them, made one at a time while they are written: a first scan
 // with permanent bans can have 100k+ of them.
 function* bansJson(r: ReportInput): Generator<object> {
-  for (const b of withLines(r.newBans, r.readLines ?? NO_LINES)) yield banJson(b, r.whois);
+  for (const b of withLines(r.newBans, r.readLines ?? NO_LINES)) {
+    const why = r.narrowed?.[b.ip];
+    yield why === undefined ? banJson(b, r.whois) : { ...banJson(b, r.whois), narrowed: why };
+  }
 }
 
 // The --json shape of scan (DESIGN.md); `whois` per new ban is added when lookups are on.
@@ -97,6 +103,8 @@ function renderBan(b: ShownBan, r: ReportInput, style: Style, timeZone: string):
     `    last seen   ${when(b.lastSeen)}`,
     `    ban ends    ${b.expiresAt === null ? 'permanent' : when(b.expiresAt)}`,
   ];
+  if (b.addresses) out.push(`    addresses   ${b.addresses.join(', ')}`);
+  if (r.narrowed?.[b.ip] !== undefined) out.push(`    narrowed    ${r.narrowed[b.ip]}`);
   if (r.whois) out.push(`    whois       ${describeWhois(r.whois[b.ip])}`);
   if (evidence.length > 0) {
     const of = b.failures > evidence.length ? ` (last ${evidence.length} of ${b.failures})` : '';

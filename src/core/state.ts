@@ -3,6 +3,7 @@ import type { AttemptInput, OpenSlot } from './attempts.js';
 import type { Folded } from './window.js';
 import type { LineRef } from './evidence.js';
 import { canonicalIp } from './ip.js';
+import { isCanonicalTarget } from './net.js';
 import { err, ok, type Result } from './result.js';
 import { isWhoisCache, type WhoisCache } from './whois-cache.js';
 
@@ -28,9 +29,13 @@ export type FileCursor = {
 // Failures of one IP in one jail that have not (yet) led to a ban; times in epoch seconds.
 // `later`: failures after a permanent ban found in `times` kept only as a count (absent in older
 // state files; see foldPermanent).
-export type Pending = { readonly times: readonly number[]; readonly evidence: readonly string[]; readonly later?: Folded };
+// `addresses`: when the key is a block (ipv6_prefix, ipv4_prefix), the newest addresses seen in it.
+export type Pending = {
+  readonly times: readonly number[]; readonly evidence: readonly string[]; readonly later?: Folded; readonly addresses?: readonly string[];
+};
 
 export type Ban = {
+  /** The target: one address, or a block ("2001:db8:1:2::/64") when the jail counts by prefix or a subnet was banned. */
   readonly ip: string;
   readonly jail: string;
   readonly bannedAt: number;
@@ -41,6 +46,8 @@ export type Ban = {
   readonly lastSeen: number;
   /** The newest log lines; a ban decided this run may name some by handle (see core/evidence), saved ones are text. */
   readonly evidence: readonly LineRef[];
+  /** A block's newest addresses seen failing (absent for a single address). */
+  readonly addresses?: readonly string[];
 };
 
 export type State = {
@@ -74,16 +81,18 @@ function lineOf(text: string, position: number): number {
 
 function checkHistory(h: unknown): boolean {
   const recordOk = (r: unknown) => isObj(r) && Number.isInteger(r['count']) && (r['count'] as number) >= 1 && (r['until'] === null || isNum(r['until']));
-  return isObj(h) && Object.values(h).every((ips) => isObj(ips) && Object.entries(ips).every(([ip, r]) => canonicalIp(ip) === ip && recordOk(r)));
+  return isObj(h) && Object.values(h).every((ips) => isObj(ips) && Object.entries(ips).every(([ip, r]) => isCanonicalTarget(ip) && recordOk(r)));
 }
 
 function checkBan(b: unknown): b is Ban {
-  return isObj(b) && typeof b['ip'] === 'string' && canonicalIp(b['ip']) === b['ip'] && typeof b['jail'] === 'string'
+  return isObj(b) && typeof b['ip'] === 'string' && isCanonicalTarget(b['ip']) && typeof b['jail'] === 'string'
     && isNum(b['bannedAt']) && (b['expiresAt'] === null || isNum(b['expiresAt'])) && isNum(b['failures'])
-    && isNum(b['firstSeen']) && isNum(b['lastSeen']) && isStrList(b['evidence']);
+    && isNum(b['firstSeen']) && isNum(b['lastSeen']) && isStrList(b['evidence']) && optional(b['addresses'], isAddressList);
 }
 
 const optional = (v: unknown, check: (v: unknown) => boolean) => v === undefined || check(v);
+// A block's addresses: single addresses, or for a subnet the blocks (IPv6 /64s) banned in it.
+const isAddressList = (v: unknown) => isStrList(v) && v.every(isCanonicalTarget);
 const isStr = (v: unknown) => typeof v === 'string';
 
 function cursorOk(c: unknown): boolean {
@@ -105,7 +114,8 @@ function openSlotOk(o: unknown): boolean {
 }
 
 const foldedOk = (f: unknown) => isObj(f) && Number.isInteger(f['count']) && (f['count'] as number) >= 1 && isNum(f['last']);
-const pendingOk = (p: unknown) => isObj(p) && Array.isArray(p['times']) && p['times'].every(isNum) && isStrList(p['evidence']) && optional(p['later'], foldedOk);
+const pendingOk = (p: unknown) => isObj(p) && Array.isArray(p['times']) && p['times'].every(isNum) && isStrList(p['evidence']) && optional(p['later'], foldedOk)
+  && optional(p['addresses'], isAddressList);
 
 // The fields every run reads (cursors, windows, open attempts, journal cursors, boot): what is
 // damaged, or null. Shared by the version-1 file and the store's head.

@@ -40,7 +40,8 @@ function logRefOk(v: unknown, prefix: string): boolean {
 }
 
 function loadsOk(v: unknown): boolean {
-  return Array.isArray(v) && v.every((l) => isObj(l) && typeof l['jail'] === 'string' && (l['family'] === 4 || l['family'] === 6) && isCount(l['count']));
+  return Array.isArray(v) && v.every((l) => isObj(l) && typeof l['jail'] === 'string' && (l['family'] === 4 || l['family'] === 6) && isCount(l['count'])
+    && (l['nets'] === undefined || isCount(l['nets'])));
 }
 
 function stampOk(v: unknown): boolean {

@@ -1,12 +1,13 @@
 import type { BanHistory, BanRecord } from './escalation.js';
-import { canonicalIp } from './ip.js';
+import { isCanonicalTarget } from './net.js';
 import { err, ok, type Result } from './result.js';
 import { NO_LINES, withLines, type LineReader, type WithText } from './evidence.js';
 import type { Ban } from './state.js';
 
 // The ban log of the state store: one JSON array a line, appended by each run that changed a ban
 // or a past-ban record, replayed in order (a later line for the same jail and IP wins).
-//   ["b", jail, ip, bannedAt, expiresAt|null, failures, firstSeen, lastSeen]   a ban in force
+//   ["b", jail, ip, bannedAt, expiresAt|null, failures, firstSeen, lastSeen(, addresses)]   a ban in force
+//     (ip: the target, an address or a block; addresses: a block's newest addresses seen failing)
 //   ["u", jail, ip]                                                            the ban was lifted
 //   ["h", jail, ip, count, until|null]                                         past bans (escalation)
 //   ["x", jail, ip]                                                            past bans forgotten
@@ -22,12 +23,14 @@ const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFin
 const isTime = (v: unknown): v is number | null => v === null || isNum(v);
 // A dotted quad in its one spelling passes a regex; anything else is spelt out and compared.
 const CANONICAL_V4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-const isIp = (v: unknown): v is string => typeof v === 'string' && (CANONICAL_V4.test(v) || canonicalIp(v) === v);
+const isIp = (v: unknown): v is string => typeof v === 'string' && (CANONICAL_V4.test(v) || isCanonicalTarget(v));
+const isAddresses = (v: unknown): v is string[] => Array.isArray(v) && v.length > 0 && v.every((a) => typeof a === 'string' && isCanonicalTarget(a));
 // The bans read from the log carry no evidence lines (those are in the evidence log): one shared empty list.
 const NO_EVIDENCE: readonly string[] = Object.freeze([]);
 
 export function banLine(b: Ban): string {
-  return `${JSON.stringify(['b', b.jail, b.ip, b.bannedAt, b.expiresAt, b.failures, b.firstSeen, b.lastSeen])}\n`;
+  const fields = ['b', b.jail, b.ip, b.bannedAt, b.expiresAt, b.failures, b.firstSeen, b.lastSeen];
+  return `${JSON.stringify(b.addresses && b.addresses.length > 0 ? [...fields, b.addresses] : fields)}\n`;
 }
 
 export function liftLine(jail: string, ip: string): string {
@@ -47,8 +50,9 @@ function applyRecord(index: BanIndex, r: unknown): string | null {
   if (!Array.isArray(r) || typeof r[1] !== 'string' || !isIp(r[2])) return 'not a ban record';
   const [kind, jail, ip] = r as [unknown, string, string];
   const key = keyOf(jail, ip);
-  if (kind === 'b' && r.length === 8 && isNum(r[3]) && isTime(r[4]) && isNum(r[5]) && isNum(r[6]) && isNum(r[7])) {
-    index.bans.set(key, { ip, jail, bannedAt: r[3], expiresAt: r[4], failures: r[5], firstSeen: r[6], lastSeen: r[7], evidence: NO_EVIDENCE });
+  if (kind === 'b' && (r.length === 8 || (r.length === 9 && isAddresses(r[8]))) && isNum(r[3]) && isTime(r[4]) && isNum(r[5]) && isNum(r[6]) && isNum(r[7])) {
+    const addresses = r.length === 9 ? { addresses: r[8] as string[] } : {};
+    index.bans.set(key, { ip, jail, bannedAt: r[3], expiresAt: r[4], failures: r[5], firstSeen: r[6], lastSeen: r[7], evidence: NO_EVIDENCE, ...addresses });
   } else if (kind === 'u' && r.length === 3) {
     index.bans.delete(key);
   } else if (kind === 'h' && r.length === 5 && Number.isInteger(r[3]) && r[3] >= 1 && isTime(r[4])) {
@@ -68,12 +72,14 @@ function ipOfLine(line: string): string {
 }
 
 // The index a ban log's text describes (the text ends with a newline: only committed bytes); with
-// `ips`, only those addresses' records are parsed (a report on one address, a run with a few new failures).
+// `ips`, only those addresses' records are parsed (a report on one address, a run with a few new
+// failures), and every block's: a block may hold one of them (a new ban inside it is no new ban).
 export function replayBanLog(text: string, ips?: ReadonlySet<string>): Result<BanIndex, RecordProblem> {
   const index: BanIndex = { bans: new Map(), history: new Map() };
   if (text !== '' && !text.endsWith('\n')) return err({ message: 'the last record is cut short', line: text.split('\n').length });
   const lines = text === '' ? [] : text.slice(0, -1).split('\n');
-  const wanted = ips === undefined ? lines : lines.map((l) => (ips.has(ipOfLine(l)) ? l : 'null'));
+  const wants = (ip: string) => ips!.has(ip) || ip.includes('/');
+  const wanted = ips === undefined ? lines : lines.map((l) => (wants(ipOfLine(l)) ? l : 'null'));
   let records: unknown[] | null = null;
   try {
     // One parse of the whole log is several times faster than one a line; a line that is not JSON is found below.
@@ -93,7 +99,7 @@ export function replayBanLog(text: string, ips?: ReadonlySet<string>): Result<Ba
       }
     }
     if (record === null && wanted[i] === 'null' && lines[i] !== 'null') continue;
-    if (ips !== undefined && Array.isArray(record) && !ips.has(record[2] as string)) continue;
+    if (ips !== undefined && Array.isArray(record) && !wants(String(record[2]))) continue;
     const problem = applyRecord(index, record);
     if (problem !== null) return err({ message: problem, line: i + 1 });
   }

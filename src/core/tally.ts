@@ -2,6 +2,9 @@ import type { FreshPending } from './decide.js';
 import { createEvidenceRings, type EvidenceRings } from './evidence-rings.js';
 import { createTimesPool, grown } from './times-pool.js';
 import { foldPermanent, type Folded, type Policy } from './window.js';
+import type { Keyer } from './shields.js';
+import { noteAddress } from './block-addresses.js';
+
 
 /** This run's failures of one jail by IP: what decide() reads. */
 export type Failures = Pick<ReadonlyMap<string, FreshPending>, 'get' | 'keys'>;
@@ -25,8 +28,10 @@ const MIN_FOLD = 16;
 // ring of `rings` (where they are in the log, or their text; shared by the jails of a run). An IP
 // is a slot number: its times live in one pool (see times-pool), its numbers in typed columns, so
 // 100k+ IPs cost no object each.
-export function createFailureTally(policy: Policy, now: number, rings: EvidenceRings = createEvidenceRings()): FailureTally {
+export function createFailureTally(policy: Policy, now: number, rings: EvidenceRings = createEvidenceRings(), keyOf?: Keyer): FailureTally {
   const slots = new Map<string, number>();
+  /** The addresses seen in a slot whose key is a block (ipv6_prefix, ipv4_prefix), the newest last. */
+  const seen = new Map<number, string[]>();
   const times = createTimesPool();
   /** A permanent ban's first trigger time once found (NaN: none): later failures are counted, not kept. */
   let at = new Float64Array(1024);
@@ -74,15 +79,24 @@ export function createFailureTally(policy: Policy, now: number, rings: EvidenceR
     return s;
   };
 
+  // The slot of an address's key; a block remembers the newest ADDRESSES_KEPT addresses seen in it.
+  const slotFor = (ip: string): number => {
+    if (keyOf === undefined) return slotOf(ip);
+    const key = keyOf(ip);
+    const s = slotOf(key);
+    if (key !== ip) noteAddress(seen, s, ip);
+    return s;
+  };
+
   const reset = (ip: string, time: number) => {
-    const s = slotOf(ip);
+    const s = slotFor(ip);
     const list = resets.get(s);
     if (list) list.push(time);
     else resets.set(s, [time]);
   };
 
   const add = (ip: string, time: number, line: string, pos = -1) => {
-    const s = slotOf(ip);
+    const s = slotFor(ip);
     rings.push(ring[s]!, line, pos);
     // After the first ban, a failure outside the current window is only counted (as a fold
     // would); `at` is NaN before it, and no comparison with NaN holds.
@@ -104,7 +118,11 @@ export function createFailureTally(policy: Policy, now: number, rings: EvidenceR
     const evidence = rings.refs(ring[s]!);
     const r = resets.get(s);
     const later = laterOf(s);
-    return { times: times.toArray(s), evidence, ...(later ? { later } : {}), ...(r ? { resets: [...r].sort((a, b) => a - b) } : {}) };
+    const addresses = seen.get(s);
+    return {
+      times: times.toArray(s), evidence, ...(later ? { later } : {}), ...(r ? { resets: [...r].sort((a, b) => a - b) } : {}),
+      ...(addresses ? { addresses } : {}),
+    };
   };
   return { add, reset, settle, failures: { get, keys: () => slots.keys() } };
 }

@@ -1,4 +1,4 @@
-import { canonicalIp } from './ip.js';
+import { isCanonicalTarget } from './net.js';
 import type { WhoisInfo } from './whois-parse.js';
 
 // whois answers saved in the state so an address is asked about once, not on every report.
@@ -34,7 +34,7 @@ const optionalText = (v: unknown) => v === null || (typeof v === 'string' && v.l
 export function isWhoisCache(v: unknown): v is WhoisCache {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   return Object.entries(v as Record<string, unknown>).every(([ip, e]) => {
-    if (canonicalIp(ip) !== ip || typeof e !== 'object' || e === null) return false;
+    if (!isCanonicalTarget(ip) || typeof e !== 'object' || e === null) return false;
     const r = e as Record<string, unknown>;
     return typeof r['at'] === 'number' && Number.isFinite(r['at'])
       && optionalText(r['country']) && optionalText(r['netname']) && optionalText(r['org']) && optionalText(r['abuse']);

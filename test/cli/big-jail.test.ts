@@ -10,7 +10,8 @@ import { threeFailures } from '../helpers/victim.js';
 
 const NOW = '2026-11-21T09:45:00Z';
 const ATTACKER = '2001:db8:ffff::7';
-const configFor = (backend: string) => sshdJailConfig({ bantime: 'permanent' }).replace('backend = "none"', `backend = "${backend}"`);
+// Counted per address, as the big state's bans are.
+const configFor = (backend: string) => sshdJailConfig({ bantime: 'permanent' }).replace('backend = "none"', `backend = "${backend}"`).replace('[defaults]', '[defaults]\nipv6_prefix = 128');
 
 function sandboxWith(backend: string, bans: number) {
   const sb = makeSandbox(configFor(backend));

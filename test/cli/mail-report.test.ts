@@ -40,8 +40,8 @@ describe('the scan report cron mails', () => {
     const sb = makeSandbox(config('permanent'));
     sb.append('auth.log', '2026-11-21T09:40:00+00:00 web1 sshd[1]: Failed password for root from 2001:db8::9 port 22 ssh2\n'.repeat(3));
     const r = runCli(['scan', '--config', sb.config, '--state-dir', sb.stateDir, '--now', NOW], { env: { TZ: 'Asia/Tokyo' } });
-    expect(r.stdout).toContain('Banned (times in Asia/Tokyo):\n  2001:db8::9  jail sshd  3 failures\n    first seen  2026-11-21 18:40:00 +0900\n');
-    expect(r.stdout).toContain('    ban ends    permanent\n');
+    expect(r.stdout).toContain('Banned (times in Asia/Tokyo):\n  2001:db8::/64  jail sshd  3 failures\n    first seen  2026-11-21 18:40:00 +0900\n');
+    expect(r.stdout).toContain('    ban ends    permanent\n    addresses   2001:db8::9\n');
   });
 
   it('attacker text in the evidence is shown with its control characters escaped', () => {

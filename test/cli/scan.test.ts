@@ -119,14 +119,20 @@ describe('logban scan, end to end on files', () => {
     expect(sb.json(NOW).newBans.map((b) => b.ip)).toEqual(['192.0.2.20']);
   });
 
-  it('bans IPv6 through ip6tables, in canonical form', () => {
-    const sb = makeSandbox(CONFIG);
+  it('bans IPv6 through ip6tables, in canonical form: its /64 by default, the address with ipv6_prefix = 128', () => {
     const ip = '2001:DB8:0:0:0:0:0:BAD';
-    sb.append('auth.log', fail('09:40:00', ip) + fail('09:40:01', ip) + fail('09:40:02', ip));
+    const lines = fail('09:40:00', ip) + fail('09:40:01', ip) + fail('09:40:02', ip);
+    const sb = makeSandbox(CONFIG);
+    sb.append('auth.log', lines);
     const r = sb.json(NOW);
-    expect(r.newBans.map((b) => b.ip)).toEqual(['2001:db8::bad']);
-    expect(r.commands).toContainEqual(['ip6tables', '-w', '-A', 'logban-sshd', '-s', '2001:db8::bad', '-j', 'DROP']);
+    expect(r.newBans.map((b) => [b.ip, b.addresses])).toEqual([['2001:db8::/64', ['2001:db8::bad']]]);
+    expect(r.commands).toContainEqual(['ip6tables', '-w', '-A', 'logban-sshd', '-s', '2001:db8::/64', '-j', 'DROP']);
     expect(r.commands.some((c) => c[0] === 'iptables')).toBe(false);
+    const single = makeSandbox(CONFIG.replace('[defaults]', '[defaults]\nipv6_prefix = 128'));
+    single.append('auth.log', lines);
+    const s = single.json(NOW);
+    expect(s.newBans.map((b) => [b.ip, b.addresses])).toEqual([['2001:db8::bad', undefined]]);
+    expect(s.commands).toContainEqual(['ip6tables', '-w', '-A', 'logban-sshd', '-s', '2001:db8::bad', '-j', 'DROP']);
   });
 
   it('lifts a ban when it expires', () => {

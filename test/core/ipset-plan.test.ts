@@ -10,8 +10,19 @@ describe('ipset plan', () => {
   it('reads logban\'s sets from ipset save', () => {
     expect(Object.fromEntries([...sets].map(([k, v]) => [k, [...v]]))).toEqual({
       'logban-sshd-v4': ['203.0.113.50'], 'logban-web-v4': ['203.0.113.50'], 'logban-forever-v4': ['198.51.100.7'],
-      'logban-sshd-v6': ['2001:db8::bad'], 'logban-web-v6': ['2001:db8::bad'],
+      'logban-forever-n4': ['198.51.100.0/24'], 'logban-sshd-v6': ['2001:db8::bad'], 'logban-sshd-n6': ['2001:db8:1:2::/64'],
+      'logban-web-v6': ['2001:db8::bad'],
     });
+  });
+
+  it('a block goes to the jail\'s hash:net set, made with the first block and matched by a rule of its own', () => {
+    expect(planSetChains(SETUP, 6, BANS, sets, parseRuleListing(readFirewallFixture('iptables-S-ipset.txt').replaceAll('-v4', '-v6')))).toMatchObject({ setCommands: [] });
+    const plan = planSetChains({ ...SETUP, jails: [] }, 6, [{ ip: '2001:db8:7::/48', jail: 'sshd', expiresAt: null }], new Map(), parseRuleListing('-P INPUT ACCEPT'));
+    expect(plan.setCommands).toEqual([
+      ['ipset', 'create', 'logban-sshd-n6', 'hash:net', 'family', 'inet6', 'timeout', '0', 'maxelem', '262144', '-exist'],
+      ['ipset', 'add', 'logban-sshd-n6', '2001:db8:7::/48', 'timeout', '0', '-exist'],
+    ]);
+    expect(plan.commands.at(-1)).toEqual(['ip6tables', '-w', '-A', 'logban-sshd', '-m', 'set', '--match-set', 'logban-sshd-n6', 'src', '-j', 'DROP']);
   });
 
   it('plans nothing against what the kernel showed after applying the same bans', () => {
@@ -23,6 +34,7 @@ describe('ipset plan', () => {
     expect(planSetChains(SETUP, 4, bans, sets, chains)).toEqual({
       setCommands: [
         ['ipset', 'del', 'logban-forever-v4', '198.51.100.7', '-exist'],
+        ['ipset', 'del', 'logban-forever-n4', '198.51.100.0/24', '-exist'],
         ['ipset', 'add', 'logban-sshd-v4', '198.51.100.8', 'timeout', '91', '-exist'],
       ],
       commands: [],
@@ -65,7 +77,7 @@ describe('ipset plan', () => {
   });
 
   it('reads each set\'s maxelem; sets an older logban made with a larger one are kept as they are', () => {
-    const sizes = parseIpsetSizes(readFirewallFixture('ipset-save.txt'));
+    const sizes = parseIpsetSizes(readFirewallFixture('ipset-save.txt').replaceAll('maxelem 262144', 'maxelem 1048576'));
     expect(sizes.get('logban-sshd-v4')).toBe(1_048_576);
     expect(planSetChains(SETUP, 4, BANS, sets, chains, sizes)).toEqual({ setCommands: [], commands: [], missingChains: [] });
   });

@@ -12,8 +12,17 @@ describe('nftables plan', () => {
     expect(Object.fromEntries([...LISTED.elements].map(([k, v]) => [k, [...v]]))).toEqual({
       'ban4-sshd': ['203.0.113.50'], 'ban6-sshd': ['2001:db8::bad'], 'ban4-web': ['203.0.113.50'], 'ban6-web': ['2001:db8::bad'],
       'ban4-forever': ['198.51.100.7'], 'ban6-forever': [],
+      'net4-sshd': [], 'net6-sshd': ['2001:db8:1:2::/64'], 'net4-web': [], 'net6-web': [], 'net4-forever': ['198.51.100.0/24'], 'net6-forever': [],
     });
     expect([...LISTED.structure].filter((k) => k.startsWith('chain'))).toEqual(['chain jail-sshd -', 'chain jail-web -', 'chain jail-forever -', 'chain hook-input input']);
+  });
+
+  it('blocks go to interval sets of their own; of nested blocks the widest stands for the rest', () => {
+    const bans = [...BANS, { ip: '2001:db8:1:2:3::/80', jail: 'sshd', expiresAt: null }, { ip: '2001:db8:1::/48', jail: 'forever', expiresAt: null }];
+    const plan = planNft(wantedTable(SETUP, bans), LISTED);
+    expect(plan.commands).toEqual([['nft', 'add', 'element', 'inet', 'logban', 'net6-forever', '{ 2001:db8:1::/48 }']]);
+    expect(wantedTable(SETUP, bans).statements[1]!.argv.at(-1)).toBe(`{ type ipv6_addr; size ${SET_CAPACITY}; flags timeout; }`);
+    expect(wantedTable(SETUP, bans).statements[3]!.argv.at(-1)).toBe(`{ type ipv6_addr; size ${SET_CAPACITY}; flags interval, timeout; }`);
   });
 
   it('plans nothing against what nft showed after applying the same bans', () => {

@@ -49,7 +49,10 @@ export function makeSandbox(configBody: string) {
 export type ScanJson = {
   dryRun: boolean;
   files: { path: string; startOffset: number; endOffset: number; linesRead: number; rotated: string[] }[];
-  newBans: { ip: string; jail: string; failures: number; firstSeen: string; lastSeen: string; expiresAt: string | null; evidence: string[] }[];
+  newBans: {
+    ip: string; jail: string; failures: number; firstSeen: string; lastSeen: string; expiresAt: string | null; evidence: string[];
+    addresses?: string[]; narrowed?: string;
+  }[];
   unbans: { ip: string; jail: string; reason: string }[];
   activeBans: number;
   commands: string[][];

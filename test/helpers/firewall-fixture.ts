@@ -5,7 +5,7 @@ import { ROOT } from './cli.js';
 
 // fixtures/firewall/*: what `ipset save`, `iptables -S` and `nft -j list table inet logban` printed
 // after logban's ipset and nftables backends applied BANS with SETUP at NOW (captured in a network
-// namespace), so the parsers are tested on real output.
+// namespace by test/helpers/capture-firewall-fixtures.ts), so the parsers are tested on real output.
 export const readFirewallFixture = (name: string): string => readFileSync(join(ROOT, 'fixtures/firewall', name), 'utf8');
 
 export const NOW = Date.parse('2026-11-21T09:45:00Z') / 1000;
@@ -27,4 +27,6 @@ export const BANS: readonly BanEntry[] = [
   { ip: '203.0.113.50', jail: 'web', expiresAt: EXPIRES },
   { ip: '2001:db8::bad', jail: 'web', expiresAt: EXPIRES },
   { ip: '198.51.100.7', jail: 'forever', expiresAt: null },
+  { ip: '2001:db8:1:2::/64', jail: 'sshd', expiresAt: EXPIRES },
+  { ip: '198.51.100.0/24', jail: 'forever', expiresAt: null },
 ];

@@ -154,15 +154,15 @@ export function forgetNeighbours(pair: Pair): void {
 
 export type Probe = 'ok' | 'timeout' | `error ${string}`;
 
-// Opens `count` connections at once from `ns` and keeps them open until each answered "hi" or timed out.
-const clientScript = (host: string, port: number, count: number) => `
+// Opens `count` connections at once from `ns` (from `local` when given) and keeps them open until each answered "hi" or timed out.
+const clientScript = (host: string, port: number, count: number, local?: string) => `
   const net = require('net');
   const results = [];
   const sockets = [];
   let open = ${count};
   const done = (i, r) => { if (results[i] !== undefined) return; results[i] = r; if (--open === 0) { console.log(JSON.stringify(results)); process.exit(0); } };
   for (let i = 0; i < ${count}; i++) {
-    const s = net.connect({ host: ${JSON.stringify(host)}, port: ${port} });
+    const s = net.connect({ host: ${JSON.stringify(host)}, port: ${port}${local ? `, localAddress: ${JSON.stringify(local)}` : ''} });
     sockets.push(s);
     s.setTimeout(${CONNECT_TIMEOUT_MS}, () => done(i, 'timeout'));
     s.on('data', (d) => { if (String(d) === 'hi') done(i, 'ok'); });
@@ -170,15 +170,23 @@ const clientScript = (host: string, port: number, count: number) => `
   }
 `;
 
-export function connectMany(ns: string, host: string, port: number, count: number): Probe[] {
-  const r = nsExec(ns, [process.execPath, '-e', clientScript(host, port, count)], { allowFail: true, timeoutMs: 15_000 });
+export function connectMany(ns: string, host: string, port: number, count: number, local?: string): Probe[] {
+  const r = nsExec(ns, [process.execPath, '-e', clientScript(host, port, count, local)], { allowFail: true, timeoutMs: 15_000 });
   if (r.code !== 0) throw new Error(`client failed (${r.code}): ${r.stderr}`);
   return JSON.parse(r.stdout) as Probe[];
 }
 
-// One connection from `ns`: "ok" when the server answered, "timeout" when the SYN was dropped.
-export function probe(ns: string, host: string, port: number): Probe {
-  return connectMany(ns, host, port, 1)[0]!;
+// One connection from `ns` (from its address `local` when given): "ok" when the server answered, "timeout" when the SYN was dropped.
+export function probe(ns: string, host: string, port: number, local?: string): Probe {
+  return connectMany(ns, host, port, 1, local)[0]!;
+}
+
+// More attacker addresses, outside the pair's own networks: each one on the attacker's link, and
+// the victim told that `block` is on its link (so it answers them directly).
+export function addAttackerAddresses(pair: Pair, block: string, addresses: readonly string[]): void {
+  const v6 = block.includes(':');
+  nsExec(pair.victim, [IP_BIN, ...(v6 ? ['-6'] : []), 'route', 'replace', block, 'dev', 'lbv0']);
+  for (const ip of addresses) nsExec(pair.attacker, [IP_BIN, ...(v6 ? ['-6'] : []), 'addr', 'replace', `${ip}/${v6 ? 128 : 32}`, 'dev', 'lba0', ...(v6 ? ['nodad'] : [])]);
 }
 
 // ---------------------------------------------------------------- firewall state inside a namespace

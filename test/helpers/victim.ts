@@ -18,12 +18,15 @@ export const NOW = '2026-11-21T09:45:00Z';
 export const LATER = '2026-11-21T11:45:00Z';
 
 // A jail that guards one port of the victim and one that only limits connections to another.
-export function firewallConfig(backend: Backend, opts: { chains?: readonly string[]; sshd?: string } = {}): string {
+// The pair's attacker shares the victim's /64 (2001:db8::/64), where a /64 would be cut around the
+// victim's own address: these configs count per address unless `perPrefix` keeps the default /64.
+export function firewallConfig(backend: Backend, opts: { chains?: readonly string[]; sshd?: string; perPrefix?: boolean } = {}): string {
   return `
 [defaults]
 findtime = "10m"
 maxretry = 3
 bantime = "1h"
+${opts.perPrefix ? '' : 'ipv6_prefix = 128'}
 
 [firewall]
 backend = "${backend}"

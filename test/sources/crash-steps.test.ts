@@ -15,7 +15,8 @@ if (!STRACE && process.env['CI']) throw new Error('strace is needed under CI (ap
 
 const FIRST = '2026-11-21T09:05:00Z';
 const SECOND = '2026-11-21T11:10:00Z';
-const CONFIG = sshdJailConfig({ findtime: '1h', maxretry: 3, bantime: '1h' });
+// Twenty IPv6 attackers of one /64 stay twenty bans: counted per address.
+const CONFIG = sshdJailConfig({ findtime: '1h', maxretry: 3, bantime: '1h' }).replace('[defaults]', '[defaults]\nipv6_prefix = 128');
 const attacker = (i: number) => `2001:db8::${(i + 1).toString(16)}`;
 
 function copyDir(from: string, to: string): void {

@@ -50,6 +50,7 @@ describe.skipIf(gate().skip)('journald source', () => {
 [defaults]
 findtime = "1h"
 maxretry = 4
+ipv6_prefix = 128
 [firewall]
 backend = "none"
 [jails.sshd]

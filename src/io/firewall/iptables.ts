@@ -18,7 +18,7 @@ export function checkHookChains(family: Family, plan: FamilyPlan): void {
 // Refuses before any process runs if an IP is not in canonical form (the state is validated, so never expected).
 export function checkIps(bans: readonly BanEntry[]): void {
   const [bad] = nonCanonical(bans);
-  if (bad !== undefined) throw new FirewallError(`refusing to pass ${JSON.stringify(bad)} to the firewall: not a canonical IP address`);
+  if (bad !== undefined) throw new FirewallError(`refusing to pass ${JSON.stringify(bad)} to the firewall: not a canonical IP address or block`);
 }
 
 // One `iptables -S` (or ip6tables) read of the whole filter table.
