@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rootOrSkip, sshdFailure } from './helpers/cli.js';
 import { addAttackerAddresses, cliIn, forgetNeighbours, nsExec, probe, saveAll, IP_BIN } from './helpers/netns.js';
-import { firewallConfig, NOW, scanVictim, SSH_PORT, useVictim, WEB_PORT, type Backend } from './helpers/victim.js';
+import { firewallConfig, NOW, scanVictim, SSH_PORT, threeFailures, useVictim, WEB_PORT, type Backend } from './helpers/victim.js';
 
 // Network bans with real traffic: an IPv6 attacker that walks its /64 is counted and banned as
 // the /64, so a fresh address of it cannot connect while another /64 can; ipv6_prefix = 128 counts
@@ -102,6 +102,53 @@ describe.skipIf(gate.skip)(`prefix bans (${gate.reason})`, () => {
       expect(cliIn(pair.victim, sb, ['unban', '2001:db8:1:2::/64'], NOW).stdout).toBe('logban: unbanned 2001:db8:1:2::/64 (jail sshd)\n');
       forgetNeighbours(pair);
       expect(probe(pair.attacker, pair.victim6, SSH_PORT, FRESH)).toBe('ok');
+    }, 60_000);
+
+    it('subnet_maxbans = 3: the third banned address of 203.0.113.0/24 bans the /24, a fresh address of it is blocked, unban lifts it', () => {
+      const pair = v.pair();
+      const members = ['203.0.113.10', '203.0.113.11', '203.0.113.12'];
+      addAttackerAddresses(pair, '203.0.113.0/24', [...members, '203.0.113.13']);
+      const sb = v.sandbox(firewallConfig(backend, { sshd: 'subnet_maxbans = 3' }));
+      sb.append('auth.log', members.slice(0, 2).map((ip) => threeFailures(ip)).join(''));
+      expect(scanVictim(pair.victim, sb, NOW).newBans.map((b) => b.ip)).toEqual(members.slice(0, 2));
+      expect(probe(pair.attacker, pair.victim4, SSH_PORT, '203.0.113.13')).toBe('ok');
+      sb.append('auth.log', ['09:45:10', '09:45:11', '09:45:12'].map((t) => sshdFailure(t, members[2]!)).join(''));
+      const r = scanVictim(pair.victim, sb, '2026-11-21T09:46:00Z');
+      expect(r.newBans.map((b) => [b.ip, b.failures, b.addresses])).toEqual([['203.0.113.0/24', 9, members]]);
+      expect(r.unbans).toEqual(members.slice(0, 2).map((ip) => ({ ip, jail: 'sshd', reason: 'folded into 203.0.113.0/24' })));
+      expect(probe(pair.attacker, pair.victim4, SSH_PORT, '203.0.113.13')).toBe('timeout');
+      expect(probe(pair.attacker, pair.victim4, WEB_PORT, '203.0.113.13')).toBe('ok');
+      expect(probe(pair.attacker, pair.victim4, SSH_PORT)).toBe('ok');
+      // Only the subnet is in the firewall: its members' entries went with the fold.
+      expect(saveAll(pair.victim).filter((l) => /203\.0\.113\.1[0-2]\b/.test(l))).toEqual([]);
+      expect(cliIn(pair.victim, sb, ['unban', '203.0.113.0/24'], '2026-11-21T09:47:00Z').stdout).toBe('logban: unbanned 203.0.113.0/24 (jail sshd)\n');
+      expect(probe(pair.attacker, pair.victim4, SSH_PORT, '203.0.113.13')).toBe('ok');
+    }, 60_000);
+
+    it('[recidive]: the third ban of an address in a day bans it on every port for a week; unban lifts it everywhere', () => {
+      const pair = v.pair();
+      const sb = v.sandbox(`${firewallConfig(backend)}\n[recidive]\nfindtime = "1d"\nmaxretry = 3\nbantime = "1w"\n`);
+      const at = (hour: string) => ['41:02', '41:05', '41:09'].map((m) => sshdFailure(`${hour}:${m}`, pair.attacker4)).join('');
+      sb.append('auth.log', at('09'));
+      expect(scanVictim(pair.victim, sb, NOW).newBans.map((b) => b.jail)).toEqual(['sshd']);
+      expect(probe(pair.attacker, pair.victim4, WEB_PORT)).toBe('ok');
+      sb.append('auth.log', at('11'));
+      expect(scanVictim(pair.victim, sb, '2026-11-21T11:45:00Z').newBans.map((b) => b.jail)).toEqual(['sshd']);
+      sb.append('auth.log', at('13'));
+      const third = scanVictim(pair.victim, sb, '2026-11-21T13:45:00Z');
+      expect(third.newBans.map((b) => [b.ip, b.jail, b.failures, b.expiresAt])).toEqual([
+        [pair.attacker4, 'sshd', 3, '2026-11-21T14:45:00Z'], [pair.attacker4, 'recidive', 3, '2026-11-28T13:45:00Z'],
+      ]);
+      expect(probe(pair.attacker, pair.victim4, WEB_PORT)).toBe('timeout');
+      expect(probe(pair.attacker, pair.victim4, SSH_PORT)).toBe('timeout');
+      expect(probe(pair.attacker, pair.victim6, WEB_PORT)).toBe('ok');
+      // The sshd ban ends after its hour; the recidive ban holds.
+      expect(scanVictim(pair.victim, sb, '2026-11-21T15:00:00Z').unbans).toEqual([{ ip: pair.attacker4, jail: 'sshd', reason: 'expired' }]);
+      expect(probe(pair.attacker, pair.victim4, WEB_PORT)).toBe('timeout');
+      const status = JSON.parse(cliIn(pair.victim, sb, ['status', '--json'], '2026-11-21T15:00:00Z').stdout) as { bans: { ip: string; jail: string }[] };
+      expect(status.bans.map((b) => [b.ip, b.jail])).toEqual([[pair.attacker4, 'recidive']]);
+      expect(cliIn(pair.victim, sb, ['unban', pair.attacker4], '2026-11-21T15:00:00Z').stdout).toBe(`logban: unbanned ${pair.attacker4} (jail recidive)\n`);
+      expect(probe(pair.attacker, pair.victim4, WEB_PORT)).toBe('ok');
     }, 60_000);
   });
 });

@@ -1,4 +1,5 @@
 import { MANUAL_JAIL } from '../core/firewall-model.js';
+import { RECIDIVE_JAIL } from '../core/recidive.js';
 import { canonicalTarget } from '../core/net.js';
 import { splitRefused, type RefusedBan } from '../core/ban-guard.js';
 import { fullBanLine, hasRoom, capacityOf } from '../core/jail-capacity.js';
@@ -30,6 +31,7 @@ function ipOf(text: string): string {
 
 function jailOf(config: Config, name: string | undefined): Jail | null {
   if (name === undefined || name === MANUAL_JAIL) return null;
+  if (name === RECIDIVE_JAIL && config.recidive) throw new UsageError('the recidive jail bans by itself: ban without --jail (every port), or in a jail of your own');
   const jail = config.jails.find((j) => j.name === name);
   if (!jail) throw new UsageError(`unknown jail "${name}" (configured: ${[...config.jails.map((j) => j.name), MANUAL_JAIL].join(', ')})`);
   return jail;
@@ -67,18 +69,18 @@ export async function runBan(text: string, jailName: string | undefined, now: nu
   const jail = jailOf(deps.config, jailName);
   refuseBan(deps.config, deps.hostAddresses, deps.gateways, ip, jail);
   const { before, loaded, state, refused } = loadChecked(deps);
-  const r = addManualBan(state, ip, jail, now);
+  const r = addManualBan(state, ip, jail, now, { policy: deps.config.recidive, refuse: banGuardOf(deps.config, deps.hostAddresses, deps.gateways) });
   if (!r.already && !hasRoom(state.bans.filter(activeAt(now)), ip, r.ban.jail, capacityOf(deps.config.backend))) {
     throw new RefusedError(fullBanLine(ip, r.ban.jail, deps.config.backend));
   }
   const commands = await commit(deps, before, r.state.bans, now, () => { if (!r.already || refused.length > 0) deps.store.save(r.state, loaded); });
-  return { ban: r.ban, already: r.already, commands, refused };
+  return { ban: r.ban, already: r.already, commands, refused, recidive: r.recidive ?? [] };
 }
 
 // `logban unban <ip> [--jail J]`: lifts the ban and forgets the IP's pending failures there.
 export async function runUnban(text: string, jailName: string | undefined, now: number, deps: ManualDeps) {
   const ip = ipOf(text);
-  if (jailName !== undefined) jailOf(deps.config, jailName);
+  if (jailName !== undefined && !(jailName === RECIDIVE_JAIL && deps.config.recidive)) jailOf(deps.config, jailName);
   const { before, loaded, state, refused } = loadChecked(deps);
   const r = removeManualBan(state, ip, jailName ?? null);
   const commands = await commit(deps, before, r.state.bans, now, () => deps.store.save(r.state, loaded));

@@ -92,6 +92,7 @@ async function readAndDecide(opts: ScanOptions, deps: ScanDeps, view: HeadView, 
     savedChecked: view.guard === guardTextOf(deps.config, deps.hostAddresses, deps.gateways),
     ...(reading === 'some' && view.loads ? { savedLoads: view.loads } : {}),
     capacity: capacityOf(deps.config.backend),
+    recidive: deps.config.recidive,
     refuse: banGuardOf(deps.config, deps.hostAddresses, deps.gateways),
     readLines,
   });

@@ -12,11 +12,13 @@ async function ban(ip: string, flags: Flags): Promise<void> {
     const r = await runBan(ip, flags.jail, now, deps);
     const expiresAt = r.ban.expiresAt === null ? null : toIso(r.ban.expiresAt);
     if (flags.json) {
-      writeJson({ ip: r.ban.ip, jail: r.ban.jail, bannedAt: toIso(r.ban.bannedAt), expiresAt, already: r.already, commands: r.commands, unbans: r.refused }, 2);
+      const recidive = r.recidive.map((b) => ({ ip: b.ip, jail: b.jail, expiresAt: b.expiresAt === null ? null : toIso(b.expiresAt) }));
+      writeJson({ ip: r.ban.ip, jail: r.ban.jail, bannedAt: toIso(r.ban.bannedAt), expiresAt, already: r.already, commands: r.commands, unbans: r.refused, ...(recidive.length > 0 ? { recidive } : {}) }, 2);
       return;
     }
-    const until = expiresAt === null ? 'permanently (until logban unban)' : `until ${expiresAt}`;
-    writeOut(`${r.refused.map(droppedLine).join('')}logban: ${r.already ? `${r.ban.ip} was already banned` : `banned ${r.ban.ip}`} in jail ${r.ban.jail} ${until}\n`);
+    const until = (t: number | null) => (t === null ? 'permanently (until logban unban)' : `until ${toIso(t)}`);
+    const also = r.recidive.map((b) => `logban: that is its ban number ${b.failures} within [recidive] findtime: banned in jail recidive (every port) ${until(b.expiresAt)}\n`);
+    writeOut(`${r.refused.map(droppedLine).join('')}logban: ${r.already ? `${r.ban.ip} was already banned` : `banned ${r.ban.ip}`} in jail ${r.ban.jail} ${until(r.ban.expiresAt)}\n${also.join('')}`);
   });
 }
 

@@ -11,13 +11,16 @@ import { findRule } from '../rules/library.js';
 import { DEFAULTS, embeddedJails } from './defaults.js';
 import { locateKey } from './locate.js';
 import type { Backend, Config, Jail, ReportSettings } from './types.js';
+import { RECIDIVE_JAIL, type RecidivePolicy } from '../core/recidive.js';
+import { MANUAL_JAIL } from '../core/firewall-model.js';
 
 export type ConfigProblem = { readonly message: string; readonly line?: number };
 
 type Table = Record<string, unknown>;
 const NET_KEYS = ['ipv4_prefix', 'ipv6_prefix', 'subnet_maxbans', 'subnet_prefix4', 'subnet_prefix6'];
 const KEYS = {
-  top: ['defaults', 'firewall', 'jails', 'report'],
+  top: ['defaults', 'firewall', 'jails', 'report', 'recidive'],
+  recidive: ['enabled', 'findtime', 'maxretry', 'bantime'],
   defaults: ['findtime', 'maxretry', 'bantime', 'ignoreip', 'bantime_factor', 'maxbantime', 'reset_on_success', ...NET_KEYS],
   firewall: ['backend', 'chains'],
   report: ['whois'],
@@ -215,6 +218,20 @@ function locateNeedle(text: string, from: number | undefined, needle: string): n
   return from;
 }
 
+// [recidive]: on once the table is there (enabled = false turns it off); fail2ban's recidive
+// jail's spans (a day, a week) with three bans rather than its five.
+function buildRecidive(raw: unknown): RecidivePolicy | null {
+  if (raw === undefined) return null;
+  const t = table(raw, 'recidive');
+  checkKeys(t, KEYS.recidive, 'recidive');
+  if (!flag(t, 'enabled', 'recidive', true)) return null;
+  const findtime = duration(t, 'findtime', 'recidive', 86400);
+  if (findtime === null) throw new Invalid('recidive', 'findtime', 'findtime cannot be permanent');
+  const maxretry = positive(t, 'maxretry', 'recidive', 3);
+  if (maxretry < 2) throw new Invalid('recidive', 'maxretry', 'maxretry must be at least 2 (one ban is what the jail itself gives)');
+  return { findtime, maxretry, bantime: duration(t, 'bantime', 'recidive', 7 * 86400) };
+}
+
 // [report]: what the scan report adds; whois lookups are off unless asked for.
 function buildReport(raw: unknown): ReportSettings {
   const t = table(raw, 'report');
@@ -254,7 +271,9 @@ function buildFromData(data: Table, path: string | null, exists: (p: string) => 
   }
   const rawJails = path === null ? embeddedJails(exists) : table(data['jails'], 'jails');
   const jails = Object.entries(rawJails).map(([n, j]) => buildJail(n, j, d, services)).filter((j): j is Jail => j !== null);
-  return { path, jails, backend: backend as Backend, chains, report: buildReport(data['report']) };
+  const reserved = jails.find((j) => j.name === RECIDIVE_JAIL || j.name === MANUAL_JAIL);
+  if (reserved) throw new Invalid(`jails.${reserved.name}`, undefined, `jail name "${reserved.name}" is logban's own (${reserved.name === RECIDIVE_JAIL ? 'set up repeat offenders in [recidive]' : 'the jail of logban ban'}): name the jail otherwise`);
+  return { path, jails, backend: backend as Backend, chains, report: buildReport(data['report']), recidive: buildRecidive(data['recidive']) };
 }
 
 // Parses and validates the config text (or the embedded defaults when path is null).

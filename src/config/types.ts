@@ -1,5 +1,6 @@
 import type { JailPolicy } from '../core/decide.js';
 import type { SubnetPolicy } from '../core/subnets.js';
+import type { RecidivePolicy } from '../core/recidive.js';
 import type { Matcher } from '../core/match.js';
 import type { PortRange, Protocol } from '../core/ports.js';
 import type { DatePatternName } from '../core/timestamp.js';
@@ -46,4 +47,6 @@ export type Config = {
   readonly backend: Backend;
   readonly chains: readonly string[];
   readonly report: ReportSettings;
+  /** [recidive]: repeat offenders across jails; null: off. */
+  readonly recidive: RecidivePolicy | null;
 };

@@ -1,5 +1,6 @@
 import { describeSpecial, specialKind } from './address-class.js';
 import { MANUAL_JAIL } from './firewall-model.js';
+import { RECIDIVE_JAIL } from './recidive.js';
 import { compileIpMatcher, type IpMatcher } from './ip.js';
 import { isNetwork, parseBlock } from './net.js';
 import { createShields, networkRefusal, type ShieldSet } from './shields.js';
@@ -11,8 +12,8 @@ export type BanGuard = (ip: string, jail: string) => string | null;
 
 // The checks every ban passes before it reaches the firewall, new or saved or by hand: the
 // addresses that are never a client (loopback, unspecified, broadcast, multicast, link-local),
-// the host's own addresses, then the jail's ignoreip. The manual jail blocks every port, so there
-// every jail's ignoreip counts.
+// the host's own addresses, then the jail's ignoreip. The manual and recidive jails block every
+// port, so there every jail's ignoreip counts.
 // A block (a jail counting by prefix, a subnet, a CIDR by hand) may not overlap any of them, nor
 // the host's default gateways (shields).
 export function createBanGuard(
@@ -39,7 +40,7 @@ export function createBanGuard(
     if (kind !== null) return describeSpecial(ip, kind);
     if (own.has(ip)) return `${ip} is an address of this host`;
     for (const l of lists) {
-      if ((jail === MANUAL_JAIL || l.name === jail) && l.matches(ip)) return `${ip} is in ignoreip of jail ${l.name}`;
+      if ((jail === MANUAL_JAIL || jail === RECIDIVE_JAIL || l.name === jail) && l.matches(ip)) return `${ip} is in ignoreip of jail ${l.name}`;
     }
     return null;
   });

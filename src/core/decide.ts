@@ -6,6 +6,7 @@ import { admitBans, type JailFull, type JailLoad } from './jail-capacity.js';
 import type { Ban, Pending, State } from './state.js';
 import { mergeAddresses } from './block-addresses.js';
 import { createCover, escalateSubnets, type SubnetPolicy } from './subnets.js';
+import { countRecidive, RECIDIVE_JAIL, type RecidivePolicy } from './recidive.js';
 import { addFolded, evaluateWindow, foldPermanent, LIVE_HORIZON, mergeSorted, type Folded, type Policy } from './window.js';
 
 export { EVIDENCE_LINES } from './evidence-lines.js';
@@ -53,10 +54,12 @@ export type DecideInput = {
   readonly capacity?: number | null;
   /** Reads back the lines `incoming` names by handle: the windows that stay pending are saved as text. */
   readonly readLines?: LineReader;
+  /** [recidive]: bans across jails counted per target; absent or null: off (its bans are lifted). */
+  readonly recidive?: RecidivePolicy | null;
 };
 
 function liftExpired(input: DecideInput): { kept: Ban[]; unbans: Unban[] } {
-  const jailNames = new Set([MANUAL_JAIL, ...input.jails.map((j) => j.name)]);
+  const jailNames = new Set([MANUAL_JAIL, ...(input.recidive ? [RECIDIVE_JAIL] : []), ...input.jails.map((j) => j.name)]);
   const kept: Ban[] = [];
   const unbans: Unban[] = [];
   for (const ban of input.state.bans) {
@@ -140,6 +143,10 @@ export function decide(input: DecideInput): Decision {
   const lines = resolveLines(waiting.map((w) => w.evidence), input.readLines ?? NO_LINES);
   waiting.forEach(({ jail, ip, ...w }, i) => { windows[jail]![ip] = { ...w, evidence: lines[i]! }; });
   const escalating = new Set(jails.filter(escalates).map((j) => j.name));
-  const history = recordBans(state.history, newBans.filter((b) => escalating.has(b.jail)), now);
+  const counted = recordBans(state.history, newBans.filter((b) => escalating.has(b.jail)), now);
+  // Recidive: this run's bans of every jail are counted per target; the third in a day bans it everywhere.
+  const recidive = countRecidive(input.recidive, counted, newBans, kept, now, refuse);
+  newBans = [...newBans, ...recidive.bans];
+  const history = recidive.history ?? {};
   return { newBans, unbans, bans: [...kept, ...newBans], windows, deferred: deferred.length, history, full, refusedSubnets: escalated.refused };
 }

@@ -1,5 +1,8 @@
-/** How often an IP was banned in a jail, and when its last ban ended (null: permanent). */
-export type BanRecord = { readonly count: number; readonly until: number | null };
+import { RECIDIVE_JAIL } from './recidive.js';
+
+/** How often an IP was banned in a jail, and when its last ban ended (null: permanent); `times`:
+ *  under the recidive jail, when each ban still counted was made. */
+export type BanRecord = { readonly count: number; readonly until: number | null; readonly times?: readonly number[] };
 
 /** Jail → IP → record; kept in the state so repeat offenders get longer bans. */
 export type BanHistory = Readonly<Record<string, Readonly<Record<string, BanRecord>>>>;
@@ -50,6 +53,8 @@ export function recordBans(
 ): BanHistory {
   const out: Record<string, Record<string, BanRecord>> = {};
   for (const [jail, ips] of Object.entries(history ?? {})) {
+    // The recidive jail's ban times are kept by countRecidive.
+    if (jail === RECIDIVE_JAIL) { out[jail] = { ...ips }; continue; }
     for (const [ip, record] of Object.entries(ips)) {
       if (isRemembered(record, now)) (out[jail] ??= {})[ip] = record;
     }

@@ -3,6 +3,7 @@ import { NO_LINES, withLines, type LineReader, type WithText } from './evidence.
 import { lazyList } from './json-parts.js';
 import type { Argv } from './iptables-plan.js';
 import type { Ban } from './state.js';
+import { RECIDIVE_JAIL } from './recidive.js';
 import { capLength, escapeUnsafe } from './text-safety.js';
 import { toIso } from './timestamp.js';
 import { describeWhois, type WhoisInfo } from './whois-parse.js';
@@ -98,7 +99,7 @@ function renderBan(b: ShownBan, r: ReportInput, style: Style, timeZone: string):
   const when = (t: number) => formatZoned(t, timeZone);
   const evidence = b.evidence.slice(-EVIDENCE_LINES);
   const out = [
-    `  ${style.strong(b.ip)}  jail ${b.jail}  ${plural(b.failures, 'failure')}`,
+    `  ${style.strong(b.ip)}  jail ${b.jail}  ${b.jail === RECIDIVE_JAIL ? `${plural(b.failures, 'ban')} in its jails` : plural(b.failures, 'failure')}`,
     `    first seen  ${when(b.firstSeen)}`,
     `    last seen   ${when(b.lastSeen)}`,
     `    ban ends    ${b.expiresAt === null ? 'permanent' : when(b.expiresAt)}`,
@@ -107,7 +108,7 @@ function renderBan(b: ShownBan, r: ReportInput, style: Style, timeZone: string):
   if (r.narrowed?.[b.ip] !== undefined) out.push(`    narrowed    ${r.narrowed[b.ip]}`);
   if (r.whois) out.push(`    whois       ${describeWhois(r.whois[b.ip])}`);
   if (evidence.length > 0) {
-    const of = b.failures > evidence.length ? ` (last ${evidence.length} of ${b.failures})` : '';
+    const of = b.failures > evidence.length && b.jail !== RECIDIVE_JAIL ? ` (last ${evidence.length} of ${b.failures})` : '';
     out.push(`    evidence${of}:`, ...evidence.map((line) => style.dim(`      ${printable(line)}`)));
   }
   return out;

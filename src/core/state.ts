@@ -80,7 +80,8 @@ function lineOf(text: string, position: number): number {
 }
 
 function checkHistory(h: unknown): boolean {
-  const recordOk = (r: unknown) => isObj(r) && Number.isInteger(r['count']) && (r['count'] as number) >= 1 && (r['until'] === null || isNum(r['until']));
+  const recordOk = (r: unknown) => isObj(r) && Number.isInteger(r['count']) && (r['count'] as number) >= 1 && (r['until'] === null || isNum(r['until']))
+    && optional(r['times'], (t) => Array.isArray(t) && t.every(isNum));
   return isObj(h) && Object.values(h).every((ips) => isObj(ips) && Object.entries(ips).every(([ip, r]) => isCanonicalTarget(ip) && recordOk(r)));
 }
 

@@ -9,7 +9,8 @@ import type { Ban } from './state.js';
 //   ["b", jail, ip, bannedAt, expiresAt|null, failures, firstSeen, lastSeen(, addresses)]   a ban in force
 //     (ip: the target, an address or a block; addresses: a block's newest addresses seen failing)
 //   ["u", jail, ip]                                                            the ban was lifted
-//   ["h", jail, ip, count, until|null]                                         past bans (escalation)
+//   ["h", jail, ip, count, until|null(, times)]                                past bans (escalation; the
+//     recidive jail's times: when each ban of the ip in any jail that still counts was made)
 //   ["x", jail, ip]                                                            past bans forgotten
 // The evidence log holds what only reports read, one line a new ban:
 //   ["e", jail, ip, bannedAt, [log lines]]
@@ -21,6 +22,7 @@ export const keyOf = (jail: string, ip: string): string => `${jail} ${ip}`;
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isTime = (v: unknown): v is number | null => v === null || isNum(v);
+const isTimes = (v: unknown): v is number[] => Array.isArray(v) && v.every(isNum);
 // A dotted quad in its one spelling passes a regex; anything else is spelt out and compared.
 const CANONICAL_V4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 const isIp = (v: unknown): v is string => typeof v === 'string' && (CANONICAL_V4.test(v) || isCanonicalTarget(v));
@@ -38,7 +40,7 @@ export function liftLine(jail: string, ip: string): string {
 }
 
 export function historyLine(jail: string, ip: string, r: BanRecord | null): string {
-  return `${JSON.stringify(r === null ? ['x', jail, ip] : ['h', jail, ip, r.count, r.until])}\n`;
+  return `${JSON.stringify(r === null ? ['x', jail, ip] : r.times ? ['h', jail, ip, r.count, r.until, r.times] : ['h', jail, ip, r.count, r.until])}\n`;
 }
 
 export function evidenceLine(b: WithText<Ban>): string {
@@ -55,8 +57,8 @@ function applyRecord(index: BanIndex, r: unknown): string | null {
     index.bans.set(key, { ip, jail, bannedAt: r[3], expiresAt: r[4], failures: r[5], firstSeen: r[6], lastSeen: r[7], evidence: NO_EVIDENCE, ...addresses });
   } else if (kind === 'u' && r.length === 3) {
     index.bans.delete(key);
-  } else if (kind === 'h' && r.length === 5 && Number.isInteger(r[3]) && r[3] >= 1 && isTime(r[4])) {
-    index.history.set(key, { jail, ip, record: { count: r[3], until: r[4] } });
+  } else if (kind === 'h' && (r.length === 5 || (r.length === 6 && isTimes(r[5]))) && Number.isInteger(r[3]) && r[3] >= 1 && isTime(r[4])) {
+    index.history.set(key, { jail, ip, record: { count: r[3], until: r[4], ...(r.length === 6 ? { times: r[5] as number[] } : {}) } });
   } else if (kind === 'x' && r.length === 3) {
     index.history.delete(key);
   } else {
@@ -167,7 +169,7 @@ export function diffIndex(base: { bans: readonly Ban[]; history?: BanHistory }, 
   for (const [jail, ips] of Object.entries(next.history ?? {})) {
     for (const [ip, r] of Object.entries(ips)) {
       const old = base.history?.[jail]?.[ip];
-      if (!old || old.count !== r.count || old.until !== r.until) put(historyLine(jail, ip, r));
+      if (!old || old.count !== r.count || old.until !== r.until || String(old.times) !== String(r.times)) put(historyLine(jail, ip, r));
     }
   }
   for (const [jail, ips] of Object.entries(base.history ?? {})) {

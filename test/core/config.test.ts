@@ -80,12 +80,47 @@ rules = ["sshd"]
     ['[jails.x]\nlogpath=["/a"]\nrules=["sshd"]\nbantime = 1e12\n', 4, 'bantime: 1000000000000 is longer'],
     ['[defaults]\nmaxretry = 3\nreset_on_success = "yes"\n', 3, 'reset_on_success must be true or false, not "yes"'],
     ['[jails.x]\nlogpath=["/a"]\nrules=["sshd"]\nreset_on_success = 1\n', 4, 'reset_on_success must be true or false, not 1'],
+    ['[defaults]\nipv6_prefix = 129\n', 2, 'ipv6_prefix must be a prefix length from 8 to 128, not 129'],
+    ['[defaults]\nipv4_prefix = "24"\n', 2, 'ipv4_prefix must be a prefix length from 8 to 32, not "24"'],
+    ['[jails.x]\nlogpath=["/a"]\nrules=["sshd"]\nipv6_prefix = 4\n', 4, 'ipv6_prefix must be a prefix length from 8 to 128, not 4'],
+    ['[defaults]\nsubnet_maxbans = 1\n', 2, 'subnet_maxbans must be at least 2'],
+    ['[jails.x]\nlogpath=["/a"]\nrules=["sshd"]\nsubnet_maxbans = 3\nsubnet_prefix6 = 64\n', 5, 'subnet_prefix6 (64) must be shorter than ipv6_prefix (64)'],
+    ['[recidive]\nmaxretry = 1\n', 2, 'maxretry must be at least 2'],
+    ['[recidive]\nfindtime = "permanent"\n', 2, 'findtime cannot be permanent'],
+    ['[recidive]\nports = [22]\n', 2, 'unknown setting "ports" in [recidive]'],
+    ['[recidive]\n[jails.recidive]\nlogpath=["/a"]\nrules=["sshd"]\n', 2, 'jail name "recidive" is logban\'s own (set up repeat offenders in [recidive])'],
   ])('%j is refused at line %i', (text, line, message) => {
     const r = buildConfig(text, '/etc/logban/logban.toml', () => false);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error.line).toBe(line);
     expect(r.error.message).toContain(message);
+  });
+});
+
+describe('network settings and recidive', () => {
+  const build = (text: string) => {
+    const r = buildConfig(`[firewall]\nbackend = "none"\n${text}`, '/etc/logban/logban.toml', () => false);
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value;
+  };
+  const jails = '[jails.a]\nlogpath = ["/a"]\nrules = ["sshd"]\n[jails.b]\nlogpath = ["/b"]\nrules = ["sshd"]\nipv6_prefix = 128\nsubnet_maxbans = 4\n';
+
+  it('IPv6 counts per /64 and IPv4 per address unless set; subnet escalation is off until subnet_maxbans is set', () => {
+    const c = build(jails);
+    expect(c.jails.map((j) => [j.name, j.ipv4Prefix, j.ipv6Prefix, j.subnet])).toEqual([
+      ['a', 32, 64, null],
+      ['b', 32, 128, { maxbans: 4, prefix4: 24, prefix6: 48 }],
+    ]);
+    const d = build(`[defaults]\nipv4_prefix = 28\nsubnet_maxbans = 3\nsubnet_prefix4 = 16\n${jails}`);
+    expect(d.jails.map((j) => [j.ipv4Prefix, j.subnet])).toEqual([[28, { maxbans: 3, prefix4: 16, prefix6: 48 }], [28, { maxbans: 4, prefix4: 16, prefix6: 48 }]]);
+    expect(c.recidive).toBeNull();
+  });
+
+  it('[recidive] is on once it is there, with a day, three bans and a week unless set', () => {
+    expect(build(`[recidive]\n${jails}`).recidive).toEqual({ findtime: 86400, maxretry: 3, bantime: 604800 });
+    expect(build(`[recidive]\nenabled = true\nfindtime = "12h"\nmaxretry = 5\nbantime = "permanent"\n${jails}`).recidive).toEqual({ findtime: 43200, maxretry: 5, bantime: null });
+    expect(build(`[recidive]\nenabled = false\n${jails}`).recidive).toBeNull();
   });
 });
 
