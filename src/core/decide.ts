@@ -5,7 +5,7 @@ import { MANUAL_JAIL } from './firewall-model.js';
 import { admitBans, type JailFull, type JailLoad } from './jail-capacity.js';
 import type { Ban, Pending, State } from './state.js';
 import { mergeAddresses } from './block-addresses.js';
-import { createCover, escalateSubnets, type SubnetPolicy } from './subnets.js';
+import { createCover, escalateSubnets, noteSubnetBans, type SubnetPolicy } from './subnets.js';
 import { countRecidive, RECIDIVE_JAIL, type RecidivePolicy } from './recidive.js';
 import { addFolded, evaluateWindow, foldPermanent, LIVE_HORIZON, mergeSorted, type Folded, type Policy } from './window.js';
 
@@ -128,7 +128,7 @@ export function decide(input: DecideInput): Decision {
   const { admitted, deferred, refused, full } = admitBans(candidates, input.savedLoads ?? kept, input.capacity ?? null, input.maxBans);
   let newBans = admitted.map((c) => c.ban);
   // Subnet escalation: a subnet with enough bans takes their place (lifted, or never applied when new).
-  const escalated = escalateSubnets(jails, [...kept, ...newBans], newBans, now, refuse);
+  const escalated = escalateSubnets(jails, [...kept, ...newBans], newBans, now, refuse, state.history);
   if (escalated.subnets.length > 0) {
     const folded = new Map(escalated.subnets.flatMap((s) => s.members.map((m) => [m, s.ban.ip] as const)));
     for (const b of kept) if (folded.has(b)) unbans.push({ ip: b.ip, jail: b.jail, reason: `folded into ${folded.get(b)!}` });
@@ -143,7 +143,7 @@ export function decide(input: DecideInput): Decision {
   const lines = resolveLines(waiting.map((w) => w.evidence), input.readLines ?? NO_LINES);
   waiting.forEach(({ jail, ip, ...w }, i) => { windows[jail]![ip] = { ...w, evidence: lines[i]! }; });
   const escalating = new Set(jails.filter(escalates).map((j) => j.name));
-  const counted = recordBans(state.history, newBans.filter((b) => escalating.has(b.jail)), now);
+  const counted = noteSubnetBans(recordBans(state.history, newBans.filter((b) => escalating.has(b.jail)), now), jails, newBans, now);
   // Recidive: this run's bans of every jail are counted per target; the third in a day bans it everywhere.
   const recidive = countRecidive(input.recidive, counted, newBans, kept, now, refuse);
   newBans = [...newBans, ...recidive.bans];

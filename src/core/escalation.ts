@@ -1,4 +1,5 @@
 import { RECIDIVE_JAIL } from './recidive.js';
+import { isSubnetHistory } from './subnets.js';
 
 /** How often an IP was banned in a jail, and when its last ban ended (null: permanent); `times`:
  *  under the recidive jail, when each ban still counted was made. */
@@ -54,7 +55,7 @@ export function recordBans(
   const out: Record<string, Record<string, BanRecord>> = {};
   for (const [jail, ips] of Object.entries(history ?? {})) {
     // The recidive jail's ban times are kept by countRecidive.
-    if (jail === RECIDIVE_JAIL) { out[jail] = { ...ips }; continue; }
+    if (jail === RECIDIVE_JAIL || isSubnetHistory(jail)) { out[jail] = { ...ips }; continue; }
     for (const [ip, record] of Object.entries(ips)) {
       if (isRemembered(record, now)) (out[jail] ??= {})[ip] = record;
     }

@@ -5,6 +5,7 @@ import type { Ban, State } from './state.js';
 import type { BanGuard } from './ban-guard.js';
 import { countRecidive, type RecidivePolicy } from './recidive.js';
 import { isNetwork, overlaps, parseBlock } from './net.js';
+import { subnetHistoryOf } from './subnets.js';
 
 /** `recidive`: the recidive ban this ban brought about, if any. */
 export type ManualBan = { readonly state: State; readonly ban: Ban; readonly already: boolean; readonly recidive?: readonly Ban[] };
@@ -12,7 +13,8 @@ export type ManualBan = { readonly state: State; readonly ban: Ban; readonly alr
 function withoutIp<T>(table: Readonly<Record<string, Readonly<Record<string, T>>>>, ip: string, jail: string | null, hit: (key: string) => boolean = (k) => k === ip) {
   const out: Record<string, Record<string, T>> = {};
   for (const [name, ips] of Object.entries(table)) {
-    out[name] = jail === null || name === jail ? Object.fromEntries(Object.entries(ips).filter(([k]) => !hit(k))) : { ...ips };
+    const mine = jail === null || name === jail || name === subnetHistoryOf(jail);
+    out[name] = mine ? Object.fromEntries(Object.entries(ips).filter(([k]) => !hit(k))) : { ...ips };
   }
   return out;
 }

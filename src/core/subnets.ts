@@ -3,6 +3,38 @@ import { ADDRESSES_KEPT } from './block-addresses.js';
 import { EVIDENCE_LINES } from './evidence-lines.js';
 import { blockText, containsBlock, fullLength, isNetwork, narrowTo, parseBlock, type Block } from './net.js';
 import type { Ban } from './state.js';
+import type { BanHistory, BanRecord } from './escalation.js';
+
+/** The ban history table where a jail's recent bans wait for their subnet: "subnet:sshd" (no jail name holds a colon). */
+export const subnetHistoryOf = (jail: string): string => `subnet:${jail}`;
+export const isSubnetHistory = (table: string): boolean => table.startsWith('subnet:');
+
+// The times of a jail's bans per target, kept while they may still add up to a subnet ban (findtime):
+// a ban that ended sooner than that (a bantime shorter than findtime, an unban by hand of one
+// member) still counts. Each ban is noted once, when it is made, by its last failure's time.
+export function noteSubnetBans(history: BanHistory, jails: readonly SubnetJail[], fresh: readonly Ban[], now: number): BanHistory {
+  const out: Record<string, Record<string, BanRecord>> = { ...history };
+  for (const jail of jails) {
+    const key = subnetHistoryOf(jail.name);
+    if (!jail.subnet) { delete out[key]; continue; }
+    const table: Record<string, BanRecord> = {};
+    const keep = (target: string, times: readonly number[]) => {
+      const recent = times.filter((t) => t > now - jail.findtime);
+      if (recent.length > 0) table[target] = { count: recent.length, until: null, times: recent };
+    };
+    for (const [target, r] of Object.entries(history[key] ?? {})) keep(target, r.times ?? []);
+    for (const b of fresh) if (b.jail === jail.name && !isNetworkWide(b, jail.subnet)) keep(b.ip, [...(table[b.ip]?.times ?? []), b.lastSeen]);
+    if (Object.keys(table).length > 0) out[key] = table;
+    else delete out[key];
+  }
+  return out;
+}
+
+// A ban as wide as the jail's subnet, or wider, is no member of one.
+function isNetworkWide(b: Ban, policy: SubnetPolicy): boolean {
+  const block = parseBlock(b.ip);
+  return block === null || subnetOf(block, policy) === null;
+}
 
 /** Subnet escalation of a jail (subnet_maxbans, subnet_prefix4, subnet_prefix6); null: off. */
 export type SubnetPolicy = { readonly maxbans: number; readonly prefix4: number; readonly prefix6: number };
@@ -49,8 +81,8 @@ const subnetOf = (block: Block, policy: SubnetPolicy): Block | null => {
 
 // The N bans of a subnet that came within findtime of each other, if any: by the time each was
 // earned (its last failure, which a replayed log keeps; a ban by hand: when it was made).
-function closeEnough(members: readonly Ban[], n: number, findtime: number): boolean {
-  const times = members.map((m) => m.lastSeen).sort((a, b) => a - b);
+function closeEnough(earned: readonly number[], n: number, findtime: number): boolean {
+  const times = [...earned].sort((a, b) => a - b);
   for (let i = 0; i + n - 1 < times.length; i++) if (times[i + n - 1]! - times[i]! <= findtime) return true;
   return false;
 }
@@ -59,7 +91,7 @@ function closeEnough(members: readonly Ban[], n: number, findtime: number): bool
 // subnet that came within its findtime of each other, the subnet is banned for the jail's
 // bantime and takes their place. Only subnets that gained a ban this run are looked at, so a
 // subnet refused by the guard is reported once, by the run that tried.
-export function escalateSubnets(jails: readonly SubnetJail[], bans: readonly Ban[], fresh: readonly Ban[], now: number, refuse: BanGuard): Escalated {
+export function escalateSubnets(jails: readonly SubnetJail[], bans: readonly Ban[], fresh: readonly Ban[], now: number, refuse: BanGuard, history: BanHistory = {}): Escalated {
   const subnets: SubnetBan[] = [];
   const refused: string[] = [];
   for (const jail of jails) {
@@ -75,14 +107,19 @@ export function escalateSubnets(jails: readonly SubnetJail[], bans: readonly Ban
       const text = blockText(subnet);
       if (looked.has(text)) continue;
       looked.add(text);
-      const members = inJail.filter((m) => {
-        const mb = parseBlock(m.ip);
+      const inside = (target: string) => {
+        const mb = parseBlock(target);
         return mb !== null && mb.len > subnet.len && containsBlock(subnet, mb);
-      });
-      if (members.length < policy.maxbans || !closeEnough(members, policy.maxbans, jail.findtime)) continue;
+      };
+      const members = inJail.filter((m) => inside(m.ip));
+      // Bans that ended within findtime count as well, by the times the history kept.
+      const live = new Set(members.map((m) => m.ip));
+      const past = Object.entries(history[subnetHistoryOf(jail.name)] ?? {}).filter(([t]) => !live.has(t) && inside(t));
+      const times = [...members.map((m) => m.lastSeen), ...past.map(([, r]) => Math.max(...(r.times ?? [0])))];
+      if (times.length < policy.maxbans || !closeEnough(times, policy.maxbans, jail.findtime)) continue;
       const why = refuse(text, jail.name);
       if (why !== null) {
-        refused.push(`${text} not banned in jail ${jail.name} after ${members.length} bans in it: ${why}`);
+        refused.push(`${text} not banned in jail ${jail.name} after ${times.length} bans in it: ${why}`);
         continue;
       }
       const ordered = [...members].sort((x, y) => x.lastSeen - y.lastSeen);
@@ -92,7 +129,7 @@ export function escalateSubnets(jails: readonly SubnetJail[], bans: readonly Ban
         firstSeen: Math.min(...members.map((m) => m.firstSeen)),
         lastSeen: Math.max(...members.map((m) => m.lastSeen)),
         evidence: ordered.flatMap((m) => m.evidence).slice(-EVIDENCE_LINES),
-        addresses: ordered.map((m) => m.ip).slice(-ADDRESSES_KEPT),
+        addresses: [...past.map(([t]) => t), ...ordered.map((m) => m.ip)].slice(-ADDRESSES_KEPT),
       };
       subnets.push({ ban, members });
     }

@@ -49,6 +49,25 @@ describe('subnet escalation', () => {
     expect(Object.keys(next.windows['sshd']!)).toEqual(['203.0.113.9']);
   });
 
+  it('bans that already ended count too while within findtime (a bantime shorter than findtime): the history keeps their times', () => {
+    const short = { ...sshd, bantime: 60 };
+    const run = (state: State, now: number, ip: string) => {
+      const d = decide(input({ jails: [short], now, state, incoming: incoming({ [ip]: three(now - 10) }) }));
+      return { d, state: { ...state, bans: d.bans, windows: d.windows, history: d.history } };
+    };
+    let s: State = EMPTY_STATE;
+    s = run(s, 1000, '203.0.113.10').state;
+    s = run(s, 1200, '203.0.113.11').state;
+    expect(s.bans.map((b) => b.ip)).toEqual(['203.0.113.11']);
+    const third = run(s, 1400, '203.0.113.12');
+    expect(third.d.newBans.map((b) => [b.ip, b.addresses])).toEqual([['203.0.113.0/24', ['203.0.113.10', '203.0.113.11', '203.0.113.12']]]);
+    // Past findtime the first two no longer count.
+    let t: State = EMPTY_STATE;
+    t = run(t, 1000, '203.0.113.10').state;
+    t = run(t, 1200, '203.0.113.11').state;
+    expect(run(t, 1700, '203.0.113.12').d.newBans.map((b) => b.ip)).toEqual(['203.0.113.12']);
+  });
+
   it('a subnet that holds the host\'s address is not banned; the run says so in one line and keeps the bans', () => {
     const guard = createBanGuard([{ name: 'sshd', ignoreip: [] }], ['203.0.113.1']);
     if (!guard.ok) throw new Error(guard.error);
