@@ -31,13 +31,17 @@ export function guardTextOf(config: Config, host: readonly string[], gateways: r
 // 2001:db8:1:2::1 is an address of this host"), for the report; bans of full width are not named.
 export function narrowingsOf(config: Config, bans: readonly { ip: string; jail: string }[], host: readonly string[], gateways: readonly string[] = []): Record<string, string> {
   const out: Record<string, string> = {};
+  const jails = new Map(config.jails.map((j) => [j.name, j]));
   let shields: ReturnType<typeof createShields> | undefined;
   for (const b of bans) {
-    const jail = config.jails.find((j) => j.name === b.jail);
-    const block = b.ip.includes('/') || jail ? parseBlock(b.ip) : null;
-    if (!jail || block === null) continue;
-    const len = block.family === 4 ? jail.ipv4Prefix : jail.ipv6Prefix;
-    if (block.len <= len || len >= fullLength(block.family)) continue;
+    const jail = jails.get(b.jail);
+    if (!jail) continue;
+    // Only a target narrower than its jail's prefix can have been cut (most are exactly as wide).
+    const v6 = b.ip.includes(':');
+    const len = v6 ? jail.ipv6Prefix : jail.ipv4Prefix;
+    if (len >= (v6 ? 128 : 32) || (b.ip.includes('/') && Number(b.ip.slice(b.ip.indexOf('/') + 1)) <= len)) continue;
+    const block = parseBlock(b.ip);
+    if (block === null || block.len <= len || len >= fullLength(block.family)) continue;
     shields ??= createShields(config.jails, host, gateways);
     const cut = cutBlock(block, len, shields(jail.name));
     if (cut.by !== null) out[b.ip] = `cut from ${blockText(narrowTo(block, len))}: ${cut.by.why}`;

@@ -18,9 +18,17 @@ function valueOf(ip: string): bigint {
   return out;
 }
 
+// The network mask of each length, made once (index: family 4 at 0-32, family 6 at 33-161).
+const MASKS: bigint[] = [];
 const maskOf = (family: Family, len: number): bigint => {
-  const bits = BigInt(fullLength(family));
-  return ((1n << bits) - 1n) ^ ((1n << (bits - BigInt(len))) - 1n);
+  const at = family === 4 ? len : 33 + len;
+  let mask = MASKS[at];
+  if (mask === undefined) {
+    const bits = BigInt(fullLength(family));
+    mask = ((1n << bits) - 1n) ^ ((1n << (bits - BigInt(len))) - 1n);
+    MASKS[at] = mask;
+  }
+  return mask;
 };
 
 function spellValue(family: Family, value: bigint): string {

@@ -1,7 +1,7 @@
 import type { BanGuard } from './ban-guard.js';
 import { ADDRESSES_KEPT } from './block-addresses.js';
 import { EVIDENCE_LINES } from './evidence-lines.js';
-import { blockText, containsBlock, fullLength, isNetwork, narrowTo, parseBlock, type Block } from './net.js';
+import { blockText, fullLength, isNetwork, narrowTo, parseBlock, type Block } from './net.js';
 import type { Ban } from './state.js';
 import type { BanHistory, BanRecord } from './escalation.js';
 
@@ -44,18 +44,21 @@ export type SubnetJail = { readonly name: string; readonly findtime: number; rea
 // Whether a jail's block bans hold a target: the bans of one jail as blocks, looked up by the
 // lengths they have (a few), so a run with 100k keys costs a few lookups a key.
 export function createCover(bans: readonly Ban[]): (jail: string, target: string) => Ban | null {
+  // Per jail and family (a key of a family without block bans is not even parsed).
   const byJail = new Map<string, { lens: Set<number>; blocks: Map<string, Ban> }>();
   for (const b of bans) {
     if (!isNetwork(b.ip)) continue;
     const block = parseBlock(b.ip);
     if (block === null) continue;
-    const j = byJail.get(b.jail) ?? { lens: new Set<number>(), blocks: new Map<string, Ban>() };
+    const key = `${block.family} ${b.jail}`;
+    const j = byJail.get(key) ?? { lens: new Set<number>(), blocks: new Map<string, Ban>() };
     j.lens.add(block.len);
     j.blocks.set(b.ip, b);
-    byJail.set(b.jail, j);
+    byJail.set(key, j);
   }
   return (jail, target) => {
-    const j = byJail.get(jail);
+    if (byJail.size === 0) return null;
+    const j = byJail.get(`${target.includes(':') ? 6 : 4} ${jail}`);
     if (j === undefined) return null;
     const t = parseBlock(target);
     if (t === null) return null;
@@ -87,51 +90,69 @@ function closeEnough(earned: readonly number[], n: number, findtime: number): bo
   return false;
 }
 
+// The subnet text of a target under a policy, or null when it is as wide as the subnet or wider.
+function subnetTextOf(target: string, policy: SubnetPolicy): string | null {
+  const block = parseBlock(target);
+  const subnet = block && subnetOf(block, policy);
+  return subnet ? blockText(subnet) : null;
+}
+
+/** A subnet's bans: those in force, and the targets of bans that ended within findtime, with their times. */
+type Members = { live: Ban[]; past: { target: string; last: number }[] };
+
+// The members of each subnet `fresh` bans touched, in one pass over the jail's bans and history.
+function membersOf(jail: SubnetJail, policy: SubnetPolicy, bans: readonly Ban[], fresh: readonly Ban[], history: BanHistory): Map<string, Members> {
+  const groups = new Map<string, Members>();
+  for (const b of fresh) {
+    const text = b.jail === jail.name ? subnetTextOf(b.ip, policy) : null;
+    if (text !== null && !groups.has(text)) groups.set(text, { live: [], past: [] });
+  }
+  if (groups.size === 0) return groups;
+  const live = new Set<string>();
+  for (const b of bans) {
+    const group = b.jail === jail.name ? groups.get(subnetTextOf(b.ip, policy) ?? '') : undefined;
+    if (group) { group.live.push(b); live.add(b.ip); }
+  }
+  for (const [target, r] of Object.entries(history[subnetHistoryOf(jail.name)] ?? {})) {
+    const group = live.has(target) ? undefined : groups.get(subnetTextOf(target, policy) ?? '');
+    if (group) group.past.push({ target, last: (r.times ?? []).reduce((a, t) => Math.max(a, t), -Infinity) });
+  }
+  return groups;
+}
+
+// One ban for the subnet in the place of its members' (in force, oldest first).
+function subnetBan(text: string, jail: SubnetJail, m: Members, now: number): Ban {
+  const ordered = [...m.live].sort((x, y) => x.lastSeen - y.lastSeen);
+  return {
+    ip: text, jail: jail.name, bannedAt: now, expiresAt: jail.bantime === null ? null : now + jail.bantime,
+    failures: ordered.reduce((sum, b) => sum + b.failures, 0),
+    firstSeen: ordered.reduce((t, b) => Math.min(t, b.firstSeen), Infinity),
+    lastSeen: ordered.reduce((t, b) => Math.max(t, b.lastSeen), -Infinity),
+    evidence: ordered.slice(-EVIDENCE_LINES).flatMap((b) => b.evidence).slice(-EVIDENCE_LINES),
+    addresses: [...m.past.map((p) => p.target), ...ordered.map((b) => b.ip)].slice(-ADDRESSES_KEPT),
+  };
+}
+
 // Subnet escalation: when a jail holds `maxbans` bans of distinct addresses (or blocks) of one
-// subnet that came within its findtime of each other, the subnet is banned for the jail's
-// bantime and takes their place. Only subnets that gained a ban this run are looked at, so a
-// subnet refused by the guard is reported once, by the run that tried.
+// subnet that came within its findtime of each other (bans that ended within findtime count
+// too, by the times the history kept), the subnet is banned for the jail's bantime and takes
+// their place. Only subnets that gained a ban this run are looked at, so a subnet refused by the
+// guard is reported once, by the run that tried.
 export function escalateSubnets(jails: readonly SubnetJail[], bans: readonly Ban[], fresh: readonly Ban[], now: number, refuse: BanGuard, history: BanHistory = {}): Escalated {
   const subnets: SubnetBan[] = [];
   const refused: string[] = [];
   for (const jail of jails) {
     const policy = jail.subnet;
     if (!policy || policy.maxbans < 2) continue;
-    const looked = new Set<string>();
-    const inJail = bans.filter((b) => b.jail === jail.name);
-    for (const b of fresh) {
-      if (b.jail !== jail.name) continue;
-      const block = parseBlock(b.ip);
-      const subnet = block && subnetOf(block, policy);
-      if (!subnet) continue;
-      const text = blockText(subnet);
-      if (looked.has(text)) continue;
-      looked.add(text);
-      const inside = (target: string) => {
-        const mb = parseBlock(target);
-        return mb !== null && mb.len > subnet.len && containsBlock(subnet, mb);
-      };
-      const members = inJail.filter((m) => inside(m.ip));
-      // Bans that ended within findtime count as well, by the times the history kept.
-      const live = new Set(members.map((m) => m.ip));
-      const past = Object.entries(history[subnetHistoryOf(jail.name)] ?? {}).filter(([t]) => !live.has(t) && inside(t));
-      const times = [...members.map((m) => m.lastSeen), ...past.map(([, r]) => Math.max(...(r.times ?? [0])))];
+    for (const [text, m] of membersOf(jail, policy, bans, fresh, history)) {
+      const times = [...m.live.map((b) => b.lastSeen), ...m.past.map((p) => p.last)];
       if (times.length < policy.maxbans || !closeEnough(times, policy.maxbans, jail.findtime)) continue;
       const why = refuse(text, jail.name);
       if (why !== null) {
         refused.push(`${text} not banned in jail ${jail.name} after ${times.length} bans in it: ${why}`);
         continue;
       }
-      const ordered = [...members].sort((x, y) => x.lastSeen - y.lastSeen);
-      const ban: Ban = {
-        ip: text, jail: jail.name, bannedAt: now, expiresAt: jail.bantime === null ? null : now + jail.bantime,
-        failures: members.reduce((sum, m) => sum + m.failures, 0),
-        firstSeen: Math.min(...members.map((m) => m.firstSeen)),
-        lastSeen: Math.max(...members.map((m) => m.lastSeen)),
-        evidence: ordered.flatMap((m) => m.evidence).slice(-EVIDENCE_LINES),
-        addresses: [...past.map(([t]) => t), ...ordered.map((m) => m.ip)].slice(-ADDRESSES_KEPT),
-      };
-      subnets.push({ ban, members });
+      subnets.push({ ban: subnetBan(text, jail, m, now), members: m.live });
     }
   }
   return { subnets, refused };
