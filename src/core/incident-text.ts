@@ -36,7 +36,8 @@ export function renderIncidentText(i: Incident, view: IncidentView): string {
   if (i.bans.length === 0) out.push('  not banned');
   for (const b of i.bans) {
     const until = b.expiresAt === null ? 'permanently' : `until ${when(b.expiresAt)}`;
-    out.push(`  jail ${b.jail}: banned ${when(b.bannedAt)} ${until} after ${b.failures} failures (${b.active ? 'in force' : 'expired'})`);
+    const as = b.block ? ` as part of ${b.block}` : '';
+    out.push(`  jail ${b.jail}: banned${as} ${when(b.bannedAt)} ${until} after ${b.failures} failures${b.block ? ' of the block' : ''} (${b.active ? 'in force' : 'expired'})`);
   }
   const pending = i.jails.filter((j) => j.pending > 0);
   for (const j of pending) out.push(`  jail ${j.jail}: ${j.pending} recent failures not (yet) enough for a ban`);

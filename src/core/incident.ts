@@ -1,4 +1,5 @@
 import { savedLines } from './evidence.js';
+import { blockOfAddress, containsBlock, isNetwork, parseBlock } from './net.js';
 import type { LogFindings } from './incident-search.js';
 import type { State } from './state.js';
 import { toIso } from './timestamp.js';
@@ -16,9 +17,10 @@ export type IncidentJail = {
   readonly pending: number;
 };
 
+/** `block`: the banned block that holds the address (a jail's /64, a subnet, a CIDR by hand); its failures are the block's. */
 export type IncidentBan = {
   readonly jail: string; readonly bannedAt: number; readonly expiresAt: number | null; readonly failures: number;
-  readonly firstSeen: number; readonly lastSeen: number; readonly active: boolean;
+  readonly firstSeen: number; readonly lastSeen: number; readonly active: boolean; readonly block?: string;
 };
 
 /** whois: where the answer came from; "off" when lookups were not asked for. */
@@ -50,14 +52,19 @@ export function buildIncident(
   ip: string, now: number, state: State, jails: readonly JailInfo[], logs: LogFindings,
   whois: { info: WhoisInfo | null; source: WhoisSource },
 ): Incident {
-  const bans = state.bans.filter((b) => b.ip === ip).map((b): IncidentBan => ({
+  const addr = blockOfAddress(ip);
+  const holds = (target: string) => {
+    const block = isNetwork(target) ? parseBlock(target) : null;
+    return block !== null && addr !== null && containsBlock(block, addr);
+  };
+  const bans = state.bans.filter((b) => b.ip === ip || holds(b.ip)).map((b): IncidentBan => ({
     jail: b.jail, bannedAt: b.bannedAt, expiresAt: b.expiresAt, failures: b.failures, firstSeen: b.firstSeen, lastSeen: b.lastSeen,
-    active: b.expiresAt === null || b.expiresAt > now,
+    active: b.expiresAt === null || b.expiresAt > now, ...(b.ip === ip ? {} : { block: b.ip }),
   }));
   const out: IncidentJail[] = [];
   const stateLines: string[] = [];
   for (const jail of jails) {
-    const ban = bans.find((b) => b.jail === jail.name);
+    const ban = bans.find((b) => b.jail === jail.name && b.block === undefined);
     const pending = state.windows[jail.name]?.[ip];
     const hits = logs.jails.get(jail.name);
     if (!ban && !pending && !hits) continue;

@@ -34,6 +34,21 @@ function bannedSandbox(config = CONFIG, env: Record<string, string> = {}) {
 }
 
 describe('logban report <ip>', () => {
+  it('an address inside a banned block: the block\'s ban, named as the block', () => {
+    const sb = makeSandbox(CONFIG);
+    sb.append('auth.log', ['2001:db8:1:2::a', '2001:db8:1:2::b', '2001:db8:1:2::c'].map((ip, i) => sshdFailure(`09:40:0${i}`, ip)).join(''));
+    expect(runCli(['scan', '--config', sb.config, '--state-dir', sb.stateDir, '--now', NOW]).code).toBe(0);
+    const r = runCli(['report', '2001:db8:1:2::b', '--json', '--no-whois', '--config', sb.config, '--state-dir', sb.stateDir, '--now', NOW], { env: { PATH: pathWith() } });
+    expect((JSON.parse(r.stdout) as { bans: { jail: string; block?: string; failures: number }[] }).bans).toEqual([
+      expect.objectContaining({ jail: 'sshd', block: '2001:db8:1:2::/64', failures: 3 }),
+    ]);
+    const text = runCli(['report', '2001:db8:1:2::b', '--no-whois', '--config', sb.config, '--state-dir', sb.stateDir, '--now', NOW], { env: { PATH: pathWith() } }).stdout;
+    expect(text).toMatch(/jail sshd: banned as part of 2001:db8:1:2::\/64 .* after 3 failures of the block \(in force\)/);
+    // An address of another /64 is not banned.
+    const other = runCli(['report', '2001:db8:1:3::b', '--no-whois', '--config', sb.config, '--state-dir', sb.stateDir, '--now', NOW], { env: { PATH: pathWith() } }).stdout;
+    expect(other).toContain('  not banned');
+  });
+
   it('with no whois command: the evidence, times, attempts and ban, and network unknown', () => {
     const { report } = bannedSandbox();
     const r = report([ATTACKER], { PATH: pathWith() });
