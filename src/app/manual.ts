@@ -1,6 +1,9 @@
 import { MANUAL_JAIL } from '../core/firewall-model.js';
 import { RECIDIVE_JAIL } from '../core/recidive.js';
-import { canonicalTarget } from '../core/net.js';
+import { canonicalTarget, containsBlock, parseBlock } from '../core/net.js';
+import { EMPTY_FLEET, enqueue, fleetEntries, type FleetDecision, type FleetState } from '../core/fleet.js';
+import type { FleetEngine } from '../io/fleet/types.js';
+import { sendFleet } from './fleet-step.js';
 import { splitRefused, type RefusedBan } from '../core/ban-guard.js';
 import { fullBanLine, hasRoom, capacityOf } from '../core/jail-capacity.js';
 import { addManualBan, removeManualBan } from '../core/manual.js';
@@ -12,12 +15,24 @@ import type { StateStore } from '../io/state-store.js';
 import { banGuardOf } from './ban-guard.js';
 import { RefusedError, UsageError } from './errors.js';
 
+// The fleet's decisions in force that hold a target (the same, or a range around it).
+export function heldByFleet(decisions: readonly FleetDecision[], target: string, now: number): FleetDecision[] {
+  const t = parseBlock(target);
+  return decisions.filter((d) => {
+    if (d.until <= now) return false;
+    const b = parseBlock(d.value);
+    return b !== null && t !== null && containsBlock(b, t);
+  });
+}
+
 /** What ban and unban need: the same config, state, firewall and host addresses as a scan. */
 export type ManualDeps = {
   readonly config: Config;
   readonly store: StateStore;
   readonly firewall: Firewall;
   readonly hostAddresses: readonly string[];
+  /** The fleet's engine ([fleet]): a ban or unban by hand is sent at once. */
+  readonly fleet?: FleetEngine;
   /** The default routes' gateways: no network ban may hold one. */
   readonly gateways?: readonly string[];
 };
@@ -56,11 +71,20 @@ function loadChecked(deps: ManualDeps): { before: readonly Ban[]; loaded: State;
 
 const activeAt = (now: number) => (b: Ban) => b.expiresAt === null || b.expiresAt > now;
 
-async function commit(deps: ManualDeps, before: readonly Ban[], after: readonly Ban[], now: number, save: () => void): Promise<readonly Argv[]> {
+// The firewall, then the state (with the fleet's outbox grown by this change), then the fleet: the
+// fleet's own entries are applied too, so a ban or unban by hand never takes them out.
+async function commit(deps: ManualDeps, before: readonly Ban[], after: readonly Ban[], now: number, save: (fleet: FleetState | undefined) => State | null,
+  change: { bans: readonly Ban[]; unbans: readonly { ip: string; jail: string }[] }): Promise<{ commands: readonly Argv[]; fleetNote: string | null }> {
   const active = activeAt(now);
-  const commands = await deps.firewall.apply(after.filter(active), before.filter(active));
-  save();
-  return commands;
+  const saved = deps.config.fleet ? deps.store.loadFleet() : undefined;
+  const fleet = fleetEntries(saved?.decisions ?? [], now);
+  const commands = await deps.firewall.apply([...after.filter(active), ...fleet], [...before.filter(active), ...fleet]);
+  const settings = deps.config.fleet;
+  const next = settings?.push ? { ...(saved ?? EMPTY_FLEET), outbox: enqueue(saved?.outbox ?? [], change.bans, change.unbans, now) } : undefined;
+  const committed = save(next);
+  if (!settings || !next || !committed || !deps.fleet) return { commands, fleetNote: null };
+  const note = await sendFleet(settings, deps.fleet, deps.store, next, now);
+  return { commands, fleetNote: note?.text ?? null };
 }
 
 // `logban ban <ip> [--jail J]`, through the state: the firewall first, then the state, like a scan.
@@ -73,8 +97,15 @@ export async function runBan(text: string, jailName: string | undefined, now: nu
   if (!r.already && !hasRoom(state.bans.filter(activeAt(now)), ip, r.ban.jail, capacityOf(deps.config.backend))) {
     throw new RefusedError(fullBanLine(ip, r.ban.jail, deps.config.backend));
   }
-  const commands = await commit(deps, before, r.state.bans, now, () => { if (!r.already || refused.length > 0) deps.store.save(r.state, loaded); });
-  return { ban: r.ban, already: r.already, commands, refused, recidive: r.recidive ?? [] };
+  const save = (fleet: FleetState | undefined) => {
+    if (r.already && refused.length === 0) return null;
+    const next = { ...r.state, ...(fleet ? { fleet } : {}) };
+    deps.store.save(next, loaded);
+    return next;
+  };
+  const fresh = r.already ? [] : [r.ban, ...(r.recidive ?? [])];
+  const { commands, fleetNote } = await commit(deps, before, r.state.bans, now, save, { bans: fresh, unbans: [] });
+  return { ban: r.ban, already: r.already, commands, refused, recidive: r.recidive ?? [], fleetNote };
 }
 
 // `logban unban <ip> [--jail J]`: lifts the ban and forgets the IP's pending failures there.
@@ -83,6 +114,13 @@ export async function runUnban(text: string, jailName: string | undefined, now: 
   if (jailName !== undefined && !(jailName === RECIDIVE_JAIL && deps.config.recidive)) jailOf(deps.config, jailName);
   const { before, loaded, state, refused } = loadChecked(deps);
   const r = removeManualBan(state, ip, jailName ?? null);
-  const commands = await commit(deps, before, r.state.bans, now, () => deps.store.save(r.state, loaded));
-  return { ip, removed: r.removed, commands, refused };
+  const save = (fleet: FleetState | undefined) => {
+    const next = { ...r.state, ...(fleet ? { fleet } : {}) };
+    deps.store.save(next, loaded);
+    return next;
+  };
+  const { commands, fleetNote } = await commit(deps, before, r.state.bans, now, save, { bans: [], unbans: r.removed });
+  // A fleet decision that holds the address is the fleet's: only the engine (or its expiry) lifts it.
+  const fleetHolds = deps.config.fleet ? heldByFleet(deps.store.loadFleet()?.decisions ?? [], ip, now) : [];
+  return { ip, removed: r.removed, commands, refused, fleetNote, fleetHolds };
 }

@@ -4,6 +4,7 @@ import type { Config } from '../config/types.js';
 import type { Firewall } from '../io/firewall/types.js';
 import type { StateStore } from '../io/state-store.js';
 import { banGuardOf } from './ban-guard.js';
+import { fleetEntries } from '../core/fleet.js';
 
 export type RestoreResult = { readonly activeBans: number; readonly commands: readonly Argv[]; readonly unbans: readonly RefusedBan[] };
 
@@ -24,7 +25,10 @@ export async function runRestore(now: number, deps: RestoreDeps): Promise<Restor
   const state = deps.store.load();
   const { kept, refused: unbans } = splitRefused(state.bans, banGuardOf(deps.config, deps.hostAddresses, deps.gateways));
   const active = kept.filter((b) => b.expiresAt === null || b.expiresAt > now);
-  const commands = await deps.firewall.apply(active, deps.firewall.reconciles ? active : []);
+  // The fleet's saved decisions are put back with the jails' bans (a restore needs no engine).
+  const fleet = deps.config.fleet ? fleetEntries(deps.store.loadFleet()?.decisions ?? [], now) : [];
+  const all = [...active, ...fleet];
+  const commands = await deps.firewall.apply(all, deps.firewall.reconciles ? all : []);
   if (unbans.length > 0) deps.store.save({ ...state, bans: kept }, state);
   return { activeBans: active.length, commands, unbans };
 }

@@ -28,7 +28,7 @@ export async function stampAfter(firewall: Firewall, config: Config, families: r
 }
 
 // The families of the last stamp and of the new bans (when not every ban was read).
-export function joinFamilies(stamp: FirewallStamp | undefined, bans: readonly Ban[]): Family[] {
+export function joinFamilies(stamp: FirewallStamp | undefined, bans: readonly { readonly ip: string }[]): Family[] {
   const out = new Set<Family>(stamp?.families ?? []);
   for (const b of bans) out.add(ipFamily(b.ip));
   return ([4, 6] as const).filter((f) => out.has(f));

@@ -17,6 +17,8 @@ import { banGuardOf, guardTextOf, keyersOf, narrowingsOf } from './ban-guard.js'
 import { readSources, type FileReport, type Note } from './read-sources.js';
 import { enrichWhois } from './whois-enrich.js';
 import { checkFirewall, joinFamilies, onlyEntriesChange, stampAfter } from './scan-firewall.js';
+import { fleetNeedsCommit, fleetToCommit, pullFleet, sendFleet } from './fleet-step.js';
+import type { FleetEngine } from '../io/fleet/types.js';
 
 export type ScanOptions = { readonly dryRun: boolean; readonly maxBans: number; readonly now: number };
 
@@ -35,6 +37,8 @@ export type ScanDeps = {
   readonly progress?: (totalBytes: number) => Progress;
   /** whois for new bans ([report] whois = true); absent: no lookups. */
   readonly whois?: WhoisLookup;
+  /** The fleet's engine ([fleet]); absent: the fleet's saved decisions are applied, nothing is pulled or sent. */
+  readonly fleet?: FleetEngine;
 };
 
 export type ScanResult = {
@@ -118,24 +122,34 @@ async function readAndDecide(opts: ScanOptions, deps: ScanDeps, view: HeadView, 
 // after the firewall step succeeded, so a failed or killed run is simply redone by the next one.
 export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanResult> {
   const { config, store, firewall } = deps;
+  const first = store.loadHead();
+  // The fleet's decisions first, kept at once (see fleet-step); a dry run asks the engine nothing.
+  const fleet = config.fleet ? await pullFleet(config.fleet, opts.dryRun ? undefined : deps.fleet, store, {
+    now: opts.now, bootId: deps.bootId, dryRun: opts.dryRun, refuse: banGuardOf(config, deps.hostAddresses, deps.gateways), commit: !first.fromV1,
+  }) : null;
   const view = store.loadHead();
   const guard = guardTextOf(config, deps.hostAddresses, deps.gateways);
   // After a reboot the kernel's rules are gone: the first run of the new boot reconciles even
   // when nothing else changed, so bans survive a reboot without an extra unit.
-  const rebooted = deps.bootId !== null && view.state.bootId !== deps.bootId && view.live > 0;
+  const rebooted = deps.bootId !== null && view.state.bootId !== deps.bootId && (view.live > 0 || (fleet?.before.length ?? 0) > 0);
   const expiring = view.nextExpiry !== null && view.nextExpiry <= opts.now;
   // A flushed or edited firewall is read and rewritten in full (so it heals), as after a reboot.
-  const check = rebooted ? 'stale' : await checkFirewall(firewall, config, view.firewall, view.live, opts.now);
+  const held = view.live + Math.max(fleet?.before.length ?? 0, fleet?.after.length ?? 0);
+  const check = rebooted ? 'stale' : await checkFirewall(firewall, config, view.firewall, held, opts.now);
   const stale = !rebooted && check === 'stale';
-  const loadAll = view.complete || rebooted || expiring || stale || (view.live > 0 && view.guard !== guard);
+  // A change of the fleet's entries plans the firewall in full, which needs every local ban.
+  const loadAll = view.complete || rebooted || expiring || stale || (fleet?.changed ?? false) || (view.live > 0 && view.guard !== guard);
   const some = check === 'verified' && firewall.appliesDelta === true && !opts.dryRun;
   const { read, decision, state, reading, readLines } = await readAndDecide(opts, deps, view, loadAll ? 'all' : 'head', some);
   const changed = decision.newBans.length > 0 || decision.unbans.length > 0;
-  const full = changed || rebooted || stale;
+  const fleetChanged = fleet?.changed ?? false;
+  const full = changed || rebooted || stale || fleetChanged;
   // Verified by the stamp: only the difference from the saved bans is applied, nothing listed.
-  const trusted = check === 'verified' && !view.complete && (reading === 'some' || onlyEntriesChange(countBans(state.bans), decision.bans));
-  const commands = full ? await firewall.apply(decision.bans, rebooted ? [] : state.bans, { trusted }) : [];
-  const families = reading === 'all' ? familiesOf(setupOf(config, opts.now), decision.bans) : joinFamilies(view.firewall, decision.newBans);
+  const trusted = check === 'verified' && !view.complete && !fleetChanged && (reading === 'some' || onlyEntriesChange(countBans(state.bans), decision.bans));
+  const fleetBefore = fleet?.before ?? [];
+  const fleetAfter = fleet?.after ?? [];
+  const commands = full ? await firewall.apply([...decision.bans, ...fleetAfter], rebooted ? [] : [...state.bans, ...fleetBefore], { trusted }) : [];
+  const families = reading === 'all' ? familiesOf(setupOf(config, opts.now), [...decision.bans, ...fleetAfter]) : joinFamilies(view.firewall, [...decision.newBans, ...fleetAfter]);
   const stamp = full && !opts.dryRun ? await stampAfter(firewall, config, families, opts.now) : undefined;
   const savedWhois = deps.whois && decision.newBans.length > 0 ? store.loadWhois() : undefined;
   const whois = deps.whois ? await enrichWhois(decision.newBans.map((b) => b.ip), savedWhois, deps.whois, opts.now) : undefined;
@@ -146,15 +160,20 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   const bootId = deps.bootId ?? state.bootId;
   const history = Object.keys(decision.history).length > 0 ? { history: decision.history } : {};
   const moved = view.fromV1 || (view.live > 0 && view.guard !== guard) || (stamp !== undefined && stamp !== null);
-  if (!opts.dryRun && (changed || rebooted || journalMoved || carryChanged || moved || !sameCursors(state.files, read.cursors))) {
+  const fleetNext = fleet && config.fleet ? fleetToCommit(fleet, config.fleet, decision.newBans, decision.unbans, opts.now) : undefined;
+  const fleetMoved = fleet !== null && fleetNext !== undefined && fleetNeedsCommit(fleet, fleetNext);
+  let sent: Note | null = null;
+  if (!opts.dryRun && (changed || rebooted || journalMoved || carryChanged || moved || fleetMoved || !sameCursors(state.files, read.cursors))) {
     const cache = whois?.cache ?? state.whois;
     store.save({
       version: 1, files, windows: decision.windows, bans: decision.bans,
       ...(Object.keys(journals).length > 0 ? { journals } : {}), ...(bootId ? { bootId } : {}), ...(cache ? { whois: cache } : {}),
-      ...history, ...(Object.keys(read.carry).length > 0 ? { carry: read.carry } : {}),
+      ...history, ...(Object.keys(read.carry).length > 0 ? { carry: read.carry } : {}), ...(fleetNext ? { fleet: fleetNext } : {}),
     }, state, { guard, lines: readLines, ...(stamp !== undefined ? { firewall: stamp } : {}) });
   }
-  const notes = [...read.notes];
+  // This host's bans reach the fleet once they are committed (an engine away keeps them for the next run).
+  if (!opts.dryRun && config.fleet && deps.fleet && fleetNext) sent = await sendFleet(config.fleet, deps.fleet, store, fleetNext, opts.now);
+  const notes = [...(fleet?.notes ?? []), ...read.notes, ...(sent ? [sent] : [])];
   if (!changed && commands.length > 0 && !opts.dryRun) {
     notes.push({ level: 'info', text: `firewall: ${commands.length} change(s) re-applied to match the saved bans (flushed or edited by hand?)` });
   }

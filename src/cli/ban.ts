@@ -19,6 +19,7 @@ async function ban(ip: string, flags: Flags): Promise<void> {
     const until = (t: number | null) => (t === null ? 'permanently (until logban unban)' : `until ${toIso(t)}`);
     const also = r.recidive.map((b) => `logban: that is its ban number ${b.failures} within [recidive] findtime: banned in jail recidive (every port) ${until(b.expiresAt)}\n`);
     writeOut(`${r.refused.map(droppedLine).join('')}logban: ${r.already ? `${r.ban.ip} was already banned` : `banned ${r.ban.ip}`} in jail ${r.ban.jail} ${until(r.ban.expiresAt)}\n${also.join('')}`);
+    if (r.fleetNote) writeOut(`warning: ${r.fleetNote}\n`);
   });
 }
 

@@ -14,6 +14,7 @@ import { registerStats } from './stats.js';
 import { registerStatus } from './status.js';
 import { registerTest } from './test.js';
 import { registerUnban } from './unban.js';
+import { registerFleet } from './fleet.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, locked: 75 } as const;
 
@@ -48,6 +49,7 @@ async function main(argv: string[]): Promise<void> {
   registerReport(program);
   registerBan(program);
   registerUnban(program);
+  registerFleet(program);
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -1,3 +1,5 @@
+import { hostname } from 'node:os';
+import { createCrowdsecEngine } from '../io/fleet/crowdsec.js';
 import { loadConfig } from '../app/load-config.js';
 import type { ManualDeps } from '../app/manual.js';
 import { createFirewall } from '../io/firewall/select.js';
@@ -13,7 +15,10 @@ export async function withManualDeps(flags: CommonOptions, body: (deps: ManualDe
   const dir = stateDirOf(flags);
   const release = acquireLock(dir);
   try {
-    await body({ config, store: createStateStore(dir), firewall: createFirewall(config, { dryRun: false, now }), hostAddresses: hostAddresses(), gateways: defaultGateways() }, now);
+    await body({
+      config, store: createStateStore(dir), firewall: createFirewall(config, { dryRun: false, now }), hostAddresses: hostAddresses(), gateways: defaultGateways(),
+      ...(config.fleet ? { fleet: createCrowdsecEngine(config.fleet, { host: hostname() }) } : {}),
+    }, now);
   } finally {
     release();
   }

@@ -12,6 +12,7 @@ import { acquireLock } from '../io/lock.js';
 import { createProgress } from '../io/progress.js';
 import { createStateStore } from '../io/state-store.js';
 import { createWhoisLookup } from '../io/whois.js';
+import { createCrowdsecEngine } from '../io/fleet/crowdsec.js';
 import { clockOf, positiveInt, stateDirOf, withCommon, writeJson, writeStyled, type CommonOptions } from './common.js';
 
 type ScanFlags = CommonOptions & { dryRun?: boolean; verbose?: boolean; maxBans: number };
@@ -44,6 +45,7 @@ async function scan(flags: ScanFlags): Promise<void> {
         config, store: createStateStore(dir), firewall, hostAddresses: hostAddresses(), gateways: defaultGateways(), bootId: currentBootId(), journal: createJournalSource(execaRunner),
         progress: (total) => createProgress(total, { enabled: !flags.json, label: 'scan' }),
         ...(config.report.whois ? { whois: createWhoisLookup() } : {}),
+        ...(config.fleet ? { fleet: createCrowdsecEngine(config.fleet, { host: hostname() }) } : {}),
       },
     );
     if (flags.json) writeJson(scanJson(result, true), 2);

@@ -10,16 +10,17 @@ import { compileMatcher } from '../rules/compile.js';
 import { findRule } from '../rules/library.js';
 import { DEFAULTS, embeddedJails } from './defaults.js';
 import { locateKey } from './locate.js';
-import type { Backend, Config, Jail, ReportSettings } from './types.js';
+import type { Backend, Config, FleetSettings, Jail, ReportSettings } from './types.js';
 import { RECIDIVE_JAIL, type RecidivePolicy } from '../core/recidive.js';
-import { MANUAL_JAIL } from '../core/firewall-model.js';
+import { FLEET_JAIL, MANUAL_JAIL } from '../core/firewall-model.js';
 
 export type ConfigProblem = { readonly message: string; readonly line?: number };
 
 type Table = Record<string, unknown>;
 const NET_KEYS = ['ipv4_prefix', 'ipv6_prefix', 'subnet_maxbans', 'subnet_prefix4', 'subnet_prefix6'];
 const KEYS = {
-  top: ['defaults', 'firewall', 'jails', 'report', 'recidive'],
+  top: ['defaults', 'firewall', 'jails', 'report', 'recidive', 'fleet'],
+  fleet: ['engine', 'url', 'machine_id', 'password_file', 'bouncer_key_file', 'push', 'pull', 'origins'],
   recidive: ['enabled', 'findtime', 'maxretry', 'bantime'],
   defaults: ['findtime', 'maxretry', 'bantime', 'ignoreip', 'bantime_factor', 'maxbantime', 'reset_on_success', ...NET_KEYS],
   firewall: ['backend', 'chains'],
@@ -232,6 +233,40 @@ function buildRecidive(raw: unknown): RecidivePolicy | null {
   return { findtime, maxretry, bantime: duration(t, 'bantime', 'recidive', 7 * 86400) };
 }
 
+// [fleet]: the engine's URL, who this host is to it and whose decisions it enforces. A secret is
+// never a setting, only a file's path (read, and its mode checked, when a run uses it).
+function buildFleet(raw: unknown): FleetSettings | null {
+  if (raw === undefined) return null;
+  const t = table(raw, 'fleet');
+  checkKeys(t, KEYS.fleet, 'fleet');
+  const engine = t['engine'] ?? 'crowdsec';
+  if (engine !== 'crowdsec') throw new Invalid('fleet', 'engine', `engine must be "crowdsec" (CrowdSec's Local API), not ${JSON.stringify(engine)}`);
+  const url = t['url'] ?? 'http://127.0.0.1:8080';
+  if (typeof url !== 'string' || !/^https?:\/\/[^\s/?#]+(?::\d+)?\/?$/.test(url)) {
+    throw new Invalid('fleet', 'url', `url must be the Local API's base URL, e.g. "http://127.0.0.1:8080", not ${JSON.stringify(url)}`);
+  }
+  const text = (key: string): string | null => {
+    const v = t[key];
+    if (v === undefined) return null;
+    if (typeof v !== 'string' || v === '') throw new Invalid('fleet', key, `${key} must be a non-empty string`);
+    return v;
+  };
+  const machineId = text('machine_id');
+  const passwordFile = text('password_file');
+  const bouncerKeyFile = text('bouncer_key_file');
+  if (t['password'] !== undefined || t['api_key'] !== undefined) throw new Invalid('fleet', undefined, 'secrets are read from files only: password_file, bouncer_key_file');
+  if (machineId !== null && passwordFile === null) throw new Invalid('fleet', 'machine_id', 'machine_id needs password_file = "/etc/logban/crowdsec-machine.secret" (the machine\'s password, in a file of mode 0600)');
+  if (passwordFile !== null && !passwordFile.startsWith('/')) throw new Invalid('fleet', 'password_file', 'password_file must be an absolute path');
+  if (bouncerKeyFile !== null && !bouncerKeyFile.startsWith('/')) throw new Invalid('fleet', 'bouncer_key_file', 'bouncer_key_file must be an absolute path');
+  const push = flag(t, 'push', 'fleet', machineId !== null);
+  const pull = flag(t, 'pull', 'fleet', bouncerKeyFile !== null);
+  if (push && machineId === null) throw new Invalid('fleet', 'push', 'push = true needs machine_id and password_file (a watcher: cscli machines add)');
+  if (pull && bouncerKeyFile === null) throw new Invalid('fleet', 'pull', 'pull = true needs bouncer_key_file (a bouncer key: cscli bouncers add)');
+  const origins = t['origins'] === undefined ? null : strings(t, 'origins', 'fleet', []);
+  if (origins !== null && origins.length === 0) throw new Invalid('fleet', 'origins', 'origins must name at least one origin (leave it out to enforce everyone\'s decisions)');
+  return { engine: 'crowdsec', url: url.replace(/\/$/, ''), machineId, passwordFile, bouncerKeyFile, push, pull, origins };
+}
+
 // [report]: what the scan report adds; whois lookups are off unless asked for.
 function buildReport(raw: unknown): ReportSettings {
   const t = table(raw, 'report');
@@ -271,9 +306,12 @@ function buildFromData(data: Table, path: string | null, exists: (p: string) => 
   }
   const rawJails = path === null ? embeddedJails(exists) : table(data['jails'], 'jails');
   const jails = Object.entries(rawJails).map(([n, j]) => buildJail(n, j, d, services)).filter((j): j is Jail => j !== null);
-  const reserved = jails.find((j) => j.name === RECIDIVE_JAIL || j.name === MANUAL_JAIL);
-  if (reserved) throw new Invalid(`jails.${reserved.name}`, undefined, `jail name "${reserved.name}" is logban's own (${reserved.name === RECIDIVE_JAIL ? 'set up repeat offenders in [recidive]' : 'the jail of logban ban'}): name the jail otherwise`);
-  return { path, jails, backend: backend as Backend, chains, report: buildReport(data['report']), recidive: buildRecidive(data['recidive']) };
+  const reserved = jails.find((j) => j.name === RECIDIVE_JAIL || j.name === MANUAL_JAIL || j.name === FLEET_JAIL);
+  const whose: Record<string, string> = { [RECIDIVE_JAIL]: 'set up repeat offenders in [recidive]', [MANUAL_JAIL]: 'the jail of logban ban', [FLEET_JAIL]: 'the bans of [fleet]' };
+  if (reserved) throw new Invalid(`jails.${reserved.name}`, undefined, `jail name "${reserved.name}" is logban's own (${whose[reserved.name]}): name the jail otherwise`);
+  return {
+    path, jails, backend: backend as Backend, chains, report: buildReport(data['report']), recidive: buildRecidive(data['recidive']), fleet: buildFleet(data['fleet']),
+  };
 }
 
 // Parses and validates the config text (or the embedded defaults when path is null).

@@ -49,4 +49,21 @@ export type Config = {
   readonly report: ReportSettings;
   /** [recidive]: repeat offenders across jails; null: off. */
   readonly recidive: RecidivePolicy | null;
+  /** [fleet]: bans shared with other hosts through an engine; null: this host alone. */
+  readonly fleet: FleetSettings | null;
+};
+
+/** [fleet]: CrowdSec's Local API; secrets are paths, read (and their modes checked) when used. */
+export type FleetSettings = {
+  readonly engine: 'crowdsec';
+  readonly url: string;
+  readonly machineId: string | null;
+  readonly passwordFile: string | null;
+  readonly bouncerKeyFile: string | null;
+  /** Send this host's bans and unbans (default: when machine_id is set). */
+  readonly push: boolean;
+  /** Enforce the fleet's decisions (default: when bouncer_key_file is set). */
+  readonly pull: boolean;
+  /** Whose decisions to enforce; null: everyone's. */
+  readonly origins: readonly string[] | null;
 };

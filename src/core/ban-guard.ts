@@ -1,5 +1,5 @@
 import { describeSpecial, specialKind } from './address-class.js';
-import { MANUAL_JAIL } from './firewall-model.js';
+import { FLEET_JAIL, MANUAL_JAIL } from './firewall-model.js';
 import { RECIDIVE_JAIL } from './recidive.js';
 import { compileIpMatcher, type IpMatcher } from './ip.js';
 import { isNetwork, parseBlock } from './net.js';
@@ -7,13 +7,16 @@ import { createShields, networkRefusal, type ShieldSet } from './shields.js';
 import { err, ok, type Result } from './result.js';
 import type { Ban } from './state.js';
 
+/** The jails that block every port (by hand, recidive, the fleet's): every jail's ignoreip counts there. */
+export const EVERY_PORT: ReadonlySet<string> = new Set([MANUAL_JAIL, RECIDIVE_JAIL, FLEET_JAIL]);
+
 /** Why `ip` may not be banned in `jail` ("192.0.2.1 is an address of this host"), or null when it may. */
 export type BanGuard = (ip: string, jail: string) => string | null;
 
 // The checks every ban passes before it reaches the firewall, new or saved or by hand: the
 // addresses that are never a client (loopback, unspecified, broadcast, multicast, link-local),
-// the host's own addresses, then the jail's ignoreip. The manual and recidive jails block every
-// port, so there every jail's ignoreip counts.
+// the host's own addresses, then the jail's ignoreip. The manual, recidive and fleet jails block
+// every port, so there every jail's ignoreip counts.
 // A block (a jail counting by prefix, a subnet, a CIDR by hand) may not overlap any of them, nor
 // the host's default gateways (shields).
 export function createBanGuard(
@@ -40,7 +43,7 @@ export function createBanGuard(
     if (kind !== null) return describeSpecial(ip, kind);
     if (own.has(ip)) return `${ip} is an address of this host`;
     for (const l of lists) {
-      if ((jail === MANUAL_JAIL || jail === RECIDIVE_JAIL || l.name === jail) && l.matches(ip)) return `${ip} is in ignoreip of jail ${l.name}`;
+      if ((EVERY_PORT.has(jail) || l.name === jail) && l.matches(ip)) return `${ip} is in ignoreip of jail ${l.name}`;
     }
     return null;
   });

@@ -26,6 +26,9 @@ export type FirewallSetup = {
 /** The jail of `logban ban <ip>` without --jail: all traffic, until `logban unban`. */
 export const MANUAL_JAIL = 'manual';
 
+/** The part of the firewall that holds the fleet's decisions ([fleet]): `logban-fleet`, all traffic, apart from every jail's own bans. */
+export const FLEET_JAIL = 'fleet';
+
 // A jail the config does not describe (the manual jail, or one just removed) blocks all traffic.
 export function filterFor(setup: FirewallSetup, jail: string): JailFilter {
   return setup.jails.find((j) => j.name === jail) ?? { name: jail, protocol: 'all', ports: [], connlimit: null };

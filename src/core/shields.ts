@@ -1,5 +1,5 @@
 import { describeSpecial, type SpecialKind } from './address-class.js';
-import { MANUAL_JAIL } from './firewall-model.js';
+import { FLEET_JAIL, MANUAL_JAIL } from './firewall-model.js';
 import { RECIDIVE_JAIL } from './recidive.js';
 import { blockOfAddress, blockText, containsBlock, fullLength, narrowTo, overlaps, parseBlock, sharedBits, type Block } from './net.js';
 
@@ -38,7 +38,7 @@ export function createShields(
   });
   const byJail = new Map(jails.map((j) => [j.name, [...common, ...ignored(j)]]));
   const all = [...common, ...jails.flatMap(ignored)];
-  return (jail) => (jail === MANUAL_JAIL || jail === RECIDIVE_JAIL ? all : byJail.get(jail) ?? common);
+  return (jail) => (jail === MANUAL_JAIL || jail === RECIDIVE_JAIL || jail === FLEET_JAIL ? all : byJail.get(jail) ?? common);
 }
 
 // The reason a network ban may not stand ("2001:db8::/32 contains 2001:db8::1, an address of this host"), or null.

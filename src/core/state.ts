@@ -6,6 +6,7 @@ import { canonicalIp } from './ip.js';
 import { isCanonicalTarget } from './net.js';
 import { err, ok, type Result } from './result.js';
 import { isWhoisCache, type WhoisCache } from './whois-cache.js';
+import type { FleetState } from './fleet.js';
 
 // Where the last run stopped in one log, and which file that was: by inode, and by content (a
 // digest of its first headLen bytes, and of the bytes just before the offset) so the file is
@@ -65,6 +66,8 @@ export type State = {
   readonly history?: BanHistory;
   /** whois answers for banned IPs (optional: older state files have none). */
   readonly whois?: WhoisCache;
+  /** [fleet]: the engine's decisions this host enforces, and its bans and unbans not yet sent. */
+  readonly fleet?: FleetState;
 };
 
 export const EMPTY_STATE: State = { version: 1, files: {}, windows: {}, bans: [] };

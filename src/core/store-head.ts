@@ -24,6 +24,8 @@ export type Head = {
   readonly evidence: LogRef;
   /** The whois snapshot file, when there is one. */
   readonly whois?: string;
+  /** The fleet snapshot file ([fleet]: decisions enforced, bans and unbans to send), when there is one. */
+  readonly fleet?: string;
   /** The checks the saved bans last passed (jails, ignoreip, host addresses): when they change, every ban is checked again. */
   readonly guard?: string;
   /** What logban's part of the firewall looked like after the last full read (absent: read it in full next time). */
@@ -62,6 +64,7 @@ export function checkHead(data: unknown): Result<Head, string> {
   if (bans['loads'] !== undefined && !loadsOk(bans['loads'])) return err('"bans" is damaged');
   if (!logRefOk(data['evidence'], 'evidence')) return err('"evidence" is damaged');
   if (data['whois'] !== undefined && !isOwnName(data['whois'], 'whois')) return err('"whois" is damaged');
+  if (data['fleet'] !== undefined && !isOwnName(data['fleet'], 'fleet')) return err('"fleet" is damaged');
   if (data['guard'] !== undefined && typeof data['guard'] !== 'string') return err('"guard" is damaged');
   if (data['firewall'] !== undefined && !stampOk(data['firewall'])) return err('"firewall" is damaged');
   return ok(data as Head);

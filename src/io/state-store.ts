@@ -6,6 +6,7 @@ import type { FirewallStamp } from '../core/firewall-print.js';
 import { checkHead, runFieldsOf, stateOfHead, type Head, type LogRef } from '../core/store-head.js';
 import { diffIndex, historyOf, nextExpiryOf, replayBanLog, type BanIndex } from '../core/store-records.js';
 import { isWhoisCache, type WhoisCache } from '../core/whois-cache.js';
+import { isFleetState, type FleetState } from '../core/fleet.js';
 import { changeLoads, countBans, type JailLoad } from '../core/jail-capacity.js';
 import { describeWriteError } from './safe-file.js';
 import { compactBanLog, compactEvidence, evidenceOf } from './store-compact.js';
@@ -56,6 +57,8 @@ export type StateStore = {
   readonly loadFor: (ip: string) => State;
   /** The saved whois answers. */
   readonly loadWhois: () => WhoisCache | undefined;
+  /** What the fleet part holds ([fleet]); absent: nothing pulled or waiting yet. */
+  readonly loadFleet: () => FleetState | undefined;
   /** Commits `next`, writing only what differs from `base` (what was loaded), in one atomic step. */
   readonly save: (next: State, base: State, opts?: SaveOptions) => void;
   /** Temp files a killed run left behind. */
@@ -64,7 +67,7 @@ export type StateStore = {
 
 /** A log is rewritten without its dead records once they outnumber the live ones by this much. */
 const COMPACT_SLACK = 4096;
-const OWN_FILE = /^(bans|evidence|whois)\.\d+\.(log|json)$/;
+const OWN_FILE = /^(bans|evidence|whois|fleet)\.\d+\.(log|json)$/;
 
 type Loaded = { readonly head: Head | null; readonly v1: State | null; readonly v1Text: string | null };
 
@@ -136,6 +139,15 @@ export function createStateStore(dir: string): StateStore {
     return data.value;
   };
 
+  const loadFleet = (): FleetState | undefined => {
+    const { head } = current();
+    if (!head?.fleet) return undefined;
+    const file = join(dir, head.fleet);
+    const data = parseJson(readCommitted(file, sizeOf(file) ?? 0));
+    if (!data.ok || !isFleetState(data.value)) throw damaged(file, data.ok ? 'not the fleet\'s decisions' : data.error.message);
+    return data.value;
+  };
+
   const stateOf = (head: Head, idx: BanIndex): State => {
     const history = historyOf(idx);
     return { ...stateOfHead(head), bans: [...idx.bans.values()], ...(history ? { history } : {}) };
@@ -176,6 +188,7 @@ export function createStateStore(dir: string): StateStore {
       return { ...state, bans, ...(whois?.[ip] ? { whois: { [ip]: whois[ip] } } : {}) };
     },
     loadWhois,
+    loadFleet,
     save(next, base, opts) {
       checkStateDir(dir, true);
       const { head, v1Text } = current();
@@ -249,13 +262,17 @@ function commit(ctx: CommitCtx, next: State, base: State, opts: SaveOptions): He
     : head.bans.loads && changeLoads(head.bans.loads, fresh, base.bans.filter((b) => !inNext.has(b)));
   if (whole && bans.records > 2 * live + COMPACT_SLACK) bans = compactBanLog(dir, named('bans', 'log'), next);
   if (whole && evidence.records > 2 * live + COMPACT_SLACK) evidence = compactEvidence(dir, evidence, named('evidence', 'log'), next.bans);
-  let whois = head?.whois;
-  if (next.whois !== base.whois && next.whois !== undefined) {
-    whois = named('whois', 'json');
-    const out = createNew(join(dir, whois));
-    for (const piece of jsonPieces(next.whois)) out.add(piece);
+  // A snapshot (whois answers, the fleet's part) is written anew under the next number when it changed.
+  const snapshot = (prefix: 'whois' | 'fleet', value: object | undefined, was: object | undefined, file: string | undefined) => {
+    if (value === was || value === undefined) return file;
+    const name = named(prefix, 'json');
+    const out = createNew(join(dir, name));
+    for (const piece of jsonPieces(value)) out.add(piece);
     out.close();
-  }
+    return name;
+  };
+  const whois = snapshot('whois', next.whois, base.whois, head?.whois);
+  const fleet = snapshot('fleet', next.fleet, base.fleet, head?.fleet);
   if (ctx.v1Text !== null) {
     // The version-1 file is kept beside the new store, whole, before the head takes its name.
     const copy = createNew(join(dir, freeName(dir, V1_COPY)));
@@ -265,12 +282,12 @@ function commit(ctx: CommitCtx, next: State, base: State, opts: SaveOptions): He
   const stamp = opts.firewall === null ? undefined : opts.firewall ?? head?.firewall;
   const newHead: Head = {
     version: 2, generation, banGeneration: (head?.banGeneration ?? 0) + (delta.banRecords > 0 || head === null ? 1 : 0), ...runFieldsOf(next),
-    bans: { ...bans, live, nextExpiry, ...(loads ? { loads } : {}) }, evidence, ...(whois ? { whois } : {}), ...(opts.guard ?? head?.guard ? { guard: opts.guard ?? head?.guard } : {}),
+    bans: { ...bans, live, nextExpiry, ...(loads ? { loads } : {}) }, evidence, ...(whois ? { whois } : {}), ...(fleet ? { fleet } : {}), ...(opts.guard ?? head?.guard ? { guard: opts.guard ?? head?.guard } : {}),
     ...(stamp ? { firewall: stamp } : {}),
   };
   replaceFile(dir, ctx.path, jsonPieces(newHead));
   // The files of the store the new head no longer names (replaced logs and snapshots, a killed run's).
-  const kept = new Set([bans.file, evidence.file, whois]);
+  const kept = new Set([bans.file, evidence.file, whois, fleet]);
   removeQuietly(readdirSync(dir).filter((f) => OWN_FILE.test(f) && !kept.has(f)).map((f) => join(dir, f)));
   return newHead;
 }
