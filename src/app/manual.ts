@@ -4,6 +4,7 @@ import { canonicalTarget, containsBlock, parseBlock } from '../core/net.js';
 import { EMPTY_FLEET, enqueue, fleetEntries, type FleetDecision, type FleetState } from '../core/fleet.js';
 import type { FleetEngine } from '../io/fleet/types.js';
 import { sendFleet } from './fleet-step.js';
+import { readLists } from './lists-step.js';
 import { splitRefused, type RefusedBan } from '../core/ban-guard.js';
 import { fullBanLine, hasRoom, capacityOf } from '../core/jail-capacity.js';
 import { addManualBan, removeManualBan } from '../core/manual.js';
@@ -72,13 +73,14 @@ function loadChecked(deps: ManualDeps): { before: readonly Ban[]; loaded: State;
 const activeAt = (now: number) => (b: Ban) => b.expiresAt === null || b.expiresAt > now;
 
 // The firewall, then the state (with the fleet's outbox grown by this change), then the fleet: the
-// fleet's own entries are applied too, so a ban or unban by hand never takes them out.
+// fleet's and the blocklists' entries are applied too, so a ban or unban by hand never takes them out.
 async function commit(deps: ManualDeps, before: readonly Ban[], after: readonly Ban[], now: number, save: (fleet: FleetState | undefined) => State | null,
   change: { bans: readonly Ban[]; unbans: readonly { ip: string; jail: string }[] }): Promise<{ commands: readonly Argv[]; fleetNote: string | null }> {
   const active = activeAt(now);
   const saved = deps.config.fleet ? deps.store.loadFleet() : undefined;
   const fleet = fleetEntries(saved?.decisions ?? [], now);
-  const commands = await deps.firewall.apply([...after.filter(active), ...fleet], [...before.filter(active), ...fleet]);
+  const lists = readLists(deps.config.blocklists, banGuardOf(deps.config, deps.hostAddresses, deps.gateways)).entries;
+  const commands = await deps.firewall.apply([...after.filter(active), ...fleet, ...lists], [...before.filter(active), ...fleet, ...lists]);
   const settings = deps.config.fleet;
   const next = settings?.push ? { ...(saved ?? EMPTY_FLEET), outbox: enqueue(saved?.outbox ?? [], change.bans, change.unbans, now) } : undefined;
   const committed = save(next);

@@ -5,6 +5,7 @@ import type { Firewall } from '../io/firewall/types.js';
 import type { StateStore } from '../io/state-store.js';
 import { banGuardOf } from './ban-guard.js';
 import { fleetEntries } from '../core/fleet.js';
+import { readLists } from './lists-step.js';
 
 export type RestoreResult = { readonly activeBans: number; readonly commands: readonly Argv[]; readonly unbans: readonly RefusedBan[] };
 
@@ -27,7 +28,8 @@ export async function runRestore(now: number, deps: RestoreDeps): Promise<Restor
   const active = kept.filter((b) => b.expiresAt === null || b.expiresAt > now);
   // The fleet's saved decisions are put back with the jails' bans (a restore needs no engine).
   const fleet = deps.config.fleet ? fleetEntries(deps.store.loadFleet()?.decisions ?? [], now) : [];
-  const all = [...active, ...fleet];
+  const lists = readLists(deps.config.blocklists, banGuardOf(deps.config, deps.hostAddresses, deps.gateways)).entries;
+  const all = [...active, ...fleet, ...lists];
   const commands = await deps.firewall.apply(all, deps.firewall.reconciles ? all : []);
   if (unbans.length > 0) deps.store.save({ ...state, bans: kept }, state);
   return { activeBans: active.length, commands, unbans };

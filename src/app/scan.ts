@@ -18,6 +18,7 @@ import { readSources, type FileReport, type Note } from './read-sources.js';
 import { enrichWhois } from './whois-enrich.js';
 import { checkFirewall, joinFamilies, onlyEntriesChange, stampAfter } from './scan-firewall.js';
 import { fleetNeedsCommit, fleetToCommit, pullFleet, sendFleet } from './fleet-step.js';
+import { checkLists, readLists } from './lists-step.js';
 import type { FleetEngine } from '../io/fleet/types.js';
 
 export type ScanOptions = { readonly dryRun: boolean; readonly maxBans: number; readonly now: number };
@@ -129,27 +130,34 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   }) : null;
   const view = store.loadHead();
   const guard = guardTextOf(config, deps.hostAddresses, deps.gateways);
+  // Blocklist files: one stat each; a changed one is read and the firewall planned in full.
+  const lists = config.blocklists.length > 0 || view.state.lists ? checkLists(config.blocklists, view.state.lists) : null;
+  const listsChanged = lists?.changed ?? false;
   // After a reboot the kernel's rules are gone: the first run of the new boot reconciles even
   // when nothing else changed, so bans survive a reboot without an extra unit.
-  const rebooted = deps.bootId !== null && view.state.bootId !== deps.bootId && (view.live > 0 || (fleet?.before.length ?? 0) > 0);
+  const rebooted = deps.bootId !== null && view.state.bootId !== deps.bootId && (view.live > 0 || (fleet?.before.length ?? 0) > 0 || config.blocklists.length > 0);
   const expiring = view.nextExpiry !== null && view.nextExpiry <= opts.now;
   // A flushed or edited firewall is read and rewritten in full (so it heals), as after a reboot.
-  const held = view.live + Math.max(fleet?.before.length ?? 0, fleet?.after.length ?? 0);
+  const held = view.live + Math.max(fleet?.before.length ?? 0, fleet?.after.length ?? 0) + config.blocklists.length;
   const check = rebooted ? 'stale' : await checkFirewall(firewall, config, view.firewall, held, opts.now);
   const stale = !rebooted && check === 'stale';
   // A change of the fleet's entries plans the firewall in full, which needs every local ban.
-  const loadAll = view.complete || rebooted || expiring || stale || (fleet?.changed ?? false) || (view.live > 0 && view.guard !== guard);
+  const loadAll = view.complete || rebooted || expiring || stale || (fleet?.changed ?? false) || listsChanged || (view.live > 0 && view.guard !== guard);
   const some = check === 'verified' && firewall.appliesDelta === true && !opts.dryRun;
   const { read, decision, state, reading, readLines } = await readAndDecide(opts, deps, view, loadAll ? 'all' : 'head', some);
   const changed = decision.newBans.length > 0 || decision.unbans.length > 0;
   const fleetChanged = fleet?.changed ?? false;
-  const full = changed || rebooted || stale || fleetChanged;
+  const full = changed || rebooted || stale || fleetChanged || listsChanged;
   // Verified by the stamp: only the difference from the saved bans is applied, nothing listed.
-  const trusted = check === 'verified' && !view.complete && !fleetChanged && (reading === 'some' || onlyEntriesChange(countBans(state.bans), decision.bans));
+  const trusted = check === 'verified' && !view.complete && !fleetChanged && !listsChanged && (reading === 'some' || onlyEntriesChange(countBans(state.bans), decision.bans));
   const fleetBefore = fleet?.before ?? [];
   const fleetAfter = fleet?.after ?? [];
-  const commands = full ? await firewall.apply([...decision.bans, ...fleetAfter], rebooted ? [] : [...state.bans, ...fleetBefore], { trusted }) : [];
-  const families = reading === 'all' ? familiesOf(setupOf(config, opts.now), [...decision.bans, ...fleetAfter]) : joinFamilies(view.firewall, [...decision.newBans, ...fleetAfter]);
+  // A plan in full needs every list's entries (else it would take them out); a trusted one none.
+  const listed = full && !trusted && config.blocklists.length > 0 ? readLists(config.blocklists, banGuardOf(config, deps.hostAddresses, deps.gateways)) : { entries: [], notes: [] };
+  const listsBefore = listsChanged ? [] : listed.entries;
+  const commands = full ? await firewall.apply([...decision.bans, ...fleetAfter, ...listed.entries], rebooted ? [] : [...state.bans, ...fleetBefore, ...listsBefore], { trusted }) : [];
+  const shown = [...decision.bans, ...fleetAfter, ...listed.entries];
+  const families = reading === 'all' ? familiesOf(setupOf(config, opts.now), shown) : joinFamilies(view.firewall, [...decision.newBans, ...fleetAfter, ...listed.entries]);
   const stamp = full && !opts.dryRun ? await stampAfter(firewall, config, families, opts.now) : undefined;
   const savedWhois = deps.whois && decision.newBans.length > 0 ? store.loadWhois() : undefined;
   const whois = deps.whois ? await enrichWhois(decision.newBans.map((b) => b.ip), savedWhois, deps.whois, opts.now) : undefined;
@@ -163,17 +171,18 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   const fleetNext = fleet && config.fleet ? fleetToCommit(fleet, config.fleet, decision.newBans, decision.unbans, opts.now) : undefined;
   const fleetMoved = fleet !== null && fleetNext !== undefined && fleetNeedsCommit(fleet, fleetNext);
   let sent: Note | null = null;
-  if (!opts.dryRun && (changed || rebooted || journalMoved || carryChanged || moved || fleetMoved || !sameCursors(state.files, read.cursors))) {
+  if (!opts.dryRun && (changed || rebooted || journalMoved || carryChanged || moved || fleetMoved || listsChanged || !sameCursors(state.files, read.cursors))) {
     const cache = whois?.cache ?? state.whois;
     store.save({
       version: 1, files, windows: decision.windows, bans: decision.bans,
       ...(Object.keys(journals).length > 0 ? { journals } : {}), ...(bootId ? { bootId } : {}), ...(cache ? { whois: cache } : {}),
       ...history, ...(Object.keys(read.carry).length > 0 ? { carry: read.carry } : {}), ...(fleetNext ? { fleet: fleetNext } : {}),
+      ...(lists && Object.keys(lists.stamps).length > 0 ? { lists: lists.stamps } : {}),
     }, state, { guard, lines: readLines, ...(stamp !== undefined ? { firewall: stamp } : {}) });
   }
   // This host's bans reach the fleet once they are committed (an engine away keeps them for the next run).
   if (!opts.dryRun && config.fleet && deps.fleet && fleetNext) sent = await sendFleet(config.fleet, deps.fleet, store, fleetNext, opts.now);
-  const notes = [...(fleet?.notes ?? []), ...read.notes, ...(sent ? [sent] : [])];
+  const notes = [...(fleet?.notes ?? []), ...listed.notes, ...read.notes, ...(sent ? [sent] : [])];
   if (!changed && commands.length > 0 && !opts.dryRun) {
     notes.push({ level: 'info', text: `firewall: ${commands.length} change(s) re-applied to match the saved bans (flushed or edited by hand?)` });
   }

@@ -15,6 +15,7 @@ import { registerStatus } from './status.js';
 import { registerTest } from './test.js';
 import { registerUnban } from './unban.js';
 import { registerFleet } from './fleet.js';
+import { registerExport } from './export.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, locked: 75 } as const;
 
@@ -50,6 +51,7 @@ async function main(argv: string[]): Promise<void> {
   registerBan(program);
   registerUnban(program);
   registerFleet(program);
+  registerExport(program);
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -12,6 +12,7 @@ import { DEFAULTS, embeddedJails } from './defaults.js';
 import { locateKey } from './locate.js';
 import type { Backend, Config, FleetSettings, Jail, ReportSettings } from './types.js';
 import { RECIDIVE_JAIL, type RecidivePolicy } from '../core/recidive.js';
+import { isListJail, type Blocklist } from '../core/blocklist.js';
 import { FLEET_JAIL, MANUAL_JAIL } from '../core/firewall-model.js';
 
 export type ConfigProblem = { readonly message: string; readonly line?: number };
@@ -19,7 +20,8 @@ export type ConfigProblem = { readonly message: string; readonly line?: number }
 type Table = Record<string, unknown>;
 const NET_KEYS = ['ipv4_prefix', 'ipv6_prefix', 'subnet_maxbans', 'subnet_prefix4', 'subnet_prefix6'];
 const KEYS = {
-  top: ['defaults', 'firewall', 'jails', 'report', 'recidive', 'fleet'],
+  top: ['defaults', 'firewall', 'jails', 'report', 'recidive', 'fleet', 'blocklist'],
+  blocklist: ['file', 'name'],
   fleet: ['engine', 'url', 'machine_id', 'password_file', 'bouncer_key_file', 'push', 'pull', 'origins'],
   recidive: ['enabled', 'findtime', 'maxretry', 'bantime'],
   defaults: ['findtime', 'maxretry', 'bantime', 'ignoreip', 'bantime_factor', 'maxbantime', 'reset_on_success', ...NET_KEYS],
@@ -267,6 +269,27 @@ function buildFleet(raw: unknown): FleetSettings | null {
   return { engine: 'crowdsec', url: url.replace(/\/$/, ''), machineId, passwordFile, bouncerKeyFile, push, pull, origins };
 }
 
+// [[blocklist]]: file = "/var/lib/logban/lists/firehol_level1.netset" (name: the file's, without
+// its extension, unless given); each list is the jail "list-<name>" in the firewall.
+function buildBlocklists(raw: unknown): Blocklist[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) throw new Invalid('', 'blocklist', 'blocklists are [[blocklist]] tables, one a list, each with file = "/path/to/list"');
+  const out: Blocklist[] = [];
+  raw.forEach((entry, i) => {
+    const where = `blocklist`;
+    const t = table(entry, where);
+    checkKeys(t, KEYS.blocklist, where);
+    const file = t['file'];
+    if (typeof file !== 'string' || !file.startsWith('/')) throw new Invalid(where, 'file', `blocklist ${i + 1}: file must be an absolute path, e.g. "/var/lib/logban/lists/firehol_level1.netset"`);
+    const fallback = (file.split('/').pop() ?? '').replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 16);
+    const name = t['name'] ?? fallback;
+    if (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,16}$/.test(name)) throw new Invalid(where, 'name', `blocklist ${i + 1}: name must be 1-16 letters, digits, _ or - (the firewall's part is "list-<name>")`);
+    if (out.some((l) => l.name === name)) throw new Invalid(where, 'name', `two blocklists are named "${name}": give one a name = "..." of its own`);
+    out.push({ name, file });
+  });
+  return out;
+}
+
 // [report]: what the scan report adds; whois lookups are off unless asked for.
 function buildReport(raw: unknown): ReportSettings {
   const t = table(raw, 'report');
@@ -306,11 +329,14 @@ function buildFromData(data: Table, path: string | null, exists: (p: string) => 
   }
   const rawJails = path === null ? embeddedJails(exists) : table(data['jails'], 'jails');
   const jails = Object.entries(rawJails).map(([n, j]) => buildJail(n, j, d, services)).filter((j): j is Jail => j !== null);
+  const listLike = jails.find((j) => isListJail(j.name));
+  if (listLike) throw new Invalid(`jails.${listLike.name}`, undefined, `jail name "${listLike.name}" starts with "list-", which names the blocklists ([[blocklist]]): name the jail otherwise`);
   const reserved = jails.find((j) => j.name === RECIDIVE_JAIL || j.name === MANUAL_JAIL || j.name === FLEET_JAIL);
   const whose: Record<string, string> = { [RECIDIVE_JAIL]: 'set up repeat offenders in [recidive]', [MANUAL_JAIL]: 'the jail of logban ban', [FLEET_JAIL]: 'the bans of [fleet]' };
   if (reserved) throw new Invalid(`jails.${reserved.name}`, undefined, `jail name "${reserved.name}" is logban's own (${whose[reserved.name]}): name the jail otherwise`);
   return {
     path, jails, backend: backend as Backend, chains, report: buildReport(data['report']), recidive: buildRecidive(data['recidive']), fleet: buildFleet(data['fleet']),
+    blocklists: buildBlocklists(data['blocklist']),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { JailPolicy } from '../core/decide.js';
 import type { SubnetPolicy } from '../core/subnets.js';
 import type { RecidivePolicy } from '../core/recidive.js';
+import type { Blocklist } from '../core/blocklist.js';
 import type { Matcher } from '../core/match.js';
 import type { PortRange, Protocol } from '../core/ports.js';
 import type { DatePatternName } from '../core/timestamp.js';
@@ -51,6 +52,8 @@ export type Config = {
   readonly recidive: RecidivePolicy | null;
   /** [fleet]: bans shared with other hosts through an engine; null: this host alone. */
   readonly fleet: FleetSettings | null;
+  /** [[blocklist]]: files of addresses and CIDRs, each enforced on every port in a part of its own. */
+  readonly blocklists: readonly Blocklist[];
 };
 
 /** [fleet]: CrowdSec's Local API; secrets are paths, read (and their modes checked) when used. */

@@ -1,6 +1,7 @@
 import { describeSpecial, specialKind } from './address-class.js';
 import { FLEET_JAIL, MANUAL_JAIL } from './firewall-model.js';
 import { RECIDIVE_JAIL } from './recidive.js';
+import { isListJail } from './blocklist.js';
 import { compileIpMatcher, type IpMatcher } from './ip.js';
 import { isNetwork, parseBlock } from './net.js';
 import { createShields, networkRefusal, type ShieldSet } from './shields.js';
@@ -43,7 +44,7 @@ export function createBanGuard(
     if (kind !== null) return describeSpecial(ip, kind);
     if (own.has(ip)) return `${ip} is an address of this host`;
     for (const l of lists) {
-      if ((EVERY_PORT.has(jail) || l.name === jail) && l.matches(ip)) return `${ip} is in ignoreip of jail ${l.name}`;
+      if ((EVERY_PORT.has(jail) || isListJail(jail) || l.name === jail) && l.matches(ip)) return `${ip} is in ignoreip of jail ${l.name}`;
     }
     return null;
   });

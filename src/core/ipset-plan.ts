@@ -1,6 +1,7 @@
 import { entriesBySet, remainingSeconds, type Argv, type BanEntry, type FirewallSetup } from './firewall-model.js';
 import type { Family } from './ip.js';
 import { canonicalTarget, isNetwork } from './net.js';
+import { isListJail, LIST_PREFIX } from './blocklist.js';
 import { SET_CAPACITY } from './jail-capacity.js';
 import { CHAIN_PREFIX, chainsAfter, missingHookChains, planIptables, wantedChains, type FamilyPlan, type IptablesView } from './iptables-plan.js';
 
@@ -29,7 +30,11 @@ export function setFor(jail: string, family: Family, net = false): string {
   return `${CHAIN_PREFIX}${jail}-${net ? 'n' : 'v'}${family}`;
 }
 
-const setOfBan = (b: BanEntry): string => setFor(b.jail, b.ip.includes(':') ? 6 : 4, isNetwork(b.ip));
+// A blocklist's entries all go to its hash:net set (addresses and blocks alike), so the list is
+// one set that a new version of the list replaces by a swap.
+const setOfBan = (b: BanEntry): string => setFor(b.jail, b.ip.includes(':') ? 6 : 4, isNetwork(b.ip) || isListJail(b.jail));
+const isListSet = (name: string): boolean => name.startsWith(`${CHAIN_PREFIX}${LIST_PREFIX}`);
+const sameEntries = (have: ReadonlySet<string>, want: ReadonlyMap<string, number>): boolean => have.size === want.size && [...want.keys()].every((ip) => have.has(ip));
 
 // The family a set was made for, from its name.
 export function familyOfSet(name: string): Family {
@@ -91,24 +96,27 @@ function regrow(out: Argv[], name: string, family: Family, ips: ReadonlyMap<stri
 export function planIpset(family: Family, want: IpsetWant, actual: IpsetView, sizes: IpsetSizes = new Map()): Argv[] {
   const small = (name: string) => actual.has(name) && (sizes.get(name) ?? IPSET_MAXELEM) < IPSET_MAXELEM;
   const out: Argv[] = [];
+  const regrown = new Set<boolean>();
   for (const [name, have] of actual) {
-    if (familyOfSet(name) !== family || small(name)) continue;
+    if (familyOfSet(name) !== family || small(name) || isListSet(name)) continue;
     const keep = want.get(name) ?? new Map<string, number>();
     for (const ip of have) if (!keep.has(ip)) out.push(['ipset', 'del', name, ip, '-exist']);
   }
   for (const [name, ips] of want) {
-    if (small(name)) {
+    // A blocklist that changed is filled anew beside its set and swapped in: one step for the kernel.
+    if (small(name) || (isListSet(name) && actual.has(name) && !sameEntries(actual.get(name)!, ips))) {
       regrow(out, name, family, ips);
+      regrown.add(isNetSet(name));
       continue;
     }
     if (!actual.has(name)) out.push(createSet(name, family));
     const have = actual.get(name) ?? new Set<string>();
     for (const [ip, timeout] of ips) if (!have.has(ip)) out.push(addOne(name, ip, timeout));
   }
-  // A spare set left by a run killed during a regrow.
+  // A spare set left by a run killed during a regrow (a regrow of this run destroys it itself).
   for (const net of [false, true]) {
     const spare = regrowSetFor(family, net);
-    if (sizes.has(spare) && ![...want.keys()].some((n) => small(n) && isNetSet(n) === net)) out.push(['ipset', 'destroy', spare]);
+    if (sizes.has(spare) && !regrown.has(net)) out.push(['ipset', 'destroy', spare]);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { entriesBySet, filterFor, remainingSeconds, type Argv, type BanEntry, type FirewallSetup, type JailFilter } from './firewall-model.js';
 import type { Family } from './ip.js';
-import { canonicalTarget, containsBlock, isNetwork, parseBlock } from './net.js';
+import { blockText, canonicalTarget, isNetwork, narrowTo, parseBlock } from './net.js';
 import { SET_CAPACITY } from './jail-capacity.js';
 import { nftPorts } from './ports.js';
 
@@ -110,12 +110,23 @@ export function wantedTable(setup: FirewallSetup, bans: readonly BanEntry[]): Nf
 }
 
 // An interval set takes no block that overlaps another: of nested blocks (a /64 banned by hand
-// over a jail's /128s, bans kept from before a prefix change) the widest stands for the rest.
-function outermost(ips: ReadonlyMap<string, number>): Map<string, number> {
+// over a jail's /128s, bans kept from before a prefix change, a blocklist's CIDRs inside each
+// other) the widest stands for the rest. Blocks are looked up by the few lengths kept so far, so
+// a list of 100k CIDRs costs a few lookups each.
+export function outermost(ips: ReadonlyMap<string, number>): Map<string, number> {
   const blocks = [...ips].map(([text, timeout]) => ({ text, timeout, block: parseBlock(text)! })).sort((a, b) => a.block.len - b.block.len);
-  const kept: typeof blocks = [];
-  for (const b of blocks) if (!kept.some((k) => containsBlock(k.block, b.block))) kept.push(b);
-  return kept.length === blocks.length ? new Map(ips) : new Map(kept.map((k) => [k.text, k.timeout]));
+  const kept = new Map<number, Set<string>>();
+  const out = new Map<string, number>();
+  for (const b of blocks) {
+    let covered = false;
+    for (const [len, texts] of kept) if (len <= b.block.len && texts.has(blockText(narrowTo(b.block, len)))) { covered = true; break; }
+    if (covered) continue;
+    const at = kept.get(b.block.len) ?? new Set<string>();
+    at.add(b.text);
+    kept.set(b.block.len, at);
+    out.set(b.text, b.timeout);
+  }
+  return out.size === ips.size ? new Map(ips) : out;
 }
 
 type Json = Record<string, unknown>;

@@ -68,6 +68,8 @@ export type State = {
   readonly whois?: WhoisCache;
   /** [fleet]: the engine's decisions this host enforces, and its bans and unbans not yet sent. */
   readonly fleet?: FleetState;
+  /** [[blocklist]]: each list file as the firewall last took it in (its identity: inode, size, mtime). */
+  readonly lists?: Readonly<Record<string, string>>;
 };
 
 export const EMPTY_STATE: State = { version: 1, files: {}, windows: {}, bans: [] };
@@ -132,6 +134,7 @@ export function checkRunFields(data: Record<string, unknown>): string | null {
   }
   if (!optional(data['journals'], (j) => isObj(j) && Object.values(j).every(isStr))) return '"journals" is damaged';
   if (data['bootId'] !== undefined && typeof data['bootId'] !== 'string') return '"bootId" is damaged';
+  if (!optional(data['lists'], (l) => isObj(l) && Object.values(l).every(isStr))) return '"lists" is damaged';
   return null;
 }
 

@@ -20,6 +20,7 @@ export type Head = {
   readonly carry?: State['carry'];
   readonly journals?: State['journals'];
   readonly bootId?: string;
+  readonly lists?: State['lists'];
   readonly bans: LogRef & { readonly live: number; readonly nextExpiry: number | null; readonly loads?: readonly JailLoad[] };
   readonly evidence: LogRef;
   /** The whois snapshot file, when there is one. */
@@ -75,12 +76,14 @@ export function stateOfHead(head: Head): State {
   return {
     version: 1, files: head.files, windows: head.windows, bans: [],
     ...(head.carry ? { carry: head.carry } : {}), ...(head.journals ? { journals: head.journals } : {}), ...(head.bootId ? { bootId: head.bootId } : {}),
+    ...(head.lists ? { lists: head.lists } : {}),
   };
 }
 
 // The head fields a state carries (the rest of the head is the store's bookkeeping).
-export function runFieldsOf(state: State): Pick<Head, 'files' | 'windows' | 'carry' | 'journals' | 'bootId'> {
+export function runFieldsOf(state: State): Pick<Head, 'files' | 'windows' | 'carry' | 'journals' | 'bootId' | 'lists'> {
   const carry = state.carry && Object.keys(state.carry).length > 0 ? { carry: state.carry } : {};
   const journals = state.journals && Object.keys(state.journals).length > 0 ? { journals: state.journals } : {};
-  return { files: state.files, windows: state.windows, ...carry, ...journals, ...(state.bootId ? { bootId: state.bootId } : {}) };
+  const lists = state.lists && Object.keys(state.lists).length > 0 ? { lists: state.lists } : {};
+  return { files: state.files, windows: state.windows, ...carry, ...journals, ...(state.bootId ? { bootId: state.bootId } : {}), ...lists };
 }
