@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crowdsecOrSkip, NETNS_LAPI_PORT, startLapi, type Lapi } from './helpers/crowdsec.js';
 import { createFleetNet, type FleetHost, type FleetNet } from './helpers/fleet-net.js';
 import { makeSandbox, type ScanJson } from './helpers/cli.js';
+import { writeFleetHost } from './helpers/fleet-host.js';
 import { cliIn, createNetnsPool, flushFirewall, IP_BIN, nsExec, probe, scanIn, startServer } from './helpers/netns.js';
 
 // Two logban hosts and a real CrowdSec Local API, each in a network namespace of its own, with
@@ -45,33 +46,7 @@ describe.skipIf(gate.skip)(`a fleet of two hosts with real firewalls (${gate.rea
     flushFirewall(h.ns);
     const sb = makeSandbox('');
     dirs.push(sb.dir);
-    const password = `${name}-0123456789abcdef`;
-    expect(lapi.cscli(['machines', 'add', name, '--password', password, '-f', join(sb.dir, 'creds.yaml')]).code).toBe(0);
-    const key = lapi.cscli(['bouncers', 'add', `${name}-b`, '-o', 'raw']).stdout.trim();
-    writeFileSync(join(sb.dir, 'machine.secret'), `${password}\n`, { mode: 0o600 });
-    writeFileSync(join(sb.dir, 'bouncer.key'), `${key}\n`, { mode: 0o600 });
-    writeFileSync(sb.config, `
-[defaults]
-findtime = "10m"
-maxretry = 3
-bantime = "1h"
-ipv6_prefix = 128
-${extra}
-[firewall]
-backend = "${backend}"
-
-[jails.sshd]
-logpath = ["${sb.dir}/auth.log"]
-rules = ["sshd"]
-port = ["${SSH_PORT}"]
-
-[fleet]
-url = "${h.lapiUrl}"
-machine_id = "${name}"
-password_file = "${sb.dir}/machine.secret"
-bouncer_key_file = "${sb.dir}/bouncer.key"
-`);
-    sb.append('auth.log', '');
+    writeFleetHost(lapi, sb.dir, sb.config, { name, url: h.lapiUrl, backend, port: String(SSH_PORT), extra: `ipv6_prefix = 128\n${extra}` });
     return { net: h, sb };
   }
 

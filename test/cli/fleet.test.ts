@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bouncerStream, crowdsecOrSkip, startLapi, type Lapi, type StreamDecision } from '../helpers/crowdsec.js';
 import { makeSandbox, runCli } from '../helpers/cli.js';
+import { writeFleetHost } from '../helpers/fleet-host.js';
 
 // [fleet] against a real CrowdSec Local API on loopback, two logban hosts with backend "none"
 // (the firewall side is in test/netns-fleet.test.ts): what each host sends, pulls and keeps.
@@ -21,32 +22,7 @@ type StatusJson = { bans: { ip: string; jail: string }[]; fleet: ({ ip?: string;
 // A host of the fleet: its own machine (watcher) and bouncer at the LAPI, secrets in 0600 files.
 function host(lapi: Lapi, name: string, extra = ''): Host {
   const sb = makeSandbox('');
-  const password = `${name}-password-0123456789`;
-  expect(lapi.cscli(['machines', 'add', name, '--password', password, '-f', join(sb.dir, 'creds.yaml')]).code).toBe(0);
-  const key = lapi.cscli(['bouncers', 'add', `${name}-bouncer`, '-o', 'raw']).stdout.trim();
-  writeFileSync(join(sb.dir, 'machine.secret'), `${password}\n`, { mode: 0o600 });
-  writeFileSync(join(sb.dir, 'bouncer.key'), `${key}\n`, { mode: 0o600 });
-  writeFileSync(sb.config, `
-[defaults]
-findtime = "10m"
-maxretry = 3
-bantime = "1h"
-${extra}
-[firewall]
-backend = "none"
-
-[jails.sshd]
-logpath = ["${sb.dir}/auth.log"]
-rules = ["sshd"]
-port = ["ssh"]
-
-[fleet]
-url = "${lapi.url}"
-machine_id = "${name}"
-password_file = "${sb.dir}/machine.secret"
-bouncer_key_file = "${sb.dir}/bouncer.key"
-`);
-  sb.append('auth.log', '');
+  writeFleetHost(lapi, sb.dir, sb.config, { name, url: lapi.url, backend: 'none', port: 'ssh', extra });
   const run = (args: readonly string[], now = NOW) => runCli([...args, '--config', sb.config, '--state-dir', sb.stateDir, '--now', now]);
   return { ...sb, name, run, status: (now = NOW) => JSON.parse(run(['status', '--json'], now).stdout) as StatusJson };
 }
