@@ -1,5 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crowdsecOrSkip, NETNS_LAPI_PORT, startLapi, type Lapi } from './helpers/crowdsec.js';
 import { createFleetNet, type FleetHost, type FleetNet } from './helpers/fleet-net.js';
