@@ -78,7 +78,7 @@ describe.skipIf(gate.skip)(`a fleet of two hosts with real firewalls (${gate.rea
       expect(reach(two, WEB_PORT, net.attacker4)).toBe('ok');
     }, 90_000);
 
-    it('a /64 range decision by cscli blocks a fresh address of that /64 on host 2; a range in ignoreip never', () => {
+    it('a /64 range decision by cscli blocks a fresh address of that /64 on host 2; an address in host 2\'s ignoreip never', () => {
       const two = host(net.hosts[1], `${backend}-range`, backend, `ignoreip = ["127.0.0.0/8", "::1", "${net.other4}"]`);
       scan(two);
       const fresh = '2001:db8:66::1234';
