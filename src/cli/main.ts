@@ -16,6 +16,8 @@ import { registerTest } from './test.js';
 import { registerUnban } from './unban.js';
 import { registerFleet } from './fleet.js';
 import { registerExport } from './export.js';
+import { registerCheck } from './check.js';
+import { logbanVersion } from '../io/version.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, locked: 75 } as const;
 
@@ -39,6 +41,7 @@ function messageFor(e: unknown): string {
 async function main(argv: string[]): Promise<void> {
   const program = new Command('logban')
     .description('Scan logs since the last run and ban brute-force IPs with the firewall (run it from cron)')
+    .version(logbanVersion(), '-V, --version', 'print logban\'s version')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`${escapeOutput(text.split('\n')[0] ?? '')}\n`) });
   registerScan(program);
@@ -52,6 +55,7 @@ async function main(argv: string[]): Promise<void> {
   registerUnban(program);
   registerFleet(program);
   registerExport(program);
+  registerCheck(program);
   try {
     await program.parseAsync(argv);
   } catch (e) {

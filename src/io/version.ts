@@ -2,11 +2,15 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** Set by the build (esbuild --define) from package.json, so the CLI reads no file for it. */
+declare const __LOGBAN_VERSION__: string | undefined;
+
 let version: string | undefined;
 
-// logban's version, from the package.json beside the built CLI (dist/..) or the sources (src/io/../..).
+// logban's version: the build's, or (run from the sources) the package.json above them.
 export function logbanVersion(): string {
   if (version !== undefined) return version;
+  if (typeof __LOGBAN_VERSION__ === 'string') return (version = __LOGBAN_VERSION__);
   const here = dirname(fileURLToPath(import.meta.url));
   for (const up of ['..', '../..', '../../..']) {
     try {
