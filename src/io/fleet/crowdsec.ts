@@ -1,5 +1,6 @@
 import { scenarioOf, scopeOf, type Outgoing, type StreamAnswer } from '../../core/fleet.js';
 import { toIso } from '../../core/timestamp.js';
+import { capLength } from '../../core/text-safety.js';
 import type { FleetSettings } from '../../config/types.js';
 import { readSecret, SecretError } from './secret.js';
 import { logbanVersion } from '../version.js';
@@ -8,6 +9,9 @@ import { FleetError, type FleetEngine, type Sent } from './types.js';
 // CrowdSec's Local API (v1) as logban's fleet engine: a watcher (machine_id and its password)
 // pushes this host's bans as alerts and deletes their decisions on unban; a bouncer (its key)
 // pulls everyone's decisions from the stream. Every call of one run shares one time budget.
+
+/** A log line sent as an event's meta is at most this long (a mail's evidence line is cut the same). */
+const EVIDENCE_CHARS = 2000;
 
 /** A permanent ban is sent as ten years: the engine takes no decision without an end. */
 const PERMANENT_SECONDS = 10 * 365 * 86400;
@@ -37,7 +41,8 @@ export function alertOf(item: Extract<Outgoing, { kind: 'ban' }>, now: number, h
   const at = toIso(now);
   const meta = [
     { key: 'service', value: item.jail },
-    ...item.evidence.map((line, i) => ({ key: `log_line_${i + 1}`, value: line })),
+    // Log lines are attacker-written and may be long: each is sent cut to EVIDENCE_CHARS.
+    ...item.evidence.map((line, i) => ({ key: `log_line_${i + 1}`, value: capLength(line, EVIDENCE_CHARS) })),
     ...(item.addresses ? [{ key: 'addresses', value: item.addresses.join(' ') }] : []),
   ];
   return {
