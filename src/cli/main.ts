@@ -17,6 +17,7 @@ import { registerUnban } from './unban.js';
 import { registerFleet } from './fleet.js';
 import { registerExport } from './export.js';
 import { registerCheck } from './check.js';
+import { registerCompletion } from './completion.js';
 import { logbanVersion } from '../io/version.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, locked: 75 } as const;
@@ -56,6 +57,7 @@ async function main(argv: string[]): Promise<void> {
   registerFleet(program);
   registerExport(program);
   registerCheck(program);
+  registerCompletion(program);
   try {
     await program.parseAsync(argv);
   } catch (e) {
