@@ -72,7 +72,7 @@ export function crowdsecOrSkip(): { skip: boolean; reason: string } {
   if (missing.length > 0) reason = `${missing.join(' and ')} not installed (apt-get install crowdsec)`;
   else if (process.getuid?.() !== 0) reason = 'the CrowdSec tests run as root';
   if (reason !== '' && process.env['CI']) throw new Error(`CI: cannot run the CrowdSec tests: ${reason}`);
-  return { skip: reason !== '', reason };
+  return { skip: reason !== '', reason: reason || 'needs root and crowdsec' };
 }
 
 // A TCP port nothing listens on now: bind port 0, read what the kernel gave, release it.
