@@ -1,11 +1,11 @@
 import { MANUAL_JAIL } from '../core/firewall-model.js';
 import { RECIDIVE_JAIL } from '../core/recidive.js';
-import { canonicalTarget, containsBlock, parseBlock } from '../core/net.js';
-import { EMPTY_FLEET, enqueue, fleetEntries, type FleetDecision, type FleetState } from '../core/fleet.js';
+import { canonicalTarget } from '../core/net.js';
+import { EMPTY_FLEET, enqueue, fleetEntries, heldByFleet, type FleetState } from '../core/fleet.js';
 import type { FleetEngine } from '../io/fleet/types.js';
 import { sendFleet } from './fleet-step.js';
 import { readLists } from './lists-step.js';
-import { splitRefused, type RefusedBan } from '../core/ban-guard.js';
+import { splitRefused, type BanGuard, type RefusedBan } from '../core/ban-guard.js';
 import { fullBanLine, hasRoom, capacityOf } from '../core/jail-capacity.js';
 import { addManualBan, removeManualBan } from '../core/manual.js';
 import type { Ban, State } from '../core/state.js';
@@ -15,16 +15,6 @@ import type { Firewall } from '../io/firewall/types.js';
 import type { StateStore } from '../io/state-store.js';
 import { banGuardOf } from './ban-guard.js';
 import { RefusedError, UsageError } from './errors.js';
-
-// The fleet's decisions in force that hold a target (the same, or a range around it).
-export function heldByFleet(decisions: readonly FleetDecision[], target: string, now: number): FleetDecision[] {
-  const t = parseBlock(target);
-  return decisions.filter((d) => {
-    if (d.until <= now) return false;
-    const b = parseBlock(d.value);
-    return b !== null && t !== null && containsBlock(b, t);
-  });
-}
 
 /** What ban and unban need: the same config, state, firewall and host addresses as a scan. */
 export type ManualDeps = {
@@ -54,8 +44,8 @@ function jailOf(config: Config, name: string | undefined): Jail | null {
 }
 
 // A ban by hand passes the checks of every ban (ban-guard); the manual jail blocks every port, so any jail's ignoreip counts.
-function refuseBan(config: Config, host: readonly string[], gateways: readonly string[] | undefined, ip: string, jail: Jail | null): void {
-  const refused = banGuardOf(config, host, gateways)(ip, jail?.name ?? MANUAL_JAIL);
+function refuseBan(guard: BanGuard, ip: string, jail: Jail | null): void {
+  const refused = guard(ip, jail?.name ?? MANUAL_JAIL);
   if (refused === null) return;
   const hint = refused.includes(' is in ignoreip of jail ') ? ' (edit ignoreip to change that)' : refused.includes(' contains ') ? ' (ban a narrower block)' : '';
   throw new UsageError(`${refused}: logban never bans it${hint}`);
@@ -64,9 +54,9 @@ function refuseBan(config: Config, host: readonly string[], gateways: readonly s
 // The state as loaded, less the saved bans that fail the checks of every ban (a state copied from
 // another host, an ignoreip added since): a manual ban or unban re-applies the firewall, and those
 // must not reach it. `before` is what was saved, so the firewall step takes them out.
-function loadChecked(deps: ManualDeps): { before: readonly Ban[]; loaded: State; state: State; refused: readonly RefusedBan[] } {
+function loadChecked(deps: ManualDeps, guard: BanGuard): { before: readonly Ban[]; loaded: State; state: State; refused: readonly RefusedBan[] } {
   const loaded = deps.store.load();
-  const { kept, refused } = splitRefused(loaded.bans, banGuardOf(deps.config, deps.hostAddresses, deps.gateways));
+  const { kept, refused } = splitRefused(loaded.bans, guard);
   return { before: loaded.bans, loaded, state: refused.length > 0 ? { ...loaded, bans: kept } : loaded, refused };
 }
 
@@ -74,28 +64,29 @@ const activeAt = (now: number) => (b: Ban) => b.expiresAt === null || b.expiresA
 
 // The firewall, then the state (with the fleet's outbox grown by this change), then the fleet: the
 // fleet's and the blocklists' entries are applied too, so a ban or unban by hand never takes them out.
-async function commit(deps: ManualDeps, before: readonly Ban[], after: readonly Ban[], now: number, save: (fleet: FleetState | undefined) => State | null,
-  change: { bans: readonly Ban[]; unbans: readonly { ip: string; jail: string }[] }): Promise<{ commands: readonly Argv[]; fleetNote: string | null }> {
+async function commit(deps: ManualDeps, guard: BanGuard, before: readonly Ban[], after: readonly Ban[], now: number, save: (fleet: FleetState | undefined) => State | null,
+  change: { bans: readonly Ban[]; unbans: readonly { ip: string; jail: string }[] }): Promise<{ commands: readonly Argv[]; fleetNote: string | null; saved: FleetState | undefined }> {
   const active = activeAt(now);
   const saved = deps.config.fleet ? deps.store.loadFleet() : undefined;
   const fleet = fleetEntries(saved?.decisions ?? [], now);
-  const lists = readLists(deps.config.blocklists, banGuardOf(deps.config, deps.hostAddresses, deps.gateways)).entries;
+  const lists = readLists(deps.config.blocklists, guard).entries;
   const commands = await deps.firewall.apply([...after.filter(active), ...fleet, ...lists], [...before.filter(active), ...fleet, ...lists]);
   const settings = deps.config.fleet;
   const next = settings?.push ? { ...(saved ?? EMPTY_FLEET), outbox: enqueue(saved?.outbox ?? [], change.bans, change.unbans, now) } : undefined;
   const committed = save(next);
-  if (!settings || !next || !committed || !deps.fleet) return { commands, fleetNote: null };
+  if (!settings || !next || !committed || !deps.fleet) return { commands, fleetNote: null, saved };
   const note = await sendFleet(settings, deps.fleet, deps.store, next, now);
-  return { commands, fleetNote: note?.text ?? null };
+  return { commands, fleetNote: note?.text ?? null, saved };
 }
 
 // `logban ban <ip> [--jail J]`, through the state: the firewall first, then the state, like a scan.
 export async function runBan(text: string, jailName: string | undefined, now: number, deps: ManualDeps) {
   const ip = ipOf(text);
   const jail = jailOf(deps.config, jailName);
-  refuseBan(deps.config, deps.hostAddresses, deps.gateways, ip, jail);
-  const { before, loaded, state, refused } = loadChecked(deps);
-  const r = addManualBan(state, ip, jail, now, { policy: deps.config.recidive, refuse: banGuardOf(deps.config, deps.hostAddresses, deps.gateways) });
+  const guard = banGuardOf(deps.config, deps.hostAddresses, deps.gateways);
+  refuseBan(guard, ip, jail);
+  const { before, loaded, state, refused } = loadChecked(deps, guard);
+  const r = addManualBan(state, ip, jail, now, { policy: deps.config.recidive, refuse: guard });
   if (!r.already && !hasRoom(state.bans.filter(activeAt(now)), ip, r.ban.jail, capacityOf(deps.config.backend))) {
     throw new RefusedError(fullBanLine(ip, r.ban.jail, deps.config.backend));
   }
@@ -106,7 +97,7 @@ export async function runBan(text: string, jailName: string | undefined, now: nu
     return next;
   };
   const fresh = r.already ? [] : [r.ban, ...(r.recidive ?? [])];
-  const { commands, fleetNote } = await commit(deps, before, r.state.bans, now, save, { bans: fresh, unbans: [] });
+  const { commands, fleetNote } = await commit(deps, guard, before, r.state.bans, now, save, { bans: fresh, unbans: [] });
   return { ban: r.ban, already: r.already, commands, refused, recidive: r.recidive ?? [], fleetNote };
 }
 
@@ -114,15 +105,16 @@ export async function runBan(text: string, jailName: string | undefined, now: nu
 export async function runUnban(text: string, jailName: string | undefined, now: number, deps: ManualDeps) {
   const ip = ipOf(text);
   if (jailName !== undefined && !(jailName === RECIDIVE_JAIL && deps.config.recidive)) jailOf(deps.config, jailName);
-  const { before, loaded, state, refused } = loadChecked(deps);
+  const guard = banGuardOf(deps.config, deps.hostAddresses, deps.gateways);
+  const { before, loaded, state, refused } = loadChecked(deps, guard);
   const r = removeManualBan(state, ip, jailName ?? null);
   const save = (fleet: FleetState | undefined) => {
     const next = { ...r.state, ...(fleet ? { fleet } : {}) };
     deps.store.save(next, loaded);
     return next;
   };
-  const { commands, fleetNote } = await commit(deps, before, r.state.bans, now, save, { bans: [], unbans: r.removed });
+  const { commands, fleetNote, saved } = await commit(deps, guard, before, r.state.bans, now, save, { bans: [], unbans: r.removed });
   // A fleet decision that holds the address is the fleet's: only the engine (or its expiry) lifts it.
-  const fleetHolds = deps.config.fleet ? heldByFleet(deps.store.loadFleet()?.decisions ?? [], ip, now) : [];
+  const fleetHolds = heldByFleet(saved?.decisions ?? [], ip, now);
   return { ip, removed: r.removed, commands, refused, fleetNote, fleetHolds };
 }

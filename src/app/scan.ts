@@ -1,10 +1,10 @@
 import { decide, type Incoming } from '../core/decide.js';
 import { capacityOf, capacityWarnings, changeLoads, countBans, fullLine } from '../core/jail-capacity.js';
 import { familiesOf } from '../core/firewall-model.js';
-import { ipFamily } from '../core/ip.js';
 import { setupOf } from '../io/firewall/select.js';
 import type { Argv } from '../core/iptables-plan.js';
 import type { Ban, State } from '../core/state.js';
+import type { BanGuard } from '../core/ban-guard.js';
 import type { LineReader } from '../core/evidence.js';
 import type { Config } from '../config/types.js';
 import type { Firewall } from '../io/firewall/types.js';
@@ -82,7 +82,7 @@ function addressesOf(incoming: Incoming, newBans: readonly Ban[]): Set<string> {
 // line came in, no ban ends, no check changed and the firewall needs nothing, no ban can change.
 // With new failures, a firewall verified by its stamp and a backend that applies differences,
 // only the bans of those addresses are read; otherwise all of them, and the run decides again.
-async function readAndDecide(opts: ScanOptions, deps: ScanDeps, view: HeadView, start: 'head' | 'all', some: boolean) {
+async function readAndDecide(opts: ScanOptions, deps: ScanDeps, view: HeadView, start: 'head' | 'all', some: boolean, refuse: BanGuard) {
   let reading: Reading = start;
   let state = start === 'all' ? deps.store.load() : view.state;
   const { incoming, readLines, ...read } = await readSources(deps.config.jails, state, opts.now, {
@@ -98,7 +98,7 @@ async function readAndDecide(opts: ScanOptions, deps: ScanDeps, view: HeadView, 
     ...(reading === 'some' && view.loads ? { savedLoads: view.loads } : {}),
     capacity: capacityOf(deps.config.backend),
     recidive: deps.config.recidive,
-    refuse: banGuardOf(deps.config, deps.hostAddresses, deps.gateways),
+    refuse,
     readLines,
   });
   let decision = run();
@@ -124,9 +124,11 @@ async function readAndDecide(opts: ScanOptions, deps: ScanDeps, view: HeadView, 
 export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanResult> {
   const { config, store, firewall } = deps;
   const first = store.loadHead();
+  // The checks of every ban, built once for the run (fleet decisions, blocklists and decide use them).
+  const refuse = banGuardOf(config, deps.hostAddresses, deps.gateways);
   // The fleet's decisions first, kept at once (see fleet-step); a dry run asks the engine nothing.
   const fleet = config.fleet ? await pullFleet(config.fleet, opts.dryRun ? undefined : deps.fleet, store, {
-    now: opts.now, bootId: deps.bootId, dryRun: opts.dryRun, refuse: banGuardOf(config, deps.hostAddresses, deps.gateways), commit: !first.fromV1,
+    now: opts.now, bootId: deps.bootId, dryRun: opts.dryRun, refuse, commit: !first.fromV1,
   }) : null;
   const view = store.loadHead();
   const guard = guardTextOf(config, deps.hostAddresses, deps.gateways);
@@ -144,7 +146,7 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   // A change of the fleet's entries plans the firewall in full, which needs every local ban.
   const loadAll = view.complete || rebooted || expiring || stale || (fleet?.changed ?? false) || listsChanged || (view.live > 0 && view.guard !== guard);
   const some = check === 'verified' && firewall.appliesDelta === true && !opts.dryRun;
-  const { read, decision, state, reading, readLines } = await readAndDecide(opts, deps, view, loadAll ? 'all' : 'head', some);
+  const { read, decision, state, reading, readLines } = await readAndDecide(opts, deps, view, loadAll ? 'all' : 'head', some, refuse);
   const changed = decision.newBans.length > 0 || decision.unbans.length > 0;
   const fleetChanged = fleet?.changed ?? false;
   const full = changed || rebooted || stale || fleetChanged || listsChanged;
@@ -153,7 +155,7 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   const fleetBefore = fleet?.before ?? [];
   const fleetAfter = fleet?.after ?? [];
   // A plan in full needs every list's entries (else it would take them out); a trusted one none.
-  const listed = full && !trusted && config.blocklists.length > 0 ? readLists(config.blocklists, banGuardOf(config, deps.hostAddresses, deps.gateways)) : { entries: [], notes: [] };
+  const listed = full && !trusted && config.blocklists.length > 0 ? readLists(config.blocklists, refuse) : { entries: [], notes: [] };
   const listsBefore = listsChanged ? [] : listed.entries;
   const commands = full ? await firewall.apply([...decision.bans, ...fleetAfter, ...listed.entries], rebooted ? [] : [...state.bans, ...fleetBefore, ...listsBefore], { trusted }) : [];
   const shown = [...decision.bans, ...fleetAfter, ...listed.entries];

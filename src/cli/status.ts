@@ -25,8 +25,9 @@ function status(flags: CommonOptions): void {
   const store = createStateStore(stateDirOf(flags));
   const state = store.load();
   // The fleet's decisions in force, one a target (the longest), apart from this host's own bans.
-  const fleet = config.fleet ? fleetShown(store.loadFleet()?.decisions ?? [], now) : [];
-  const waiting = config.fleet ? store.loadFleet()?.outbox.length ?? 0 : 0;
+  const saved = config.fleet ? store.loadFleet() : undefined;
+  const fleet = fleetShown(saved?.decisions ?? [], now);
+  const waiting = saved?.outbox.length ?? 0;
   const active = state.bans.filter((b) => b.expiresAt === null || b.expiresAt > now);
   const warnings = capacityWarnings(config.backend, active);
   const bans = active

@@ -1,6 +1,6 @@
 import type { BanGuard } from './ban-guard.js';
 import { FLEET_JAIL, type BanEntry } from './firewall-model.js';
-import { canonicalTarget } from './net.js';
+import { canonicalTarget, containsBlock, parseBlock } from './net.js';
 import type { Ban } from './state.js';
 
 // The fleet's decisions as logban keeps them, and the bans and unbans of this host waiting to be
@@ -106,6 +106,16 @@ export function fleetEntries(decisions: readonly FleetDecision[], now: number, p
   return [...longest].map(([ip, until]) => {
     const same = old.get(ip);
     return same && same.expiresAt === until ? same : { ip, jail: FLEET_JAIL, expiresAt: until };
+  });
+}
+
+// The fleet's decisions in force that hold a target (the same, or a range around it).
+export function heldByFleet(decisions: readonly FleetDecision[], target: string, now: number): FleetDecision[] {
+  const t = parseBlock(target);
+  return decisions.filter((d) => {
+    if (d.until <= now) return false;
+    const b = parseBlock(d.value);
+    return b !== null && t !== null && containsBlock(b, t);
   });
 }
 
