@@ -1,15 +1,10 @@
 import { describeSpecial, specialKind } from './address-class.js';
-import { FLEET_JAIL, MANUAL_JAIL } from './firewall-model.js';
-import { RECIDIVE_JAIL } from './recidive.js';
-import { isListJail } from './blocklist.js';
+import { blocksEveryPort } from './every-port.js';
 import { compileIpMatcher, type IpMatcher } from './ip.js';
 import { isNetwork, parseBlock } from './net.js';
 import { createShields, networkRefusal, type ShieldSet } from './shields.js';
 import { err, ok, type Result } from './result.js';
 import type { Ban } from './state.js';
-
-/** The jails that block every port (by hand, recidive, the fleet's): every jail's ignoreip counts there. */
-export const EVERY_PORT: ReadonlySet<string> = new Set([MANUAL_JAIL, RECIDIVE_JAIL, FLEET_JAIL]);
 
 /** Why `ip` may not be banned in `jail` ("192.0.2.1 is an address of this host"), or null when it may. */
 export type BanGuard = (ip: string, jail: string) => string | null;
@@ -44,7 +39,7 @@ export function createBanGuard(
     if (kind !== null) return describeSpecial(ip, kind);
     if (own.has(ip)) return `${ip} is an address of this host`;
     for (const l of lists) {
-      if ((EVERY_PORT.has(jail) || isListJail(jail) || l.name === jail) && l.matches(ip)) return `${ip} is in ignoreip of jail ${l.name}`;
+      if ((blocksEveryPort(jail) || l.name === jail) && l.matches(ip)) return `${ip} is in ignoreip of jail ${l.name}`;
     }
     return null;
   });

@@ -1,7 +1,5 @@
 import { describeSpecial, type SpecialKind } from './address-class.js';
-import { FLEET_JAIL, MANUAL_JAIL } from './firewall-model.js';
-import { RECIDIVE_JAIL } from './recidive.js';
-import { isListJail } from './blocklist.js';
+import { blocksEveryPort } from './every-port.js';
 import { blockOfAddress, blockText, containsBlock, fullLength, narrowTo, overlaps, parseBlock, sharedBits, type Block } from './net.js';
 
 /** A block no ban may cover, and why: "192.0.2.1 is an address of this host". */
@@ -22,7 +20,7 @@ const addressShield = (ip: string, why: string): Shield | null => {
   return block ? { block, text: blockText(block), why: `${blockText(block)} ${why}` } : null;
 };
 
-// The shields of every jail (and of the manual jail, which blocks every port: every jail's ignoreip).
+// The shields of every jail (and of the jails that block every port: every jail's ignoreip).
 export function createShields(
   jails: readonly { readonly name: string; readonly ignoreip: readonly string[] }[],
   host: readonly string[],
@@ -39,7 +37,7 @@ export function createShields(
   });
   const byJail = new Map(jails.map((j) => [j.name, [...common, ...ignored(j)]]));
   const all = [...common, ...jails.flatMap(ignored)];
-  return (jail) => (jail === MANUAL_JAIL || jail === RECIDIVE_JAIL || jail === FLEET_JAIL || isListJail(jail) ? all : byJail.get(jail) ?? common);
+  return (jail) => (blocksEveryPort(jail) ? all : byJail.get(jail) ?? common);
 }
 
 // The reason a network ban may not stand ("2001:db8::/32 contains 2001:db8::1, an address of this host"), or null.
