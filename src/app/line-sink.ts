@@ -1,21 +1,23 @@
 import { createAttemptCounter, type AttemptInput, type OpenSlot } from '../core/attempts.js';
+import { createClassifier, type ClassifyOptions } from '../core/classify.js';
 import { createAddressRelay } from '../core/connection-address.js';
 import { longestBan } from '../core/escalation.js';
 import { posOf } from '../core/evidence.js';
-import { forEachCandidateLine, matchLine, relatesAddresses, roleOf } from '../core/match.js';
-import { ownString } from '../core/own-string.js';
-import { createGuardStage, createTaintCursor } from '../core/record-guard.js';
+import { HIT, type HitBatch } from '../core/hits.js';
+import { relatesAddresses, type PatternRole } from '../core/match.js';
 import type { FailureTally } from '../core/tally.js';
-import { createDateReader } from '../core/timestamp.js';
 import { relevantSince } from '../core/window.js';
 import type { Jail } from '../config/types.js';
-import type { SkipCheck } from '../io/lines.js';
-
-const detach = ownString;
+import { skipOlderThan, type SkipCheck } from '../io/lines.js';
+import type { MatchSetup } from '../io/match-job.js';
 
 export type LineSink = {
   /** Text of complete lines; `at`: where it starts in source number `source`, when its lines can be read again by place (see posOf). */
   readonly write: (text: string, at?: number, source?: number) => void;
+  /** Records another thread classified (offsets in source number `source`), next in order. */
+  readonly consume: (batch: HitBatch, source: number) => void;
+  /** How other threads classify this source's lines; absent: only on this one (a record guard, a jail without its sources). */
+  readonly parallel?: MatchSetup;
   readonly end: () => void;
   /** Whether a chunk of lines can be skipped undecoded: its last line is far too old to matter. */
   readonly skip?: SkipCheck;
@@ -23,7 +25,7 @@ export type LineSink = {
 
 // Logs are written in time order; a chunk whose last line is this much older than what can still
 // matter is skipped whole (the slack covers reordered lines and clock or DST changes).
-const SKIP_SLACK = 86400;
+export const SKIP_SLACK = 86400;
 
 /** Keys with lines in the last minute before `now` stay open for the next run (see attempts). */
 export const CARRY_SECONDS = 60;
@@ -37,85 +39,74 @@ const NO_CARRY: SinkCarry = { resume: () => undefined, keep: () => {} };
 
 // Open attempts as the state keeps them: a line's place means nothing to another run.
 function withoutPlaces(open: readonly OpenSlot<AttemptInput>[]): OpenSlot<AttemptInput>[] {
-  return open.map((o) => (o.pending.some((p) => p.pos !== undefined) ? { ...o, pending: o.pending.map(({ pos: _pos, ...p }) => p) } : o));
+  return open.map((o) => (o.pending.some((p) => p.pos !== undefined || p.length !== undefined) ? { ...o, pending: o.pending.map(({ pos: _pos, length: _length, ...p }) => p) } : o));
 }
 
 // The text handler for one source: every line goes through the matchers of the jails that
-// watch it, and each attempt (not each line: see core/attempts) lands in that jail's tally with
-// its time read from the line, and where the line is when the text was written with its place.
-// `end` counts what still waits when the source is read.
+// watch it (core/classify), and each attempt (not each line: see core/attempts) lands in that
+// jail's tally with its time read from the line, and where the line is when the text was written
+// with its place. `end` counts what still waits when the source is read.
 export function createLineSink(jails: readonly Jail[], incoming: ReadonlyMap<string, FailureTally>, now: number, carry: SinkCarry = NO_CARRY): LineSink {
-  const shared = createDateReader(now);
-  // Each text written: where it starts among all the characters written, and in its log (-1: not by place).
-  const spanChar: number[] = [];
-  const spanPos: number[] = [];
-  let written = 0;
+  const since = jails.map((jail) => relevantSince({ ...jail, longestBan: longestBan(jail) }, now));
+  const classifyJails = jails.map((jail, j) => ({ matcher: jail.matcher, since: since[j]!, ...(jail.datepattern ? { datepattern: jail.datepattern } : {}) }));
+  const classifier = createClassifier(classifyJails, sinkClassify(now));
   const perJail = jails.map((jail) => {
     const tally = incoming.get(jail.name)!;
-    // A jail that names its date formats gets a reader limited to them.
-    const dates = jail.datepattern ? createDateReader(now, { pattern: jail.datepattern }) : shared;
-    const since = relevantSince({ ...jail, longestBan: longestBan(jail) }, now);
     const resume = withoutPlaces(carry.resume(jail.name) ?? []);
-    const counter = createAttemptCounter<AttemptInput>({ count: (m) => tally.add(m.ip, m.time, m.line, m.pos) }, { resume });
-    // The span of the last line placed (lines come in the order they were written).
-    let span = 0;
-    const placeOf = (char: number, line: string): number => {
-      if (char < 0) return -1;
-      while (span + 1 < spanChar.length && spanChar[span + 1]! <= char) span++;
-      const start = spanPos[span]!;
-      return start < 0 || line.length === 0 ? -1 : start + (char - spanChar[span]!);
-    };
+    const counter = createAttemptCounter<AttemptInput>({ count: (m) => tally.add(m.ip, m.time, m.line, m.pos, m.length) }, { resume });
     // Lines that name no address take their connection's (see core/connection-address).
     const relay = relatesAddresses(jail.matcher) ? createAddressRelay(counter) : null;
-    const feed = relay ? relay.feed : counter.feed;
-    const visit = (line: string, char: number) => {
-      // The time first: a line too old to matter is never matched.
-      const time = dates.read(line)?.time ?? now;
-      if (time < since) return;
-      const v = matchLine(line, jail.matcher, true);
-      // reset_on_success: a login that worked forgets the failures of its address before it.
-      if (v.kind === 'success' && jail.resetOnSuccess) tally.reset(v.ip, time);
-      if (v.kind === 'match' || v.kind === 'companion' || v.kind === 'success') {
-        // A companion may wait in the counter: copied, so it does not hold its 1 MiB chunk.
-        const kept = v.kind === 'companion' ? detach(line) : line;
-        feed({ ip: v.ip, time, pattern: v.pattern, line: kept, pos: placeOf(char, line), role: roleOf(v), key: v.key, user: v.user });
-      } else if (relay && v.kind === 'address') {
-        if (v.key !== undefined) relay.lend(v.key, v.ip, time);
-      } else if (relay && v.kind === 'unaddressed') {
-        relay.borrow({ ip: '', time, pattern: v.pattern, line: detach(line), pos: placeOf(char, line), role: 'companion', key: v.key }, v.key);
-      }
-    };
-    // Lines inside a record a client cut open with a newline never count; a proved whole record
-    // is matched as one line (see record-guard).
-    const stage = createGuardStage(jail.matcher.guards, (text, taint, joined, at) => {
-      const tainted = createTaintCursor(taint);
-      forEachCandidateLine(text, jail.matcher.prefilterRe, (line, start) => {
-        if (taint.length === 0 || !tainted(start)) visit(line, at + start);
-      });
-      // A joined record is no line of the log: kept as text.
-      for (const j of joined) visit(j.line, -1);
-    });
-    return { jail, tally, counter, stage };
+    return { jail, tally, counter, relay, feed: relay ? relay.feed : counter.feed };
   });
-  const oldest = Math.min(...jails.map((jail) => relevantSince({ ...jail, longestBan: longestBan(jail) }, now)));
+  // The records of lines in the order they were written; a place is `posBase` on from the record's offset.
+  const consume = (b: HitBatch, posBase: number) => {
+    for (let i = 0; i < b.count; i++) {
+      const { jail, tally, relay, feed } = perJail[b.jail[i]!]!;
+      const kind = b.kind[i]!;
+      const t = b.time[i]!;
+      const time = Number.isNaN(t) ? now : t;
+      const ip = b.ip[i]!;
+      // reset_on_success: a login that worked forgets the failures of its address before it.
+      if (kind === HIT.success && jail.resetOnSuccess) tally.reset(ip, time);
+      const o = b.offset[i]!;
+      const pos = o < 0 ? -1 : posBase + o;
+      if (kind === HIT.match || kind === HIT.companion || kind === HIT.success) {
+        feed({ ip, time, pattern: b.pattern[i]!, line: b.text[i] ?? '', pos, length: b.length[i]!, role: ROLE[kind]!, key: b.key[i], user: b.user[i] });
+      } else if (relay && kind === HIT.address) {
+        const key = b.key[i];
+        if (key !== undefined) relay.lend(key, ip, time);
+      } else if (relay && kind === HIT.unaddressed) {
+        relay.borrow({ ip: '', time, pattern: b.pattern[i]!, line: b.text[i] ?? '', pos, length: b.length[i]!, role: 'companion', key: b.key[i] }, b.key[i]!);
+      }
+    }
+  };
+  const settle = () => { for (const { tally } of perJail) tally.settle(); };
+  const oldest = Math.min(...since);
   return {
-    skip(bytes, from, to) {
-      if (oldest === -Infinity) return false;
-      const start = Math.max(from, bytes.lastIndexOf(10, to - 2) + 1);
-      const time = shared.read(bytes.toString('utf8', start, to - 1))?.time;
-      return time !== undefined && time < oldest - SKIP_SLACK;
-    },
+    skip: skipOlderThan(classifier.dates, oldest - SKIP_SLACK),
     write(text, at = -1, source = -1) {
-      spanChar.push(written);
-      spanPos.push(at >= 0 && source >= 0 ? posOf(source, at) : -1);
-      written += text.length;
-      for (const { stage } of perJail) stage.write(text);
-      for (const { tally } of perJail) tally.settle();
+      // A line's place is kept as posOf(source, byte): a record's offset then is its place.
+      classifier.write(text, at >= 0 && source >= 0 ? posOf(source, at) : -1);
+      consume(classifier.take(), 0);
+      settle();
     },
+    consume(batch, source) {
+      consume(batch, posOf(source, 0));
+      settle();
+    },
+    parallel: jails.every((j) => j.patterns !== undefined && j.matcher.guards.length === 0)
+      ? { jails: jails.map((j, k) => ({ source: j.patterns!, since: since[k]!, ...(j.datepattern ? { datepattern: j.datepattern } : {}) })), classify: sinkClassify(now), skipBefore: oldest - SKIP_SLACK }
+      : undefined,
     end() {
-      for (const { stage } of perJail) stage.end();
-      for (const { tally } of perJail) tally.settle();
+      classifier.end();
+      consume(classifier.take(), 0);
+      settle();
       for (const { jail, counter } of perJail) carry.keep(jail.name, withoutPlaces(counter.suspend(now - CARRY_SECONDS)));
     },
   };
 }
+
+const ROLE: readonly PatternRole[] = ['fail', 'companion', 'success'];
+
+/** How a scan classifies: lines that may wait keep their text (evidence carried to the next run). */
+const sinkClassify = (now: number): ClassifyOptions => ({ now, keepText: true, missSamples: 0, lineNumbers: false, attempts: true });

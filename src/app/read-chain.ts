@@ -140,23 +140,36 @@ async function rotatedCursor(file: RotatedFile, end: number, now: number): Promi
 // the old file is read from the saved offset wherever it went (renamed, gzipped, copied), then
 // every newer rotated generation in order, then the current file from its start: no line lost,
 // none read twice.
-export async function readChain(path: string, saved: FileCursor | undefined, now: number, onText: ChainText, skip?: SkipCheck): Promise<ChainRead> {
+/**
+ * Reads bytes [from, to) of a plain file some other way (on several threads), or declines with
+ * null (the file is small, or its lines must be read on this thread); what it read is handed on
+ * as a one-thread read would have.
+ */
+export type PlainReader = (file: LogFile & { readonly fd: number }, from: number, to: number) => Promise<ReadOutcome | null>;
+
+// The current file's bytes [from, to): by `big` when it takes them, else in chunks on this thread.
+async function readPlain(path: string, cur: Current, from: number, onText: ChainText, skip: SkipCheck | undefined, big: PlainReader | undefined): Promise<ReadOutcome> {
+  const file = { path, dev: cur.id.dev, ino: cur.id.ino, fd: cur.fd };
+  return (await big?.(file, from, cur.id.size)) ?? readCompleteLines(cur.fd, from, cur.id.size, fileSink(path, cur, onText), skip);
+}
+
+export async function readChain(path: string, saved: FileCursor | undefined, now: number, onText: ChainText, skip?: SkipCheck, big?: PlainReader): Promise<ChainRead> {
   const cur = openCurrent(path);
   try {
     if (cur && saved && isUntouched(cur, saved)) return { cursor: saved, startOffset: saved.offset, endOffset: saved.offset, lines: 0, rotated: [], notes: [] };
     if (cur && (saved === undefined || isSameFile(cur, saved))) {
       const start = saved?.offset ?? 0;
-      const out = readCompleteLines(cur.fd, start, cur.id.size, fileSink(path, cur, onText), skip);
+      const out = await readPlain(path, cur, start, onText, skip, big);
       return { cursor: plainCursor(cur.fd, cur.id, out.endOffset, now), startOffset: start, endOffset: out.endOffset, lines: out.lines, rotated: [], notes: readNotes(path, out) };
     }
     if (saved === undefined) return { cursor: null, startOffset: 0, endOffset: 0, lines: 0, rotated: [], notes: [] };
-    return await catchUp(path, cur, saved, now, onText, skip);
+    return await catchUp(path, cur, saved, now, onText, skip, big);
   } finally {
     if (cur) closeSync(cur.fd);
   }
 }
 
-async function catchUp(path: string, cur: Current | null, saved: FileCursor, now: number, onText: ChainText, skip?: SkipCheck): Promise<ChainRead> {
+async function catchUp(path: string, cur: Current | null, saved: FileCursor, now: number, onText: ChainText, skip?: SkipCheck, big?: PlainReader): Promise<ChainRead> {
   const notes: Note[] = [];
   const files = await listGenerations(path);
   const prev = await findPrevious(files, saved);
@@ -202,7 +215,7 @@ async function catchUp(path: string, cur: Current | null, saved: FileCursor, now
     notes.push({ level: 'info', text: `${path}: not there right now (being rotated?); read up to ${last.file.path}` });
     return { cursor: await rotatedCursor(last.file, last.end, now), startOffset: 0, endOffset: 0, lines, rotated, notes };
   }
-  const out = readCompleteLines(cur.fd, 0, cur.id.size, fileSink(path, cur, onText), skip);
+  const out = await readPlain(path, cur, 0, onText, skip, big);
   notes.push(...readNotes(path, out));
   if (rotated.length > 0) notes.push({ level: 'info', text: `${path}: rotated since the last run; caught up on ${rotated.join(', ')}` });
   return { cursor: plainCursor(cur.fd, cur.id, out.endOffset, now), startOffset: 0, endOffset: out.endOffset, lines: lines + out.lines, rotated, notes };

@@ -9,12 +9,14 @@ import { isRotatedSibling } from '../core/rotation.js';
 import { noJournal, type JournalSource } from '../io/journal.js';
 import type { SkipCheck } from '../io/lines.js';
 import { noProgress, type Progress } from '../io/progress.js';
-import { readChain, type LogFile, type Note } from './read-chain.js';
+import { readChain, type LogFile, type Note, type PlainReader } from './read-chain.js';
+import { defaultThreads, PARALLEL_MIN_BYTES, type Threads } from './read-classified.js';
+import { unpackBatch } from '../core/hits.js';
 import { createLineReader, type PlacedFile } from '../io/line-reader.js';
 import { createEvidenceRings } from '../core/evidence-rings.js';
 import type { LineReader } from '../core/evidence.js';
 import { readJournals } from './read-journals.js';
-import { createLineSink, type SinkCarry } from './line-sink.js';
+import { createLineSink, type LineSink, type SinkCarry } from './line-sink.js';
 
 export type FileReport = {
   readonly path: string;
@@ -95,7 +97,30 @@ export type ReadDeps = {
   readonly progress?: ((totalBytes: number) => Progress) | undefined;
   /** Per jail, the window key of an address (jails that count by prefix); absent: the address. */
   readonly keyers?: ReadonlyMap<string, Keyer>;
+  /** Threads for a big plain log (see read-classified); absent: the default. */
+  readonly threads?: Threads;
 };
+
+// The reader that classifies a big plain log on several threads for `sink`, or undefined when
+// its lines must be read on this one. Each part's records reach the sink in file order.
+function bigReader(sink: LineSink, t: Threads, numberOf: (f: LogFile) => number, progress: Progress, notes: Note[]): PlainReader | undefined {
+  const threads = t.threads ?? defaultThreads();
+  const setup = sink.parallel;
+  if (threads < 2 || setup === undefined) return undefined;
+  return async (file, from, to) => {
+    if (!t.force && to - from < PARALLEL_MIN_BYTES) return null;
+    const { classifyOnThreads } = await import('../io/match-pool.js');
+    const source = numberOf(file);
+    let done = from;
+    const out = await classifyOnThreads({ path: file.path, dev: file.dev, ino: file.ino, from, to }, setup, threads, (r) => {
+      sink.consume(unpackBatch(r.batch), source);
+      progress.advance(r.endOffset - done);
+      done = r.endOffset;
+    });
+    notes.push({ level: 'info', text: `${file.path}: ${out.endOffset - from} bytes read on ${Math.min(threads, out.parts)} threads` });
+    return { endOffset: out.endOffset, lines: out.lines, longLines: out.longLines, ...(out.inLongLine ? { inLongLine: true } : {}), ...(out.failure ? { failure: out.failure } : {}) };
+  };
+}
 
 // Bytes of the current files past their saved offsets: what a progress bar counts towards.
 function pendingBytes(paths: Iterable<string>, saved: SavedSources['files']): number {
@@ -154,7 +179,8 @@ export async function readSources(jails: readonly Jail[], saved: SavedSources, n
         if (skipped) progress.advance(to - from);
         return skipped;
       };
-      const out = await readChain(path, saved.files[path], now, (text, at, file) => { sink.write(text, at, at < 0 ? -1 : numberOf(file)); progress.advance(text.length); }, skip);
+      const onText = (text: string, at: number, file: LogFile) => { sink.write(text, at, at < 0 ? -1 : numberOf(file)); progress.advance(text.length); };
+      const out = await readChain(path, saved.files[path], now, onText, skip, bigReader(sink, deps.threads ?? {}, numberOf, progress, notes));
       sink.end();
       notes.push(...out.notes);
       if (out.cursor === null) { notes.push({ level: 'warning', text: `${path}: ${describe(missingError(path))}` }); continue; }

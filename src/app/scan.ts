@@ -10,6 +10,7 @@ import type { Config } from '../config/types.js';
 import type { Firewall } from '../io/firewall/types.js';
 import type { JournalSource } from '../io/journal.js';
 import type { Progress } from '../io/progress.js';
+import type { Threads } from './read-classified.js';
 import type { HeadView, StateStore } from '../io/state-store.js';
 import type { WhoisInfo } from '../core/whois-parse.js';
 import type { WhoisLookup } from '../io/whois.js';
@@ -36,6 +37,8 @@ export type ScanDeps = {
   readonly journal?: JournalSource;
   /** Progress of the reading step, for a person at a terminal. */
   readonly progress?: (totalBytes: number) => Progress;
+  /** Threads for a big plain log (see read-classified). */
+  readonly threads?: Threads;
   /** whois for new bans ([report] whois = true); absent: no lookups. */
   readonly whois?: WhoisLookup;
   /** The fleet's engine ([fleet]); absent: the fleet's saved decisions are applied, nothing is pulled or sent. */
@@ -86,7 +89,7 @@ async function readAndDecide(opts: ScanOptions, deps: ScanDeps, view: HeadView, 
   let reading: Reading = start;
   let state = start === 'all' ? deps.store.load() : view.state;
   const { incoming, readLines, ...read } = await readSources(deps.config.jails, state, opts.now, {
-    journal: deps.journal, progress: deps.progress, keyers: keyersOf(deps.config, deps.hostAddresses, deps.gateways),
+    journal: deps.journal, progress: deps.progress, ...(deps.threads ? { threads: deps.threads } : {}), keyers: keyersOf(deps.config, deps.hostAddresses, deps.gateways),
   });
   const run = () => decide({
     now: opts.now,

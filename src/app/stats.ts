@@ -1,10 +1,10 @@
 import { statSync } from 'node:fs';
-import { compileMatcher } from '../rules/compile.js';
+import { compileMatcher, type MatcherSource } from '../rules/compile.js';
 import { findRule } from '../rules/library.js';
-import { createStatsCounter, type Stats, type SubnetBits } from '../core/stats.js';
+import { createStatsTally, statsClassify, type Stats, type SubnetBits } from '../core/stats.js';
 import type { Matcher } from '../core/match.js';
 import { discoverLogs } from '../io/discover.js';
-import { readLogText } from '../io/log-text.js';
+import { readClassified, type Threads } from './read-classified.js';
 import type { Progress } from '../io/progress.js';
 import { UsageError } from './errors.js';
 
@@ -17,6 +17,7 @@ export type StatsOptions = {
   readonly rule?: string;
   readonly bits: SubnetBits;
   readonly now: number;
+  readonly threads?: Threads;
 };
 
 export type StatsDeps = { readonly progress: (totalBytes: number) => Progress };
@@ -25,13 +26,18 @@ export type StatsRun = { readonly stats: Stats; readonly files: readonly string[
 
 // The same matcher scan builds for a jail: a built-in rule by name, else a pattern with <HOST>.
 export function statsMatcher(rule: string): Matcher {
+  return statsTarget(rule).matcher;
+}
+
+// The matcher and what it was compiled from (a reading thread compiles its own).
+function statsTarget(rule: string): { matcher: Matcher; source: MatcherSource } {
   const known = findRule(rule);
   if (!known && !rule.includes('<HOST>')) {
     throw new UsageError(`--rule ${rule}: not a built-in rule (see "logban rules") and not a regex with <HOST>`);
   }
   const m = known ? compileMatcher([known], [], []) : compileMatcher([], [rule], []);
   if (!m.ok) throw new UsageError(`--rule ${rule}: ${m.error}`);
-  return m.value;
+  return { matcher: m.value, source: { rules: known ? [rule] : [], failregex: known ? [] : [rule], ignoreregex: [], prefregex: '' } };
 }
 
 function sizeOf(path: string): number {
@@ -44,12 +50,13 @@ function sizeOf(path: string): number {
 
 // Reads every file once (gzip told by its magic bytes) and counts what the rule matches.
 export async function runStats(opts: StatsOptions, deps: StatsDeps): Promise<StatsRun> {
-  const matcher = statsMatcher(opts.rule ?? DEFAULT_STATS_RULE);
+  const { matcher, source } = statsTarget(opts.rule ?? DEFAULT_STATS_RULE);
   const found = await discoverLogs(opts.patterns);
   const problems = [...found.missing, ...found.refused.map((r) => `${r.path}: ${r.reason}`)];
   if (found.files.length === 0) throw new UsageError(`no log file found (${problems.join('; ')}); give files or quoted globs`);
   const warnings = [...problems];
-  const counter = createStatsCounter(matcher, opts.now);
+  const tally = createStatsTally();
+  const jail = { matcher, since: -Infinity };
   const sizes = found.files.map(sizeOf);
   const progress = deps.progress(sizes.reduce((a, b) => a + b, 0));
   let failure: unknown;
@@ -57,15 +64,15 @@ export async function runStats(opts: StatsOptions, deps: StatsDeps): Promise<Sta
   try {
     for (const [i, path] of found.files.entries()) {
       let left = sizes[i]!;
-      counter.startFile();
+      const advance = (n: number) => {
+        const step = Math.min(left, n);
+        left -= step;
+        progress.advance(step);
+      };
       try {
-        const out = await readLogText(path, (text) => {
-          counter.addText(text);
-          const step = Math.min(left, Buffer.byteLength(text));
-          left -= step;
-          progress.advance(step);
-        });
-        counter.addLines(out.lines);
+        // Each file gets its own classifier: date formats and years are per file.
+        const { outcome: out } = await readClassified(path, [jail], [source], statsClassify(opts.now), opts.threads ?? {}, tally.consume, { onBytes: advance });
+        tally.addLines(out.lines);
         read++;
         if (!out.complete || out.note) warnings.push(`${path}: ${out.note ?? 'ended early'}; counted what was complete`);
       } catch (e) {
@@ -79,5 +86,5 @@ export async function runStats(opts: StatsOptions, deps: StatsDeps): Promise<Sta
   }
   // Not one file could be read: that is a failure, not a report of zero.
   if (read === 0) throw failure;
-  return { stats: counter.result(opts.bits), files: found.files, warnings };
+  return { stats: tally.result(opts.bits), files: found.files, warnings };
 }

@@ -81,3 +81,12 @@ export function writeErr(line: string): void {
 export function droppedLine(u: { readonly ip: string; readonly jail: string; readonly reason: string }): string {
   return `logban: dropped the saved ban of ${u.ip} in jail ${u.jail} (${u.reason})\n`;
 }
+
+/** `--threads N`: classify a big plain log on N threads (1: one); given, it applies to a file of any size. */
+export function withThreads(cmd: Command): Command {
+  return cmd.option('--threads <n>', 'threads that read a big plain log (default: the machine\'s cores, at most 4, for logs over 32 MiB; 1: one)', positiveInt('--threads'));
+}
+
+export function threadsOf(o: { threads?: number }): { threads?: number; force?: boolean } {
+  return o.threads === undefined ? {} : { threads: o.threads, force: true };
+}

@@ -13,9 +13,9 @@ import { createProgress } from '../io/progress.js';
 import { createStateStore } from '../io/state-store.js';
 import { createWhoisLookup } from '../io/whois.js';
 import { createCrowdsecEngine } from '../io/fleet/crowdsec.js';
-import { clockOf, positiveInt, stateDirOf, withCommon, writeJson, writeStyled, type CommonOptions } from './common.js';
+import { clockOf, type CommonOptions, positiveInt, stateDirOf, threadsOf, withCommon, withThreads, writeJson, writeStyled } from './common.js';
 
-type ScanFlags = CommonOptions & { dryRun?: boolean; verbose?: boolean; maxBans: number };
+type ScanFlags = CommonOptions & { dryRun?: boolean; verbose?: boolean; maxBans: number; threads?: number };
 
 // chalk only for a person at a terminal (and not with NO_COLOR); cron mail and pipes get plain
 // text, and a quiet run never loads it.
@@ -43,7 +43,7 @@ async function scan(flags: ScanFlags): Promise<void> {
       { dryRun, maxBans: flags.maxBans, now },
       {
         config, store: createStateStore(dir), firewall, hostAddresses: hostAddresses(), gateways: defaultGateways(), bootId: currentBootId(), journal: createJournalSource(execaRunner),
-        progress: (total) => createProgress(total, { enabled: !flags.json, label: 'scan' }),
+        progress: (total) => createProgress(total, { enabled: !flags.json, label: 'scan' }), threads: threadsOf(flags),
         ...(config.report.whois ? { whois: createWhoisLookup() } : {}),
         ...(config.fleet ? { fleet: createCrowdsecEngine(config.fleet, { host: hostname() }) } : {}),
       },
@@ -59,7 +59,7 @@ async function scan(flags: ScanFlags): Promise<void> {
 }
 
 export function registerScan(program: Command): void {
-  withCommon(program.command('scan'))
+  withThreads(withCommon(program.command('scan')))
     .description('read new log lines, ban IPs over the threshold, print a report when there is news')
     .option('--dry-run', 'change nothing: no firewall command, no state write, offsets not advanced')
     .option('--json', 'print the result as one JSON object')

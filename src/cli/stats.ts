@@ -3,9 +3,9 @@ import { renderStatsText, type SubnetBits } from '../core/stats.js';
 import { DEFAULT_STATS_RULE, runStats } from '../app/stats.js';
 import { UsageError } from '../app/errors.js';
 import { createProgress } from '../io/progress.js';
-import { clockOf, positiveInt, withCommon, writeErr, writeJson, writeOut, type CommonOptions } from './common.js';
+import { clockOf, positiveInt, threadsOf, withCommon, withThreads, writeErr, writeJson, writeOut, type CommonOptions } from './common.js';
 
-type StatsFlags = CommonOptions & { rule?: string; subnet: SubnetBits; by?: string; top: number };
+type StatsFlags = CommonOptions & { rule?: string; subnet: SubnetBits; by?: string; top: number; threads?: number };
 
 function subnetBits(value: string): SubnetBits {
   if (value !== '24' && value !== '16') throw new UsageError(`--subnet ${value}: use 24 or 16 (IPv6 is always grouped by /64)`);
@@ -22,7 +22,7 @@ async function stats(patterns: string[], flags: StatsFlags): Promise<void> {
   const now = clockOf(flags).now();
   const rule = flags.rule ?? DEFAULT_STATS_RULE;
   const run = await runStats(
-    { patterns, rule, bits: flags.subnet, now },
+    { patterns, rule, bits: flags.subnet, now, threads: threadsOf(flags) },
     { progress: (total) => createProgress(total, { enabled: !flags.json, label: 'logban stats' }) },
   );
   for (const w of run.warnings) writeErr(`logban: warning: ${w}`);
@@ -34,7 +34,7 @@ async function stats(patterns: string[], flags: StatsFlags): Promise<void> {
 }
 
 export function registerStats(program: Command): void {
-  withCommon(program.command('stats'))
+  withThreads(withCommon(program.command('stats')))
     .description('count matched lines per IP, subnet and day over log files, plain or .gz (current and rotated)')
     .argument('<file-or-glob...>', 'log files or quoted globs, e.g. "/var/log/auth.log*"')
     .option('--rule <rule>', `built-in rule name (see "logban rules") or a regex with <HOST> (default: ${DEFAULT_STATS_RULE})`)

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { testLog, type TestReport } from '../app/test-log.js';
 import { escapeUnsafe } from '../core/text-safety.js';
-import { clockOf, withCommon, writeJson, writeOut, type CommonOptions } from './common.js';
+import { clockOf, threadsOf, withCommon, withThreads, writeJson, writeOut, type CommonOptions } from './common.js';
 
-type TestFlags = CommonOptions & { verbose?: boolean };
+type TestFlags = CommonOptions & { verbose?: boolean; threads?: number };
 
 const SAMPLES = { quiet: 5, verbose: 20 } as const;
 
@@ -33,7 +33,7 @@ function formatReport(path: string, r: TestReport, seconds: number, verbose: boo
   out.push('`-', '');
   out.push(`Lines: ${r.lines} lines, ${r.ignored} ignored, ${r.matched} matched, ${r.missed} missed`);
   out.push(`Attempts: ${r.attempts} (lines of one attempt, related by pid or session, count once)`);
-  out.push(`[processed in ${seconds.toFixed(2)} sec]`, '');
+  out.push(`[processed in ${seconds.toFixed(2)} sec${r.threads > 1 ? ` on ${r.threads} threads` : ''}]`, '');
   if (r.missedLines.length > 0) {
     const limit = verbose ? SAMPLES.verbose : SAMPLES.quiet;
     out.push(`Missed line(s): the first ${r.missedLines.length}${verbose ? '' : ` (--verbose shows ${SAMPLES.verbose})`}`);
@@ -46,7 +46,7 @@ function formatReport(path: string, r: TestReport, seconds: number, verbose: boo
 async function test(path: string, target: string, flags: TestFlags): Promise<void> {
   const now = clockOf(flags).now();
   const started = performance.now();
-  const report = await testLog(path, target, now, { maxMissed: flags.verbose ? SAMPLES.verbose : SAMPLES.quiet, listMatches: flags.json === true });
+  const report = await testLog(path, target, now, { maxMissed: flags.verbose ? SAMPLES.verbose : SAMPLES.quiet, listMatches: flags.json === true, threads: threadsOf(flags) });
   const seconds = (performance.now() - started) / 1000;
   if (flags.json) {
     const { lines, matched, missed, ignored, matches } = report;
@@ -57,7 +57,7 @@ async function test(path: string, target: string, flags: TestFlags): Promise<voi
 }
 
 export function registerTest(program: Command): void {
-  withCommon(program.command('test'))
+  withThreads(withCommon(program.command('test')))
     .description('test a log file (plain or .gz) against a built-in rule or a regex with <HOST>, like fail2ban-regex')
     .argument('<log-file>', 'the log to read')
     .argument('<rule-or-regex>', 'a rule name (see "logban rules") or a regex with exactly one <HOST>')

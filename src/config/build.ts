@@ -187,7 +187,7 @@ function buildJail(name: string, raw: unknown, d: Defaults, services: Services):
   const findtime = duration(t, 'findtime', where, d.findtime);
   if (findtime === null) throw new Invalid(where, 'findtime', 'findtime cannot be permanent');
   return {
-    name, logpath, journalmatch, journalDir, rules: ruleNames, matcher: matcher.value, findtime,
+    name, logpath, journalmatch, journalDir, rules: ruleNames, matcher: matcher.value, patterns: { rules: ruleNames, failregex, ignoreregex, prefregex }, findtime,
     maxretry: positive(t, 'maxretry', where, d.maxretry),
     bantime: duration(t, 'bantime', where, d.bantime),
     bantimeFactor: factor(t, where, d.bantimeFactor),

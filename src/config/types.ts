@@ -3,6 +3,7 @@ import type { SubnetPolicy } from '../core/subnets.js';
 import type { RecidivePolicy } from '../core/recidive.js';
 import type { Blocklist } from '../core/blocklist.js';
 import type { Matcher } from '../core/match.js';
+import type { MatcherSource } from '../rules/compile.js';
 import type { PortRange, Protocol } from '../core/ports.js';
 import type { DatePatternName } from '../core/timestamp.js';
 
@@ -16,6 +17,8 @@ export type Jail = JailPolicy & {
   readonly journalDir: string | null;
   readonly rules: readonly string[];
   readonly matcher: Matcher;
+  /** What `matcher` was compiled from, for a worker thread to compile the same (absent: one thread only). */
+  readonly patterns?: MatcherSource;
   readonly ignoreip: readonly string[];
   readonly port: readonly string[];
   /** `port` resolved to numbers and ranges; empty: all ports. */

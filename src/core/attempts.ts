@@ -24,6 +24,8 @@ export type AttemptInput = {
   readonly line: string;
   /** Where the line is in a log read this run (see core/evidence posOf); absent or -1: its text only. */
   readonly pos?: number;
+  /** The line's length where it is (with `pos`; absent: line.length). */
+  readonly length?: number;
   readonly role: PatternRole;
   readonly key?: string | undefined;
   /** The user name the line names, as written (absent or "": none). */

@@ -8,8 +8,8 @@ const RING_LINES = EVIDENCE_LINES;
 export type EvidenceRings = {
   /** A new, empty ring of the newest EVIDENCE_LINES lines; its number. */
   readonly open: () => number;
-  /** Adds a line: at `pos` (see posOf; its length in bytes is line.length) or, with pos < 0, as text. */
-  readonly push: (ring: number, line: string, pos: number) => void;
+  /** Adds a line: at `pos` (see posOf; its length in bytes is `length`, default line.length) or, with pos < 0, as text. */
+  readonly push: (ring: number, line: string, pos: number, length?: number) => void;
   /** Called after each chunk of text: the text lines added since are copied, so the chunk can be freed. */
   readonly settle: () => void;
   /** The ring's lines, oldest first: text as it is, other lines as handles for `place`. */
@@ -39,14 +39,14 @@ export function createEvidenceRings(): EvidenceRings {
       }
       return r;
     },
-    push(ring, line, at) {
+    push(ring, line, at, length = line.length) {
       const e = ring * RING_LINES + next[ring]!;
       next[ring] = (next[ring]! + 1) % RING_LINES;
       if (count[ring]! < RING_LINES) count[ring]!++;
       if (at >= 0) {
         if (len[e] === -1) texts.delete(e);
         pos[e] = at;
-        len[e] = line.length;
+        len[e] = length;
       } else {
         len[e] = -1;
         texts.set(e, line);

@@ -1,7 +1,7 @@
+import { createClassifier, type ClassifyOptions } from './classify.js';
+import { HIT, type HitBatch } from './hits.js';
 import { ipFamily, canonicalIp } from './ip.js';
-import { forEachCandidateLine, matchLine, type Matcher } from './match.js';
-import { createGuardStage, createTaintCursor, type Joined, type Taint } from './record-guard.js';
-import { createDateReader } from './timestamp.js';
+import type { Matcher } from './match.js';
 
 export type SubnetBits = 24 | 16;
 
@@ -42,39 +42,36 @@ export function subnetOf(ip: string, bits: SubnetBits): string {
 const byCount = <K extends string>(key: K) => (a: Record<K, string> & { count: number }, b: Record<K, string> & { count: number }) =>
   b.count - a.count || (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0);
 
-// Counts matched lines per IP and per UTC day with the same matcher and date reading as scan;
-// `now` only fixes the year of yearless syslog dates.
-export function createStatsCounter(matcher: Matcher, now: number): StatsCounter {
+/** The counting half of `stats`: what classified lines (core/classify) add up to, in any order. */
+export type StatsTally = {
+  readonly consume: (batch: HitBatch) => void;
+  readonly addLines: (n: number) => void;
+  readonly result: (bits: SubnetBits) => Stats;
+};
+
+// Counts failure lines per IP and per UTC day. Lines, not attempts: a companion line ("Invalid
+// user", PAM's line) is a failure line too.
+export function createStatsTally(): StatsTally {
   const ips = new Map<string, number>();
   const days = new Map<number, number>();
   let lines = 0;
   let matched = 0;
-  let dates = createDateReader(now);
-  const visit = (line: string) => {
-    const v = matchLine(line, matcher, true);
-    // Lines, not attempts: a companion line ("Invalid user", PAM's line) is a failure line too.
-    if (v.kind !== 'match' && v.kind !== 'companion') return;
-    matched++;
-    ips.set(v.ip, (ips.get(v.ip) ?? 0) + 1);
-    const time = dates.read(line)?.time;
-    if (time !== undefined) {
-      const day = Math.floor(time / DAY_SECONDS);
-      days.set(day, (days.get(day) ?? 0) + 1);
-    }
-  };
-  // Lines inside a record a client cut open are not counted, as in a scan (see record-guard).
-  const guarded = (text: string, taint: Taint, joined: readonly Joined[]) => {
-    const tainted = createTaintCursor(taint);
-    forEachCandidateLine(text, matcher.prefilterRe, (line, start) => { if (taint.length === 0 || !tainted(start)) visit(line); });
-    for (const j of joined) visit(j.line);
-  };
-  let stage = createGuardStage(matcher.guards, guarded);
   return {
-    addText: (text) => stage.write(text),
+    consume(b) {
+      for (let i = 0; i < b.count; i++) {
+        const kind = b.kind[i]!;
+        if (kind !== HIT.match && kind !== HIT.companion) continue;
+        matched++;
+        const ip = b.ip[i]!;
+        ips.set(ip, (ips.get(ip) ?? 0) + 1);
+        if (b.template[i]! >= 0) {
+          const day = Math.floor(b.time[i]! / DAY_SECONDS);
+          days.set(day, (days.get(day) ?? 0) + 1);
+        }
+      }
+    },
     addLines: (n) => { lines += n; },
-    startFile: () => { stage.end(); stage = createGuardStage(matcher.guards, guarded); dates = createDateReader(now); },
     result(bits) {
-      stage.end();
       const subnets = new Map<string, number>();
       for (const [ip, count] of ips) {
         const net = subnetOf(ip, bits);
@@ -87,6 +84,27 @@ export function createStatsCounter(matcher: Matcher, now: number): StatsCounter 
         subnets: [...subnets].map(([subnet, count]) => ({ subnet, count })).sort(byCount('subnet')),
         days: [...days].sort((a, b) => a[0] - b[0]).map(([d, count]) => ({ day: new Date(d * DAY_SECONDS * 1000).toISOString().slice(0, 10), count })),
       };
+    },
+  };
+}
+
+/** How `stats` classifies a file's lines: every line matters, no text is kept. */
+export const statsClassify = (now: number): ClassifyOptions => ({ now, keepText: false, missSamples: 0, lineNumbers: false, attempts: false });
+
+// Text in, counts out, on one thread: the classifier and the tally joined (a file per startFile;
+// `now` only fixes the year of yearless syslog dates).
+export function createStatsCounter(matcher: Matcher, now: number): StatsCounter {
+  const tally = createStatsTally();
+  const open = () => createClassifier([{ matcher, since: -Infinity }], statsClassify(now));
+  let classifier = open();
+  const flush = () => { classifier.end(); tally.consume(classifier.take()); };
+  return {
+    addText: (text) => { classifier.write(text, -1); if (classifier.pending() >= 16384) tally.consume(classifier.take()); },
+    addLines: tally.addLines,
+    startFile: () => { flush(); classifier = open(); },
+    result(bits) {
+      flush();
+      return tally.result(bits);
     },
   };
 }

@@ -11,7 +11,7 @@ export type Failures = Pick<ReadonlyMap<string, FreshPending>, 'get' | 'keys'>;
 
 export type FailureTally = {
   /** One counted attempt: its IP, time (epoch seconds), log line (may be cut from a chunk) and where the line is (see posOf; -1: kept as text). */
-  readonly add: (ip: string, time: number, line: string, pos?: number) => void;
+  readonly add: (ip: string, time: number, line: string, pos?: number, length?: number) => void;
   /** A login of the IP that worked (reset_on_success): the failures before it are forgotten (see evaluateWindow). */
   readonly reset: (ip: string, time: number) => void;
   /** Called after each chunk of text: copies the evidence lines it holds, so the chunk can be freed. */
@@ -95,9 +95,9 @@ export function createFailureTally(policy: Policy, now: number, rings: EvidenceR
     else resets.set(s, [time]);
   };
 
-  const add = (ip: string, time: number, line: string, pos = -1) => {
+  const add = (ip: string, time: number, line: string, pos = -1, length = line.length) => {
     const s = slotFor(ip);
-    rings.push(ring[s]!, line, pos);
+    rings.push(ring[s]!, line, pos, length);
     // After the first ban, a failure outside the current window is only counted (as a fold
     // would); `at` is NaN before it, and no comparison with NaN holds.
     if (time >= at[s]! && time <= windowStart) {

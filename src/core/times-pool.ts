@@ -20,7 +20,7 @@ export type TimesPool = {
 };
 
 // The typed array, or a copy at least twice as long when it is shorter than `n`.
-export function grown<T extends Int32Array | Float64Array | Uint8Array>(a: T, n: number): T {
+export function grown<T extends Int32Array | Float64Array | Uint8Array | Uint16Array | Uint32Array | Int8Array>(a: T, n: number): T {
   if (n <= a.length) return a;
   const b = new (a.constructor as new (n: number) => T)(Math.max(n, 2 * a.length));
   b.set(a);

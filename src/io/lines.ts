@@ -121,3 +121,15 @@ function countLines(buf: Buffer, from: number, to: number): { lines: number; lon
   }
   return { lines, long };
 }
+
+// Logs are written in time order: a chunk whose last line is dated before `before` holds nothing
+// that can matter (a scan's lines older than the longest ban plus findtime, with slack for
+// reordered lines). The date is read with `dates`, the reader of the lines that are matched.
+export function skipOlderThan(dates: { readonly read: (line: string) => { readonly time: number } | null }, before: number): SkipCheck {
+  return (bytes, from, to) => {
+    if (before === -Infinity) return false;
+    const start = Math.max(from, bytes.lastIndexOf(10, to - 2) + 1);
+    const time = dates.read(bytes.toString('utf8', start, to - 1))?.time;
+    return time !== undefined && time < before;
+  };
+}

@@ -2,6 +2,7 @@ import { err, ok, type Result } from '../core/result.js';
 import { compilePrefilter, type Matcher, type MatchUnit, type PatternRole } from '../core/match.js';
 import { numberGroups } from './capture-groups.js';
 import type { RuleSpec } from './spec.js';
+import { findRule } from './library.js';
 
 // IPv4 or IPv6 only (never a host name, so nothing an attacker writes can trigger a DNS lookup);
 // the capture is validated and canonicalised after the match. An IPv6 address may carry the zone
@@ -112,4 +113,23 @@ export function compileMatcher(
   const prefilter = failregex.length === 0 ? rules.flatMap((r) => r.prefilter) : null;
   const guards = [...new Set(rules.flatMap((r) => (r.guard ? [r.guard] : [])))];
   return ok({ prefilter, prefilterRe: compilePrefilter(prefilter), units, ignore, guards });
+}
+
+/** A matcher's sources: built-in rule names and a jail's own patterns. */
+export type MatcherSource = {
+  readonly rules: readonly string[];
+  readonly failregex: readonly string[];
+  readonly ignoreregex: readonly string[];
+  readonly prefregex: string;
+};
+
+// The same matcher again from its sources (a worker thread builds its own); an unknown rule is an error.
+export function compileSource(src: MatcherSource): Result<Matcher> {
+  const rules: RuleSpec[] = [];
+  for (const name of src.rules) {
+    const rule = findRule(name);
+    if (!rule) return err(`unknown rule "${name}" (see "logban rules")`);
+    rules.push(rule);
+  }
+  return compileMatcher(rules, src.failregex, src.ignoreregex, src.prefregex);
 }

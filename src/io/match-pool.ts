@@ -1,0 +1,106 @@
+// Reads one big plain file on several threads: the file is cut at line starts into parts, worker
+// threads classify the parts (io/match-worker), and the main thread takes their records in file
+// order, so whatever counts them sees the lines exactly as a one-thread read would.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { MAX_LINE_BYTES } from './lines.js';
+import type { MatchSetup, SegmentJob, SegmentResult, WorkerReply } from './match-job.js';
+
+// A worker holds one part's records and its compiled patterns: a small heap, collected often,
+// keeps the process's memory flat (each worker's would otherwise grow to V8's defaults).
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 64 };
+
+/** Parts of at most this many bytes: a few of them in flight bound what waits to be counted. */
+const SEGMENT_BYTES = 8 << 20;
+
+export type PoolFile = { readonly path: string; readonly dev: number; readonly ino: number; readonly from: number; readonly to: number };
+
+export type PoolOutcome = {
+  /** Parts the file was cut into. */
+  readonly parts: number;
+  readonly lines: number; readonly longLines: number; readonly endOffset: number; readonly inLongLine: boolean;
+  readonly failure?: { readonly at: number; readonly reason: string };
+};
+
+// Where to cut [from, to) into about `parts` pieces: each cut just after a newline, none inside a
+// line (a cut that finds no newline within an over-long line's reach is dropped).
+export function cutPoints(fd: number, from: number, to: number, parts: number): number[] {
+  const cuts = [from];
+  const step = Math.max(1, Math.ceil((to - from) / parts));
+  const buf = Buffer.alloc(2 * MAX_LINE_BYTES);
+  for (let want = from + step; want < to; want += step) {
+    if (want <= cuts[cuts.length - 1]!) continue;
+    const n = readSync(fd, buf, 0, Math.min(buf.length, to - want + 1), want - 1);
+    const nl = buf.subarray(0, n).indexOf(10);
+    if (nl < 0) continue;
+    const at = want - 1 + nl + 1;
+    if (at > cuts[cuts.length - 1]! && at < to) cuts.push(at);
+  }
+  cuts.push(to);
+  return cuts;
+}
+
+function workerUrl(): URL {
+  // The pool is bundled into a chunk (dist/chunks/) or the entry itself; the worker is an entry of dist/.
+  return new URL(import.meta.url.includes('/chunks/') ? '../match-worker.mjs' : './match-worker.mjs', import.meta.url);
+}
+
+// Classifies `file` on `threads` workers and calls `onPart` with each part's result in file order.
+// A part that ended early (a failed read, a file that shrank) is the last one taken.
+export async function classifyOnThreads(file: PoolFile, setup: MatchSetup, threads: number, onPart: (r: SegmentResult) => void, segmentBytes = SEGMENT_BYTES): Promise<PoolOutcome> {
+  const fd = openSync(file.path, 'r');
+  let cuts: number[];
+  try {
+    cuts = cutPoints(fd, file.from, file.to, Math.max(threads * 4, Math.ceil((file.to - file.from) / segmentBytes)));
+  } finally {
+    closeSync(fd);
+  }
+  const jobs: SegmentJob[] = cuts.slice(0, -1).map((from, seg) => ({ seg, path: file.path, dev: file.dev, ino: file.ino, from, to: cuts[seg + 1]! }));
+  const workers = Array.from({ length: Math.min(threads, jobs.length) }, () => new Worker(workerUrl(), { workerData: setup, resourceLimits: WORKER_LIMITS }));
+  const done = new Map<number, SegmentResult>();
+  let next = 0;
+  let taken = 0;
+  let lines = 0;
+  let longLines = 0;
+  let last: SegmentResult | undefined;
+  const ahead = 2 * workers.length;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const give = (w: Worker) => {
+        if (next < jobs.length && next - taken < ahead) w.postMessage(jobs[next++]!);
+        else idle.push(w);
+      };
+      const idle: Worker[] = [];
+      const drain = () => {
+        for (let r = done.get(taken); r !== undefined; r = done.get(taken)) {
+          done.delete(taken);
+          taken++;
+          onPart(r);
+          lines += r.lines;
+          longLines += r.longLines;
+          last = r;
+          if (r.failure || r.endOffset < jobs[r.seg]!.to) { resolve(); return; }
+        }
+        while (idle.length > 0 && next < jobs.length && next - taken < ahead) give(idle.pop()!);
+        if (taken === jobs.length) resolve();
+      };
+      for (const w of workers) {
+        w.on('message', (reply: WorkerReply) => {
+          if (!reply.ok) { reject(new Error(`${file.path}: ${reply.error}`)); return; }
+          done.set(reply.result.seg, reply.result);
+          give(w);
+          try { drain(); } catch (e) { reject(e); }
+        });
+        w.on('error', (e) => reject(new Error(`${file.path}: a reading thread failed (${e.message})`)));
+        give(w);
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  const end = last as SegmentResult | undefined;
+  return {
+    parts: jobs.length, lines, longLines, endOffset: end?.endOffset ?? file.from, inLongLine: end?.inLongLine ?? false,
+    ...(end?.failure ? { failure: end.failure } : {}),
+  };
+}
