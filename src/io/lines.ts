@@ -72,9 +72,13 @@ export function createLineAssembler(onText: TextSink, skip?: SkipCheck, midLine 
     let at = from;
     const start = received - total;
     for (const [a, b] of [...counted.long, [lastNl + 1, lastNl + 1] as const]) {
-      if (a > at && !skip?.(buf, at, a)) {
-        const text = buf.toString('utf8', at, a);
-        onText(text, text.length === a - at ? start + at : -1);
+      for (let p = at; p < a; ) {
+        const q = pieceEnd(buf, p, a);
+        if (!skip?.(buf, p, q)) {
+          const text = buf.toString('utf8', p, q);
+          onText(text, text.length === q - p ? start + p : -1);
+        }
+        p = q;
       }
       at = b;
     }
@@ -106,6 +110,18 @@ export function createLineAssembler(onText: TextSink, skip?: SkipCheck, midLine 
     longLines: () => longLines,
     inLongLine: () => skipping,
   };
+}
+
+// Text is handed over in pieces of about PIECE_BYTES, each ending at a newline: a string that
+// small is made in V8's young generation and freed by the next scavenge, where a 1 MiB one lands in
+// the large-object space and stays until a full collection (a big first scan's heap then grows by
+// the chunks read, not by what it keeps).
+const PIECE_BYTES = 64 << 10;
+
+function pieceEnd(buf: Buffer, from: number, to: number): number {
+  if (to - from <= PIECE_BYTES) return to;
+  const nl = buf.lastIndexOf(10, from + PIECE_BYTES - 1);
+  return nl >= from ? nl + 1 : Math.min(to, buf.indexOf(10, from) + 1 || to);
 }
 
 // The newlines in [from, to), and the lines longer than MAX_LINE_BYTES among them ([start, end
