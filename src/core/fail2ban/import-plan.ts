@@ -66,7 +66,9 @@ function mapJail(j: ResolvedJail, defaults: ReadonlyMap<string, string>, taken: 
       return skip(e.kind === 'missing' ? `filter ${filterName}: no filter.d/${filterName}.conf or .local (fail2ban cannot start this jail)` : `filter ${filterName}: ${e.kind === 'invalid' ? e.message : e.error.message}`, name);
     }
     comments.push('fail2ban 0.9\'s sshd-ddos jail (its filter became sshd\'s mode = ddos in 0.10): logban\'s built-in rule sshd-ddos');
-  } else filterOpts = j.filter.value.options;
+  }
+  if (j.inherited.length > 0) comments.push(`${j.inherited.join(', ')} from [sshd], as fail2ban 0.9's jail.conf set them for sshd-ddos`);
+  if (j.filter.ok) filterOpts = j.filter.value.options;
   const settings: FilterSettings = { get: (k) => s.get(k) ?? filterOpts.get(k), own: (k) => s.has(k) };
   if (systemd) {
     const terms = journalTerms([filterOpts.get('journalmatch'), s.get('journalmatch')]);
@@ -97,7 +99,8 @@ function mapJail(j: ResolvedJail, defaults: ReadonlyMap<string, string>, taken: 
   if (ban === null && actions.leftOut.length === 0) leftOut.push('no ban action: fail2ban bans nothing here; logban bans with its [firewall] backend');
   const protocol = (ban?.protocol ?? s.get('protocol') ?? 'tcp').trim().toLowerCase();
   if (!ban?.allPorts) {
-    const ports = mapPorts(ban?.port ?? s.get('port'), logban);
+    // The action's own port, unless the jail's came from [sshd] after the action was written.
+    const ports = mapPorts(j.inherited.includes('port') ? s.get('port') : ban?.port ?? s.get('port'), logban);
     leftOut.push(...ports.leftOut);
     if (ports.list) entries.push({ key: 'port', value: ports.list });
     if (ports.list && protocol !== 'tcp') entries.push(protocolEntry(protocol, leftOut));

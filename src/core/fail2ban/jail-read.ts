@@ -26,6 +26,8 @@ export type ResolvedJail = {
   readonly problems: readonly string[];
   /** Where a setting was written ("jail.local:12"). */
   readonly where: (key: string) => string | undefined;
+  /** Settings taken from [sshd] for fail2ban 0.9's sshd-ddos jail. */
+  readonly inherited: readonly string[];
 };
 
 export type Fail2banConfig = {
@@ -66,11 +68,27 @@ function resolveJail(set: ConfigSet, name: string, files: ConfigFiles): Resolved
     filter = firstFilter;
   }
   const settings = readSettings(jailSet, name, JAIL_SETTINGS, problems);
+  const inherited = inheritSshd(set, name, spec, settings, problems);
   if (filter?.ok) {
     const own = new Map([...settings].filter(([k]) => ['enabled', 'backend', 'filter', ...FILTER_OPTIONS].includes(k)));
     filter = readFilter(spec, own, files);
   }
-  return { name, settings, filterSpec: spec.trim(), filter, problems, where: (key) => whereIs(set, name, key) };
+  return { name, settings, filterSpec: spec.trim(), filter, problems, where: (key) => whereIs(set, name, key), inherited };
+}
+
+// fail2ban 0.9's jail.conf gave [sshd-ddos] the port, logpath and backend of [sshd]; 0.10 dropped
+// the jail, so a jail.local that only enables it leaves them unset: they are taken from [sshd].
+function inheritSshd(set: ConfigSet, name: string, spec: string, settings: Map<string, string>, problems: string[]): string[] {
+  const own = set.sections.get(name);
+  if (!/^sshd-ddos(?:\[|$)/.test(spec.trim()) || !set.sections.has('sshd')) return [];
+  const taken: string[] = [];
+  for (const key of ['port', 'logpath', 'backend']) {
+    if (own?.has(key)) continue;
+    const v = getValue(set, 'sshd', key);
+    if (!v.ok) problems.push(`${key}: ${v.error}`);
+    else if (v.value !== undefined) { settings.set(key, v.value); taken.push(key); }
+  }
+  return taken;
 }
 
 // Reads the jails under the fail2ban directory `files` reads from; an error for a file that

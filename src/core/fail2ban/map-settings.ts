@@ -23,7 +23,9 @@ function durationEntry(key: 'findtime' | 'bantime' | 'maxbantime', raw: string, 
     out.entries.push({ key, value: formatDuration(max) });
     return;
   }
-  out.entries.push({ key, value: formatDuration(s), ...(String(formatDuration(s)) !== raw.trim() ? { comments: [`fail2ban: ${raw.trim()}`] } : {}) });
+  const text = formatDuration(s);
+  const same = String(text) === raw.trim() || /^\d+$/.test(raw.trim());
+  out.entries.push({ key, value: text, ...(same ? {} : { comments: [`fail2ban: ${raw.trim()}`] }) });
 }
 
 // maxretry, findtime, bantime and bantime.* of `s` where they differ from `base` (the defaults).

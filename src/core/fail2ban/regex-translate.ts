@@ -164,7 +164,8 @@ export function translateRegex(source: string, kind: PatternKind, date: string):
       i++;
       continue;
     }
-    if (c === '^' && st.depth === 0) { st.out += date === '' ? '^' : `^${dateOpt}`; i++; continue; }
+    // No log format puts its date before a line-leading address (access logs: `^<HOST> - -`).
+    if (c === '^' && st.depth === 0) { st.out += date === '' || /^<(?:HOST|ADDR|IP4|IP6)>/.test(source.slice(i + 1)) ? '^' : `^${dateOpt}`; i++; continue; }
     st.out += fold ? folded(c) : c;
     i++;
   }
