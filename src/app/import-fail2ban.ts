@@ -32,6 +32,7 @@ export function importFail2ban(dir: string): ImportResult {
   }
   const logban: Logban = {
     hasRule: (name) => findRule(name) !== undefined,
+    hasGuard: (name) => findRule(name)?.guard !== undefined,
     checkPatterns: ({ failregex, ignoreregex, prefregex }) => {
       const r = compileMatcher([], failregex, ignoreregex, prefregex);
       return r.ok ? null : r.error;

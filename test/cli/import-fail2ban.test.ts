@@ -67,7 +67,7 @@ const LOGS = join(SCENARIOS, 'logs');
 const fixtures = readdirSync(LOGS).filter((f) => f.endsWith('.log')).sort().map((f) => {
   const fx = readFixture(join(LOGS, f));
   const text = (key: string) => new RegExp(`^# ${key}: (.+)$`, 'm').exec(readFileSync(join(LOGS, f), 'utf8'))?.[1]!.trim() ?? '';
-  return { ...fx, name: f, scenario: text('scenario'), filter: text('filter'), jail: fx.rule };
+  return { ...fx, name: f, scenario: text('scenario'), filter: text('filter'), reference: text('reference'), jail: fx.rule };
 });
 
 describe.skipIf(missing !== null && !process.env['CI'])(`import-fail2ban on Debian's fail2ban files${missing ? ` (skipped: ${missing})` : ''}`, () => {
@@ -76,9 +76,86 @@ describe.skipIf(missing !== null && !process.env['CI'])(`import-fail2ban on Debi
   });
   if (missing !== null) return;
 
+  const check = (r: Imported) => runCli(['check', '--config', r.file]);
+
+  it("the Korean guide's set-up: every jail carried, nothing left out (exit 0), and logban check passes", () => {
+    const r = imported('seed-guide');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.config['defaults']).toEqual({ maxretry: 3, findtime: '10m', bantime: '30d', ignoreip: ['127.0.0.0/8', '192.168.0.0/24'] });
+    expect(r.config['firewall']).toEqual({ backend: 'iptables', chains: ['INPUT'] });
+    expect(Object.keys(r.jails).sort()).toEqual(['nginx-badbots', 'nginx-http-auth', 'nginx-nohome', 'nginx-noproxy', 'nginx-noscript', 'ssh', 'sshd', 'sshd-ddos']);
+    expect(r.jails['ssh']).toEqual({ logpath: ['/var/log/auth.log'], rules: ['sshd'], port: ['ssh'], maxretry: 6 });
+    expect(r.jails['sshd-ddos']).toMatchObject({ logpath: ['/var/log/auth.log'], rules: ['sshd-ddos'], port: ['ssh'] });
+    // fail2ban's own patterns (%(known/failregex)s) and the guide's extra one, carried.
+    expect(r.jails['nginx-http-auth']!.failregex).toHaveLength(2);
+    expect(r.jails['nginx-http-auth']!.rules).toBeUndefined();
+    expect(r.stdout).toMatch(/logban's built-in rule nginx-http-auth reads the same service/);
+    for (const j of ['nginx-noscript', 'nginx-nohome', 'nginx-noproxy', 'nginx-badbots']) {
+      expect(r.jails[j]).toMatchObject({ logpath: ['/var/log/nginx/access.log'], port: ['http', 'https'] });
+      expect(r.jails[j]!.failregex).toHaveLength(1);
+    }
+    expect(r.jails['nginx-noscript']!.maxretry).toBe(6);
+    expect(r.jails['nginx-badbots']!.maxretry).toBe(2);
+    expect(check(r)).toMatchObject({ code: 0, stdout: 'ok: 8 jails (sshd, nginx-http-auth, ssh, sshd-ddos, nginx-noscript, nginx-badbots, nginx-nohome, nginx-noproxy)\n' });
+  });
+
+  it('a Docker host: DOCKER-USER and permanent bans carried; the chain every jail now shares is reported (exit 3)', () => {
+    const r = imported('docker');
+    expect(r.code).toBe(3);
+    expect(stderrLines(r)).toEqual([
+      "logban: import-fail2ban: [firewall] jails use different chains (INPUT: sshd; DOCKER-USER: nginx-banroute); logban's chains are global: every jail's bans now apply in INPUT and DOCKER-USER",
+    ]);
+    expect(r.config['firewall']).toEqual({ backend: 'iptables', chains: ['INPUT', 'DOCKER-USER'] });
+    expect(r.jails['nginx-banroute']).toMatchObject({ logpath: ['/home/hoon/logs/*.log'], port: ['http', 'https'], maxretry: 2, findtime: '10m', bantime: 'permanent' });
+    expect(r.jails['nginx-banroute']!.ignoreregex).toHaveLength(1);
+    expect(check(r).code).toBe(0);
+  });
+
+  it('the journal, nftables, bantime.increment, mode = aggressive and recidive: all mapped (exit 0)', () => {
+    const r = imported('journal');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.config['defaults']).toEqual({ maxretry: 5, findtime: '10m', bantime: '1h', bantime_factor: 2, maxbantime: '1w' });
+    expect(r.config['firewall']).toEqual({ backend: 'nftables', chains: ['INPUT'] });
+    expect(r.jails['sshd']).toEqual({ journalmatch: ['_SYSTEMD_UNIT=sshd.service', '+', '_COMM=sshd'], rules: ['sshd', 'sshd-ddos'], port: ['ssh'], maxretry: 4 });
+    expect(r.config['recidive']).toEqual({ enabled: true, maxretry: 5, findtime: '1d', bantime: '1w' });
+    expect(check(r)).toMatchObject({ code: 0, stdout: 'ok: 1 jail (sshd)\n' });
+  });
+
+  it('what cannot be carried is a comment at its jail and one line on stderr (exit 3)', () => {
+    const r = imported('left-out');
+    expect(r.code).toBe(3);
+    expect(stderrLines(r)).toEqual([
+      'logban: import-fail2ban: [DEFAULT] ignoreip monitor.example.org: not an address or CIDR block (a host name?); logban matches addresses only: add its addresses by hand',
+      'logban: import-fail2ban: [sshd] filter sshd is a multi-line filter (<F-MLFID>): logban matches one line at a time, so its patterns are not carried',
+      "logban: import-fail2ban: [DEFAULT] action sendmail-whois-lines: mail actions are left out (cron mails logban's report when there is news)",
+      'logban: import-fail2ban: [DEFAULT] usedns = yes: logban never resolves host names (nothing a client writes can make it look one up); only lines with an address count',
+      'logban: import-fail2ban: [nginx-http-auth] action cloudflare: a custom action, left out (logban runs no commands of its own on a ban)',
+      'logban: import-fail2ban: [myapp] filter myapp is a multi-line filter (<F-MLFID>): logban matches one line at a time, so its patterns are not carried',
+    ]);
+    // The changed multi-line sshd filter falls back to the built-in rule; myapp is left as comments.
+    expect(r.jails['sshd']).toMatchObject({ rules: ['sshd'] });
+    expect(r.jails['myapp']).toBeUndefined();
+    expect(r.stdout).toMatch(/^# \[jails\.myapp\]$/m);
+    expect(r.stdout).toMatch(/^# left out: action cloudflare: a custom action/m);
+    expect(r.config['defaults']).toMatchObject({ ignoreip: ['127.0.0.0/8', '::1'] });
+    expect(check(r)).toMatchObject({ code: 0, stdout: 'ok: 2 jails (sshd, nginx-http-auth)\n' });
+  });
+
+  it('a file fail2ban refuses, or no directory, is exit 2 with the file and line', () => {
+    const r = imported('broken');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^logban: \/.*\/fail2ban\/jail\.local:2: "enabled true" is neither a \[section\], a "key = value" line nor an indented continuation/);
+    const none = runCli(['import-fail2ban', join(tempDir(), 'nothing')]);
+    expect(none).toMatchObject({ code: 2, stdout: '' });
+    expect(none.stderr).toMatch(/nothing: no such directory/);
+  });
+
   describe.each(fixtures)('$name', (fx) => {
     it('its annotations are what fail2ban-regex finds', () => {
-      const dir = makeFail2banDir(fx.scenario);
+      const dir = makeFail2banDir(fx.scenario, fx.reference || undefined);
       const found = new Map<string, string[]>();
       for (const m of fail2banMatches(fx.file, fx.filter, dir)) found.set(m.line, [...(found.get(m.line) ?? []), canonical(m.ip)]);
       for (const c of fx.cases) expect([c.line, found.get(c.line)?.shift() ?? null]).toEqual([c.line, c.expect ? canonical(c.expect.ip) : null]);

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Writes the "# expect:" lines of fixtures/fail2ban/logs/*.log from what Debian's fail2ban-regex
 // finds in each log line with the fixture's filter (headers "# scenario:" and "# filter:"), read
-// from /etc/fail2ban with the scenario's files laid over it. Run after changing a fixture:
+// from /etc/fail2ban with the scenario's files laid over it (and "# reference:", a filter of an
+// older fail2ban, copied into its filter.d). Run after changing a fixture:
 //   node test/helpers/annotate-fail2ban-log.mjs fixtures/fail2ban/logs/seed-guide.nginx-noscript.log ...
 // The test (test/cli/import-fail2ban.test.ts) checks the annotations against fail2ban-regex again.
 import { spawnSync } from 'node:child_process';
@@ -20,7 +21,7 @@ function overlay(from, to) {
   }
 }
 
-function scenarioDir(scenario) {
+function scenarioDir(scenario, reference) {
   const dir = join(mkdtempSync(join(tmpdir(), 'logban-f2b-')), 'fail2ban');
   cpSync('/etc/fail2ban', dir, { recursive: true });
   const fixture = join(ROOT, 'fixtures/fail2ban', scenario);
@@ -31,14 +32,15 @@ function scenarioDir(scenario) {
       copyFileSync(join(dir, src), join(dir, dest));
     }
   }
+  if (reference) copyFileSync(join(ROOT, 'fixtures/fail2ban', reference), join(dir, 'filter.d', reference.split('/').pop()));
   return dir;
 }
 
 for (const file of process.argv.slice(2)) {
   const text = readFileSync(file, 'utf8');
-  const header = Object.fromEntries([...text.matchAll(/^# (scenario|filter): (.+)$/gm)].map((m) => [m[1], m[2].trim()]));
+  const header = Object.fromEntries([...text.matchAll(/^# (scenario|filter|reference): (.+)$/gm)].map((m) => [m[1], m[2].trim()]));
   const lines = text.split('\n').filter((l) => !l.startsWith('# expect:'));
-  const r = spawnSync('fail2ban-regex', ['-c', scenarioDir(header.scenario), '--usedns=no', '-o', '<ip>\t<time>\t<msg>', file, header.filter], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+  const r = spawnSync('fail2ban-regex', ['-c', scenarioDir(header.scenario, header.reference), '--usedns=no', '-o', '<ip>\t<time>\t<msg>', file, header.filter], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
   if (r.status !== 0) throw new Error(`fail2ban-regex failed on ${file}: ${r.stderr}`);
   const found = new Map();
   for (const l of r.stdout.split('\n').filter((x) => x.includes('\t'))) {

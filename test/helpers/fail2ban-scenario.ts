@@ -17,8 +17,9 @@ function overlay(from: string, to: string): void {
   }
 }
 
-// The scenario's fail2ban directory in a new temp dir.
-export function makeFail2banDir(scenario: string): string {
+// The scenario's fail2ban directory in a new temp dir; `reference`: a filter file of an older
+// fail2ban (fixtures/fail2ban/reference/) copied into its filter.d, for fail2ban-regex.
+export function makeFail2banDir(scenario: string, reference?: string): string {
   const dir = join(tempDir('logban-f2b-'), 'fail2ban');
   cpSync(FAIL2BAN_DIR, dir, { recursive: true });
   const fixture = join(SCENARIOS, scenario);
@@ -31,5 +32,6 @@ export function makeFail2banDir(scenario: string): string {
       copyFileSync(join(dir, src), join(dir, dest));
     }
   }
+  if (reference) copyFileSync(join(SCENARIOS, reference), join(dir, 'filter.d', reference.split('/').pop()!));
   return dir;
 }

@@ -40,7 +40,8 @@ function journalTerms(values: readonly (string | undefined)[]): string[] {
   return out;
 }
 
-type JailResult = { table: Table; ban: BanAction | null; leftOut: string[]; recidive?: boolean };
+/** `leftOut`: lines about the jail; those about a setting it takes from [DEFAULT] are also in `fromDefault`. */
+type JailResult = { table: Table; ban: BanAction | null; leftOut: string[]; fromDefault?: string[]; recidive?: boolean };
 
 function mapJail(j: ResolvedJail, defaults: ReadonlyMap<string, string>, taken: Set<string>, files: ConfigFiles, logban: Logban): JailResult {
   const s = j.settings;
@@ -87,14 +88,20 @@ function mapJail(j: ResolvedJail, defaults: ReadonlyMap<string, string>, taken: 
   if (j.filter.ok) {
     const mode = spec.ok ? spec.value.args.get('mode') : undefined;
     const f = mapFilter(j.filter.value, mode, settings, files, logban);
+    if (f.skip) {
+      // The filter's own lines say why; the jail's other settings no longer matter.
+      const r = skip(f.comments.join('; '), name);
+      return f.leftOut.length > 0 ? { ...r, leftOut: [...leftOut, ...f.leftOut] } : r;
+    }
     leftOut.push(...f.leftOut);
-    if (f.skip) return skip(f.comments.join('; '), name);
     comments.push(...f.comments);
     entries.push(...f.entries);
   } else entries.push({ key: 'rules', value: list(['sshd-ddos']) });
   // The ban: ports, protocol and the firewall it goes to.
+  const fromDefault: string[] = [];
   const actions = mapActions(s.get('action'));
   leftOut.push(...actions.leftOut);
+  if (!j.own('action')) fromDefault.push(...actions.leftOut);
   const ban = actions.ban;
   if (ban === null && actions.leftOut.length === 0) leftOut.push('no ban action: fail2ban bans nothing here; logban bans with its [firewall] backend');
   const protocol = (ban?.protocol ?? s.get('protocol') ?? 'tcp').trim().toLowerCase();
@@ -119,8 +126,11 @@ function mapJail(j: ResolvedJail, defaults: ReadonlyMap<string, string>, taken: 
     if (extra.length > 0) entries.push({ key: 'ignoreip', value: list(extra), comments: ['added to [defaults] ignoreip'] });
   }
   leftOut.push(...own.leftOut.filter((l) => !mapIgnoreip(defaults.get('ignoreip')).leftOut.includes(l)));
-  leftOut.push(...otherSettings(s, settings));
-  return { table: { name: `jails.${name}`, comments, entries }, ban, leftOut };
+  for (const o of otherSettings(s, settings)) {
+    leftOut.push(o.text);
+    if (!j.own(o.key) && !(o.key === 'usedns' && filterOpts.has('usedns'))) fromDefault.push(o.text);
+  }
+  return { table: { name: `jails.${name}`, comments, entries }, ban, leftOut, fromDefault };
 }
 
 function protocolEntry(protocol: string, leftOut: string[]): Entry {
@@ -130,15 +140,15 @@ function protocolEntry(protocol: string, leftOut: string[]): Entry {
 }
 
 // Settings logban has no form of, said once each.
-function otherSettings(s: ReadonlyMap<string, string>, f: FilterSettings): string[] {
-  const out: string[] = [];
+function otherSettings(s: ReadonlyMap<string, string>, f: FilterSettings): { key: string; text: string }[] {
+  const out: { key: string; text: string }[] = [];
   const usedns = f.get('usedns')?.trim().toLowerCase();
-  if (usedns === 'yes') out.push('usedns = yes: logban never resolves host names (nothing a client writes can make it look one up); only lines with an address count');
-  if (s.get('ignorecommand')?.trim()) out.push(`ignorecommand = ${s.get('ignorecommand')!.trim()}: logban runs no commands; put the addresses in ignoreip`);
-  if (['0', 'off', 'false', 'no'].includes((s.get('ignoreself') ?? '').trim().toLowerCase())) out.push('ignoreself = false: logban never bans the host\'s own addresses');
+  if (usedns === 'yes') out.push({ key: 'usedns', text: 'usedns = yes: logban never resolves host names (nothing a client writes can make it look one up); only lines with an address count' });
+  if (s.get('ignorecommand')?.trim()) out.push({ key: 'ignorecommand', text: `ignorecommand = ${s.get('ignorecommand')!.trim()}: logban runs no commands; put the addresses in ignoreip` });
+  if (['0', 'off', 'false', 'no'].includes((s.get('ignoreself') ?? '').trim().toLowerCase())) out.push({ key: 'ignoreself', text: 'ignoreself = false: logban never bans the host\'s own addresses' });
   const enc = s.get('logencoding')?.trim().toLowerCase();
-  if (enc && !['auto', 'utf-8', 'utf8'].includes(enc)) out.push(`logencoding = ${enc}: logban reads logs as UTF-8`);
-  if (s.get('logtimezone')?.trim()) out.push(`logtimezone = ${s.get('logtimezone')!.trim()}: logban reads times without a zone in the host's time zone (TZ)`);
+  if (enc && !['auto', 'utf-8', 'utf8'].includes(enc)) out.push({ key: 'logencoding', text: `logencoding = ${enc}: logban reads logs as UTF-8` });
+  if (s.get('logtimezone')?.trim()) out.push({ key: 'logtimezone', text: `logtimezone = ${s.get('logtimezone')!.trim()}: logban reads times without a zone in the host's time zone (TZ)` });
   return out;
 }
 
@@ -199,7 +209,13 @@ export function planImport(config: Fail2banConfig, files: ConfigFiles, logban: L
   for (const text of ignore.leftOut) leftOut.push({ where: 'DEFAULT', text });
   const taken = new Set<string>();
   const results = config.enabled.map((j) => ({ j, r: mapJail(j, d, taken, files, logban) }));
-  for (const { j, r } of results) for (const text of r.leftOut) leftOut.push({ where: j.name, text });
+  // A setting every jail takes from [DEFAULT] is said once, for [DEFAULT]; each jail keeps its comment.
+  for (const { j, r } of results) {
+    for (const text of r.leftOut) {
+      const where = r.fromDefault?.includes(text) ? 'DEFAULT' : j.name;
+      if (!leftOut.some((l) => l.where === where && l.text === text)) leftOut.push({ where, text });
+    }
+  }
   const jails = results.filter(({ r }) => !r.recidive && !r.table.commentedOut).map(({ j, r }) => ({ name: j.name, ban: r.ban }));
   const firewall = firewallTable(jails, d);
   leftOut.push(...firewall.leftOut);

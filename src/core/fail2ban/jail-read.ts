@@ -28,6 +28,8 @@ export type ResolvedJail = {
   readonly where: (key: string) => string | undefined;
   /** Settings taken from [sshd] for fail2ban 0.9's sshd-ddos jail. */
   readonly inherited: readonly string[];
+  /** Whether the jail's own section sets `key` (else it comes from [DEFAULT]). */
+  readonly own: (key: string) => boolean;
 };
 
 export type Fail2banConfig = {
@@ -73,7 +75,7 @@ function resolveJail(set: ConfigSet, name: string, files: ConfigFiles): Resolved
     const own = new Map([...settings].filter(([k]) => ['enabled', 'backend', 'filter', ...FILTER_OPTIONS].includes(k)));
     filter = readFilter(spec, own, files);
   }
-  return { name, settings, filterSpec: spec.trim(), filter, problems, where: (key) => whereIs(set, name, key), inherited };
+  return { name, settings, filterSpec: spec.trim(), filter, problems, where: (key) => whereIs(set, name, key), inherited, own: (key) => set.sections.get(name)?.has(key) ?? false };
 }
 
 // fail2ban 0.9's jail.conf gave [sshd-ddos] the port, logpath and backend of [sshd]; 0.10 dropped

@@ -87,6 +87,7 @@ export function mapFilter(f: ResolvedFilter, mode: string | undefined, settings:
   }
   const comments = [`filter ${f.name} (${from}), its patterns carried over (fail2ban's tags translated; <HOST> reads addresses only)`];
   if (fallback) comments.push(`logban's built-in rule ${f.name} reads the same service, anchored on the daemon's own text: ${fallback}`);
+  if (fallback && logban.hasGuard(f.name)) comments.push(`the built-in rule also holds back the lines of records a client cut open with a newline (README: "the record guard"); these patterns do not`);
   const entries: Entry[] = [];
   if (carried.prefregex) entries.push({ key: 'prefregex', value: carried.prefregex.text, comments: carried.prefregex.comments });
   entries.push({ key: 'failregex', value: carried.failregex });

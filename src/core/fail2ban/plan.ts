@@ -23,6 +23,8 @@ export type ImportPlan = { readonly header: readonly string[]; readonly tables: 
 export type Logban = {
   /** Whether logban has a built-in rule of this name. */
   readonly hasRule: (name: string) => boolean;
+  /** Whether that rule holds back the lines of records a client cut open (a record guard). */
+  readonly hasGuard: (name: string) => boolean;
   /** Why a jail's patterns do not compile in logban, or null. */
   readonly checkPatterns: (p: { failregex: readonly string[]; ignoreregex: readonly string[]; prefregex: string }) => string | null;
   /** A port name's number (/etc/services), or null. */
