@@ -3,7 +3,7 @@
 // printed config checked by `logban check`, and every imported jail's patterns run with
 // `logban test` on lines of fail2ban's own test logs, where they must find what Debian's
 // fail2ban-regex finds (fixtures/fail2ban/logs/, annotated from fail2ban-regex and checked
-// against it again here).
+// against it again here; LOGBAN_ANNOTATE=1 rewrites the annotations).
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalIp } from '../../src/core/ip.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { readFixture, type FixtureCase } from '../helpers/fixtures.js';
-import { fail2banMatches, hasFail2ban } from '../helpers/fail2ban-regex.js';
+import { fail2banMatches, hasFail2ban, type Fail2banMatch } from '../helpers/fail2ban-regex.js';
 import { makeFail2banDir, SCENARIOS } from '../helpers/fail2ban-scenario.js';
 
 const missing = hasFail2ban() ? null : "Debian's fail2ban package is not installed (apt-get install fail2ban; .ci/run does)";
@@ -62,6 +62,21 @@ function logbanFinds(j: Jail, cases: readonly FixtureCase[], now: string): Map<n
 }
 
 const canonical = (ip: string) => canonicalIp(ip) ?? ip;
+
+// LOGBAN_ANNOTATE=1 writes a fixture's "# expect:" lines from fail2ban-regex's matches instead of
+// checking them (after adding lines to a fixture); the time only where the line names its year.
+function annotate(file: string, matches: readonly Fail2banMatch[]): void {
+  const found = new Map<string, Fail2banMatch[]>();
+  for (const m of matches) found.set(m.line, [...(found.get(m.line) ?? []), m]);
+  const out: string[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n').filter((l) => !l.startsWith('# expect:'))) {
+    if (line.startsWith('#') || line.trim() === '') { out.push(line); continue; }
+    const m = found.get(line)?.shift();
+    const time = m && /(?:^|\D)(?:19|20)\d\d(?:\D|$)/.test(line) ? { time: new Date(m.time * 1000).toISOString().replace('.000Z', 'Z') } : {};
+    out.push(`# expect: ${m ? JSON.stringify({ ip: m.ip, ...time }) : 'none'}`, line);
+  }
+  writeFileSync(file, out.join('\n').replace(/\n*$/, '\n'));
+}
 
 const LOGS = join(SCENARIOS, 'logs');
 const fixtures = readdirSync(LOGS).filter((f) => f.endsWith('.log')).sort().map((f) => {
@@ -156,8 +171,10 @@ describe.skipIf(missing !== null && !process.env['CI'])(`import-fail2ban on Debi
   describe.each(fixtures)('$name', (fx) => {
     it('its annotations are what fail2ban-regex finds', () => {
       const dir = makeFail2banDir(fx.scenario, fx.reference || undefined);
+      const matches = fail2banMatches(fx.file, fx.filter, dir);
+      if (process.env['LOGBAN_ANNOTATE'] === '1') { annotate(fx.file, matches); return; }
       const found = new Map<string, string[]>();
-      for (const m of fail2banMatches(fx.file, fx.filter, dir)) found.set(m.line, [...(found.get(m.line) ?? []), canonical(m.ip)]);
+      for (const m of matches) found.set(m.line, [...(found.get(m.line) ?? []), canonical(m.ip)]);
       for (const c of fx.cases) expect([c.line, found.get(c.line)?.shift() ?? null]).toEqual([c.line, c.expect ? canonical(c.expect.ip) : null]);
     });
 
