@@ -228,7 +228,7 @@ export function planImport(config: Fail2banConfig, files: ConfigFiles, logban: L
   const header = [
     `logban.toml from fail2ban's configuration in ${dir} (logban import-fail2ban)`,
     `read as fail2ban reads it: ${config.set.files.filter((f) => /^jail/.test(f) || /^paths-/.test(f)).join(', ')}`,
-    `${config.enabled.length} enabled jail${config.enabled.length === 1 ? '' : 's'} carried; the ${disabled} disabled one${disabled === 1 ? '' : 's'} left out`,
+    `its ${config.enabled.length} enabled jail${config.enabled.length === 1 ? '' : 's'}; the ${disabled} jail${disabled === 1 ? '' : 's'} off in fail2ban ${disabled === 1 ? 'is' : 'are'} off here too (not written)`,
     'check it with "logban check --config FILE" and each jail\'s patterns with "logban test LOG PATTERN"',
   ];
   return { header, tables, leftOut };

@@ -86,6 +86,10 @@ export function mapFilter(f: ResolvedFilter, mode: string | undefined, settings:
     return { entries: [], comments: [`filter ${f.name} (${from}): none of its patterns could be carried`], leftOut: carried.leftOut, skip: true };
   }
   const comments = [`filter ${f.name} (${from}), its patterns carried over (fail2ban's tags translated; <HOST> reads addresses only)`];
+  const date = dateRegex(carried.datepattern);
+  if ([carried.prefregex?.text ?? '', ...carried.failregex.map((p) => p.text)].some((p) => p.includes(date))) {
+    comments.push(`fail2ban matches a line with its date cut out: the (?:${carried.datepattern ? carried.datepattern.join('|') : 'date formats'})? after ^ and inside \\[...\\] reads that date`);
+  }
   if (fallback) comments.push(`logban's built-in rule ${f.name} reads the same service, anchored on the daemon's own text: ${fallback}`);
   if (fallback && logban.hasGuard(f.name)) comments.push(`the built-in rule also holds back the lines of records a client cut open with a newline (README: "the record guard"); these patterns do not`);
   const entries: Entry[] = [];
