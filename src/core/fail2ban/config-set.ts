@@ -4,7 +4,7 @@
 // Python's %(name)s interpolation plus fail2ban's %(section/key)s, %(known/key)s,
 // %(default/key)s and %(__name__)s.
 import { err, ok, type Result } from '../result.js';
-import { parseIni, type IniError, type IniFile, type IniSection, type IniValue } from './ini.js';
+import { parseIni, type IniError, type IniFile, type IniValue } from './ini.js';
 
 /** Where the files come from: paths relative to the fail2ban directory, or absolute. */
 export type ConfigFiles = {
@@ -14,6 +14,7 @@ export type ConfigFiles = {
   readonly list: (dir: string, ext: string) => readonly string[];
 };
 
+/** Every file of one config merged: [DEFAULT], the sections (and KNOWN/<section>), the files read. */
 export type ConfigSet = {
   readonly defaults: Map<string, IniValue>;
   readonly sections: Map<string, Map<string, IniValue>>;
@@ -171,4 +172,4 @@ export function whereIs(set: ConfigSet, section: string, key: string): string | 
   return v ? `${v.file}:${v.line}` : undefined;
 }
 
-export type { IniError, IniSection };
+export type { IniError };

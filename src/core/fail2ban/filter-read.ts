@@ -2,12 +2,13 @@
 // .local and includes, the jail's filter arguments (sshd[mode=aggressive]) over [Init], the
 // automatic `logtype` (journal for backend systemd), %(...)s and then <tag> substitution.
 import { err, ok, type Result } from '../result.js';
-import { getValue, rawValue, readConfigSet, type ConfigFiles, type ConfigSet, type IniError } from './config-set.js';
+import { getValue, readConfigSet, type ConfigFiles, type ConfigSet, type IniError } from './config-set.js';
 import { substituteTags } from './tags.js';
 
 /** The [Definition] options fail2ban reads from a filter (and a jail may set over it). */
 export const FILTER_OPTIONS = ['usedns', 'prefregex', 'ignoreregex', 'failregex', 'maxlines', 'datepattern', 'journalmatch'] as const;
 
+/** A filter read for one jail. */
 export type ResolvedFilter = {
   readonly name: string;
   readonly set: ConfigSet;
@@ -17,6 +18,7 @@ export type ResolvedFilter = {
   readonly known: ReadonlyMap<string, string>;
 };
 
+/** Why a jail's filter could not be read: no such file, a file fail2ban refuses, a value that does not expand. */
 export type FilterProblem = { readonly kind: 'missing' } | { readonly kind: 'unreadable'; readonly error: IniError } | { readonly kind: 'invalid'; readonly message: string };
 
 // "sshd[mode=aggressive, publickey=invalid]" -> name and arguments (fail2ban's extractOptions).
@@ -103,4 +105,3 @@ export function readFilter(spec: string, jail: ReadonlyMap<string, string>, file
   return ok({ name, set, options: only, known: known.value });
 }
 
-export { rawValue };

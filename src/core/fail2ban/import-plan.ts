@@ -6,7 +6,6 @@ import { mapFilter, type FilterSettings } from './map-filter.js';
 import { mapActions, mapCounts, mapIgnoreip, mapPorts, type Backend, type BanAction } from './map-settings.js';
 import { splitFilterSpec } from './filter-read.js';
 import { list, type Entry, type ImportPlan, type LeftOut, type Logban, type Table } from './plan.js';
-import { splitWords } from './values.js';
 
 const RESERVED = ['manual', 'fleet', 'recidive'];
 
@@ -234,4 +233,3 @@ export function planImport(config: Fail2banConfig, files: ConfigFiles, logban: L
   return { header, tables, leftOut };
 }
 
-export { splitWords };

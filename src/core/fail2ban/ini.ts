@@ -7,12 +7,12 @@ import { err, ok, type Result } from '../result.js';
 
 /** One value with where it was written (for messages). */
 export type IniValue = { readonly value: string; readonly file: string; readonly line: number };
+/** One section's settings by key (lower case). */
 export type IniSection = Map<string, IniValue>;
 /** A parsed file: [DEFAULT] apart, the other sections in file order. */
 export type IniFile = { readonly file: string; readonly defaults: IniSection; readonly sections: Map<string, IniSection> };
+/** Why a file cannot be read as fail2ban reads it, with its line (0: the whole file). */
 export type IniError = { readonly file: string; readonly line: number; readonly message: string };
-
-type Pending = { key: string; lines: string[]; line: number; target: Map<string, { lines: string[]; line: number }> };
 
 // The text before an inline `;` comment (one at the start or after white space).
 function stripInline(line: string): string {
@@ -28,7 +28,8 @@ export function parseIni(text: string, file: string): Result<IniFile, IniError> 
   const sections = new Map<string, Map<string, { lines: string[]; line: number }>>();
   let current: Map<string, { lines: string[]; line: number }> | null = null;
   let currentName = '';
-  let pending: Pending | null = null;
+  // The lines of the value being read, while more-indented lines may continue it.
+  let pending: string[] | null = null;
   let indent = Number.MAX_SAFE_INTEGER;
   const seen = new Set<string>();
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
@@ -38,12 +39,12 @@ export function parseIni(text: string, file: string): Result<IniFile, IniError> 
     const isComment = /^\s*[#;]/.test(raw);
     const value = isComment ? '' : stripInline(raw).trim();
     if (value === '') {
-      if (!isComment && pending) pending.lines.push('');
+      if (!isComment && pending) pending.push('');
       continue;
     }
     const level = raw.search(/\S/);
     if (pending && level > indent) {
-      pending.lines.push(value);
+      pending.push(value);
       continue;
     }
     indent = level;
@@ -67,7 +68,7 @@ export function parseIni(text: string, file: string): Result<IniFile, IniError> 
     seen.add(`${currentName}\0${key}`);
     const entry = { lines: [m[2]!], line: lineNo };
     current.set(key, entry);
-    pending = { key, lines: entry.lines, line: lineNo, target: current };
+    pending = entry.lines;
   }
   const finish = (s: Map<string, { lines: string[]; line: number }>): IniSection =>
     new Map([...s].map(([k, v]) => [k, { value: v.lines.join('\n').trimEnd(), file, line: v.line }]));

@@ -13,8 +13,10 @@ export const JAIL_SETTINGS = [
   'logpath', 'action', 'port', 'protocol', 'chain', 'banaction', 'logencoding', 'logtimezone', ...FILTER_OPTIONS,
 ] as const;
 
+/** A jail's settings with %(...)s expanded, by key. */
 export type JailSettings = ReadonlyMap<string, string>;
 
+/** One enabled jail as fail2ban would run it. */
 export type ResolvedJail = {
   readonly name: string;
   /** Resolved settings (%(...)s expanded); a setting that failed to expand is in `problems`. */
@@ -32,6 +34,7 @@ export type ResolvedJail = {
   readonly own: (key: string) => boolean;
 };
 
+/** A fail2ban configuration directory, read. */
 export type Fail2banConfig = {
   readonly set: ConfigSet;
   /** Every jail section in order, enabled or not. */
@@ -112,4 +115,3 @@ export function readFail2banConfig(files: ConfigFiles): Result<Fail2banConfig, I
   return ok({ set, names, enabled, defaults });
 }
 
-export { isTrue };

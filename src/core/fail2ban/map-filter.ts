@@ -8,6 +8,7 @@ import { isAnchored, translateRegex } from './regex-translate.js';
 import { isShippedText } from './shipped.js';
 import { dateRegex, mapDatepattern } from './values.js';
 
+/** A filter in logban's terms: the jail's entries, comments and what was left out. */
 export type FilterMapping = {
   readonly entries: readonly Entry[];
   readonly comments: readonly string[];

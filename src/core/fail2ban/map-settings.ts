@@ -4,7 +4,9 @@ import { canonicalIp } from '../ip.js';
 import type { Entry, ListItem, Logban } from './plan.js';
 import { formatDuration, parseActions, parseFail2banDuration, splitWords, type ActionEntry } from './values.js';
 
+/** The firewall backends a fail2ban ban action maps to. */
 export type Backend = 'iptables' | 'ipset' | 'nftables';
+/** Entries for a table and what could not be carried. */
 export type Mapped = { entries: Entry[]; leftOut: string[] };
 
 const TEN_YEARS = 3650 * 86400;
@@ -102,6 +104,7 @@ export function mapIgnoreip(value: string | undefined): { list: string[]; leftOu
   return { list, leftOut };
 }
 
+/** What a jail's ban action says: backend (null: none logban has), ports, protocol, chain. */
 export type BanAction = {
   readonly backend: Backend | null;
   readonly allPorts: boolean;
@@ -131,6 +134,7 @@ function classify(a: ActionEntry): { kind: 'ban'; ban: BanAction } | { kind: 'ma
   };
 }
 
+/** A jail's actions: its ban action and a line for each action left out. */
 export type ActionMapping = { readonly ban: BanAction | null; readonly leftOut: string[] };
 
 // The jail's `action` value: its ban action, and a left-out line for each action logban has no form of.
