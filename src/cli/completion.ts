@@ -38,6 +38,8 @@ _logban() {
   case "\${COMP_WORDS[1]}" in
 ${cases.join('\n')}
   esac
+  # logban import-fail2ban DIR: a directory (fail2ban's configuration, /etc/fail2ban by default).
+  if [ "\${COMP_WORDS[1]}" = import-fail2ban ] && [[ "$cur" != -* ]]; then COMPREPLY=($(compgen -d -- "$cur")); return; fi
   # logban test LOG RULE: the rule names after the log file.
   if [ "\${COMP_WORDS[1]}" = test ] && [ "$COMP_CWORD" -eq 3 ]; then
     COMPREPLY=($(compgen -W "${words(RULES.map((r) => r.name))}" -- "$cur"))

@@ -18,6 +18,7 @@ import { registerFleet } from './fleet.js';
 import { registerExport } from './export.js';
 import { registerCheck } from './check.js';
 import { registerCompletion } from './completion.js';
+import { registerImportFail2ban } from './import-fail2ban.js';
 import { logbanVersion } from '../io/version.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, locked: 75 } as const;
@@ -57,6 +58,7 @@ async function main(argv: string[]): Promise<void> {
   registerFleet(program);
   registerExport(program);
   registerCheck(program);
+  registerImportFail2ban(program);
   registerCompletion(program);
   try {
     await program.parseAsync(argv);
