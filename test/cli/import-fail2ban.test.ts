@@ -146,6 +146,16 @@ describe.skipIf(missing !== null && !process.env['CI'])(`import-fail2ban on Debi
     expect(check(r)).toMatchObject({ code: 0, stdout: 'ok: 1 jail (sshd)\n' });
   });
 
+  it("sshd's mode = ddos keeps the normal mode's patterns, as fail2ban's does: rules sshd and sshd-ddos", () => {
+    const dir = makeFail2banDir('journal');
+    writeFileSync(join(dir, 'jail.local'), '[sshd]\nenabled = true\nmode = ddos\n');
+    const r = runCli(['import-fail2ban', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const jails = (parse(r.stdout) as { jails: Record<string, Jail> }).jails;
+    expect(jails['sshd']).toMatchObject({ rules: ['sshd', 'sshd-ddos'] });
+  });
+
   it('what cannot be carried is a comment at its jail and one line on stderr (exit 3)', () => {
     const r = imported('left-out');
     expect(r.code).toBe(3);

@@ -25,10 +25,11 @@ const SAME_NAME = ['sshd', 'mysqld-auth', 'postfix', 'dovecot', 'vsftpd', 'proft
 function builtinRules(name: string, mode: string | undefined): { rules: string[]; note?: string } {
   const m = mode ?? 'normal';
   if (name === 'sshd') {
-    if (m === 'ddos') return { rules: ['sshd-ddos'] };
-    if (m === 'aggressive') return { rules: ['sshd', 'sshd-ddos'] };
+    // fail2ban's ddos and aggressive modes both keep the normal mode's patterns (cmnfailre).
+    if (m === 'ddos' || m === 'aggressive') return { rules: ['sshd', 'sshd-ddos'] };
     if (m === 'normal' || m === 'extra') return { rules: ['sshd'] };
   }
+  // 0.9's sshd-ddos filter held only the probe pattern: its jail counted nothing else.
   if (name === 'sshd-ddos') return { rules: ['sshd-ddos'] };
   if (name === 'postfix') {
     if (['normal', 'more', 'aggressive'].includes(m)) return { rules: ['postfix', 'postfix-rejects'] };
