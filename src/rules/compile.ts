@@ -106,7 +106,8 @@ export function compileMatcher(
   }
   const ignore: RegExp[] = [];
   for (const source of [...rules.flatMap((r) => r.ignoreregex), ...ignoreregex]) {
-    const re = build(source);
+    // <HOST> in an ignoreregex stands for an address, as in fail2ban (no capture: it only tells a line apart).
+    const re = build(source.replaceAll('<HOST>', `(?:${HOST_BODY})`));
     if (!re.ok) return err(`pattern '${source}': ${re.error}`);
     ignore.push(re.value);
   }

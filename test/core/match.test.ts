@@ -44,6 +44,18 @@ describe('matchLine', () => {
   ])('%s', (line, expected) => expect(matchLine(line, m!)).toEqual(expected));
 });
 
+describe('an ignoreregex with <HOST>', () => {
+  // As in fail2ban: <HOST> stands for an address there too (README: "from <HOST> \(monitoring\)$").
+  const r = compileMatcher([], ['login failed .* from <HOST>'], ['from <HOST> \\(monitoring\\)$']);
+  const m = r.ok ? r.value : null;
+  it.each([
+    ['login failed for x from 198.51.100.7 (monitoring)', { kind: 'ignored' }],
+    ['login failed for x from 2001:db8::7 (monitoring)', { kind: 'ignored' }],
+    ['login failed for x from 198.51.100.7', { kind: 'match', ip: '198.51.100.7', pattern: 0, key: undefined }],
+    ['login failed for x from nowhere (monitoring) from 198.51.100.8', { kind: 'match', ip: '198.51.100.8', pattern: 0, key: undefined }],
+  ])('%s', (line, expected) => expect(matchLine(line, m!)).toEqual(expected));
+});
+
 describe('matchLine roles and keys', () => {
   const rule = {
     name: 't', description: '', prefilter: ['x'], prefix: '^p\\[(?<key>\\d+)\\]: ',
