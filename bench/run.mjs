@@ -472,7 +472,58 @@ const NAMES = {
   webCold: 'access log: logban scan, first run', webGrep: 'access log: grep -cE (jail literals)',
   webTest: 'access log: logban test wordpress', wpGrep: 'access log: grep -cE (wordpress literals)',
   webGz: 'access log .gz: logban test wordpress', wpZgrep: 'access log .gz: zcat + grep -cE',
+  test1: 'logban test (sshd rule), one thread',
+  stats: 'logban stats (sshd rule)', stats1: 'logban stats (sshd rule), one thread', statsPipe: 'grep -oE | awk | sort | uniq -c | sort -rn',
+  statsGz: 'logban stats of the .gz', statsGzPipe: 'zcat | grep -oE | awk | sort | uniq -c | sort -rn',
 };
+
+// The shell pipeline that answers the question \`logban stats\` answers: failure lines per address,
+// most first (the bench log's failure lines are sshd's "Failed password" and "Invalid user").
+const STATS_ERE = ': (Failed password for|Invalid user) .* from [0-9a-fA-F.:]+ port';
+const statsPipeline = (input) => `${input} | LC_ALL=C grep -oE '${STATS_ERE}' | awk '{print $(NF-1)}' | sort | uniq -c | sort -rn | head -n 10`;
+
+// Every line matters: \`test\`, \`stats\` (plain and gzipped) and their pipelines; one-thread runs beside.
+function everyLineMeasurements() {
+  const node = process.execPath;
+  const gz = `${ROT}/auth.log.1.gz`;
+  return [
+    { name: NAMES.test1, argv: [node, 'bin/logban.js', 'test', LOG, 'sshd', '--threads', '1'], wholeFile: true, ratioTo: NAMES.test },
+    { name: NAMES.stats, argv: [node, 'bin/logban.js', 'stats', LOG], stdout: 'pipe', wholeFile: true, ratioTo: NAMES.statsPipe },
+    { name: NAMES.stats1, argv: [node, 'bin/logban.js', 'stats', LOG, '--threads', '1'], wholeFile: true, ratioTo: NAMES.stats },
+    { name: NAMES.statsPipe, argv: ['bash', '-c', statsPipeline(`cat ${LOG}`)], stdout: 'pipe', wholeFile: true },
+    { name: NAMES.statsGz, argv: [node, 'bin/logban.js', 'stats', gz], stdout: 'pipe', wholeFile: true, ratioTo: NAMES.statsGzPipe },
+    { name: NAMES.statsGzPipe, argv: ['bash', '-c', statsPipeline(`zcat ${gz}`)], stdout: 'pipe', wholeFile: true },
+  ];
+}
+
+// The top counts of logban stats and of the pipeline, side by side: the same question answered alike.
+function sameTop(stats, pipe) {
+  const mine = [...(stats?.output ?? '').matchAll(/^ +(\d+) {2}(\S+)$/gm)].slice(0, 10).map((m) => Number(m[1]));
+  const theirs = [...(pipe?.output ?? '').matchAll(/^ *(\d+) (\S+)$/gm)].map((m) => Number(m[1]));
+  return mine.length > 0 && mine.join(',') === theirs.join(',');
+}
+
+function everyLineTargets(results, meta) {
+  const get = (n) => results.find((r) => r.name === n);
+  const out = [];
+  const ratio = (a, b) => (a?.median && b?.median ? a.median / b.median : null);
+  const line = (ok, text) => out.push(`${ok ? 'PASS' : 'FAIL'} — ${text}`);
+  const [coldAll, grep, test, stats, pipe, statsGz, gzPipe] = [NAMES.coldAll, NAMES.grep, NAMES.test, NAMES.stats, NAMES.statsPipe, NAMES.statsGz, NAMES.statsGzPipe].map(get);
+  const r1 = ratio(coldAll, grep);
+  if (r1 !== null) line(r1 <= 4, `permanent-bans first scan at most 4× \`grep -cE\` (aim 2×): ${r1.toFixed(2)}×`);
+  const lps = (r) => (r.lines ?? meta.lines) / r.median;
+  for (const [tool, factor] of [['sshg-parser (sshguard)', 4], ['fail2ban-regex', 150]]) {
+    const other = get(tool);
+    if (test?.median && other?.median) line(lps(test) / lps(other) >= factor, `\`logban test auth.log sshd\` at least ${factor}× ${tool} in lines per second: ${(lps(test) / lps(other)).toFixed(1)}×`);
+    else out.push(`n/a — logban test ≥ ${factor}× ${tool}: ${other?.skipped ?? other?.error ?? 'not measured'}`);
+  }
+  const r2 = ratio(stats, pipe);
+  if (r2 !== null) line(r2 <= 1, `\`logban stats\` at most 1.0× the pipeline that answers the same question: ${r2.toFixed(2)}× (same top counts: ${sameTop(stats, pipe) ? 'yes' : 'NO'})`);
+  const r3 = ratio(statsGz, gzPipe);
+  if (r3 !== null) line(r3 <= 1, `\`logban stats\` of the .gz at most 1.0× the same pipeline behind \`zcat\`: ${r3.toFixed(2)}× (same top counts: ${sameTop(statsGz, gzPipe) ? 'yes' : 'NO'})`);
+  for (const r of [coldAll, test, stats, statsGz]) if (r?.rssKb) line(r.rssKb / 1024 <= 150, `peak RSS of ${r.name} at most 150 MiB: ${(r.rssKb / 1024).toFixed(0)} MiB`);
+  return out;
+}
 
 // The access-log figures: the web jail's first run and `logban test` with the wordpress rule, plain
 // and gzipped, each against a grep for the literals the same rules look for.
@@ -535,6 +586,7 @@ function measurements(webMeta) {
       okStatus: [0, 1], stdout: 'pipe', wholeFile: true,
     },
     ...webMeasurements(webMeta),
+    ...everyLineMeasurements(),
     sshg
       ? { name: 'sshg-parser (sshguard)', argv: [sshg], stdin: LOG, wholeFile: true, ratioTo: NAMES.test, maxRuns: 1 }
       : { name: 'sshg-parser (sshguard)', missing: 'not installed' },
@@ -656,6 +708,9 @@ function main() {
     sliceNote, '',
     '## Targets (from the issue)', '',
     ...[...targets(results, meta), ...webTargets(results, webMeta)].map((t) => `- ${t}`), '',
+    '## Every line matched', '',
+    `Big plain logs are read on ${os.availableParallelism()} threads (\`--threads\`); the one-thread rows beside show what the threads add.`, '',
+    ...everyLineTargets(results, meta).map((t) => `- ${t}`), '',
     '## Measurements', '',
     table(results, meta), '',
   ].join('\n');
