@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { createClassifier, type ClassifyJail, type ClassifyOptions } from '../core/classify.js';
 import { unpackBatch, type HitBatch, type PackedBatch } from '../core/hits.js';
+import type { StatsPart, StatsTally } from '../core/stats.js';
 import type { MatcherSource } from '../rules/compile.js';
 import { readLogText, type LogTextOutcome } from '../io/log-text.js';
 import { openLog } from '../io/reader.js';
@@ -11,6 +12,9 @@ import { closeSync } from 'node:fs';
 
 /** Below this many bytes a file is read on one thread: starting workers would cost more than they save. */
 export const PARALLEL_MIN_BYTES = 32 << 20;
+
+/** Parts whose counts come back instead of their records can be big: only the counts wait. */
+const COUNTED_PART_BYTES = 64 << 20;
 
 /** Records are handed on in batches of about this many lines. */
 const BATCH_LINES = 16384;
@@ -56,7 +60,8 @@ function parallelFile(path: string, jails: readonly ClassifyJail[], sources: rea
 // Reads `path` from its start, classifying every line; `onBatch` gets the records in file order.
 // `tail`: text to classify after the file's complete lines (a last line without its newline);
 // `onBytes`: how much of the file was read since the last call (a progress bar).
-export type ReadExtras = { readonly tail?: (outcome: LogTextOutcome) => string; readonly onBytes?: (n: number) => void };
+// `stats`: the tally to count into; records made on other threads are then counted there.
+export type ReadExtras = { readonly tail?: (outcome: LogTextOutcome) => string; readonly onBytes?: (n: number) => void; readonly stats?: StatsTally };
 
 export async function readClassified(path: string, jails: readonly ClassifyJail[], sources: readonly (MatcherSource | undefined)[], opts: ClassifyOptions, t: Threads,
   onBatch: OnBatch, extras: ReadExtras = {}): Promise<Classified> {
@@ -68,20 +73,24 @@ export async function readClassified(path: string, jails: readonly ClassifyJail[
     const misses: { lineNo: number; text: string }[] = [];
     let classified = 0;
     const guarded = { tainted: 0, joined: 0 };
-    const take = (r: { misses: Classified['misses']; guarded: Classified['guarded']; batch: HitBatch | PackedBatch; classified: number; endOffset?: number }) => {
+    const take = (r: { misses: Classified['misses']; guarded: Classified['guarded']; batch: HitBatch | PackedBatch; classified: number; stats?: StatsPart }) => {
       for (const m of r.misses) if (misses.length < opts.missSamples) misses.push({ lineNo: classified + m.lineNo, text: m.text });
+      if (r.stats && extras.stats) extras.stats.merge(r.stats);
       onBatch('table' in r.batch ? unpackBatch(r.batch) : r.batch, classified);
       classified += r.classified;
       guarded.tainted += r.guarded.tainted;
       guarded.joined += r.guarded.joined;
     };
-    const setup = { jails: jails.map((j, i) => ({ source: sources[i]!, since: j.since, ...(j.datepattern ? { datepattern: j.datepattern } : {}) })), classify: opts };
+    const setup = {
+      jails: jails.map((j, i) => ({ source: sources[i]!, since: j.since, ...(j.datepattern ? { datepattern: j.datepattern } : {}) })), classify: opts,
+      ...(extras.stats ? { tally: 'stats' as const } : {}),
+    };
     let done = 0;
     const out = await classifyOnThreads({ path, dev: par.id.dev, ino: par.id.ino, from: 0, to: par.id.size }, setup, par.threads, (r) => {
       take(r);
       onBytes(r.endOffset - done);
       done = r.endOffset;
-    });
+    }, extras.stats ? COUNTED_PART_BYTES : undefined);
     const failed = out.failure ? { complete: false, readError: true, note: `read error at byte ${out.failure.at} (${out.failure.reason})` } : { complete: true };
     const outcome: LogTextOutcome = { bytes: out.endOffset, lines: out.lines, longLines: out.longLines, gzip: false, ...(out.inLongLine ? { inLongLine: true } : {}), ...failed };
     const rest = tail(outcome);

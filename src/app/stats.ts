@@ -71,7 +71,7 @@ export async function runStats(opts: StatsOptions, deps: StatsDeps): Promise<Sta
       };
       try {
         // Each file gets its own classifier: date formats and years are per file.
-        const { outcome: out } = await readClassified(path, [jail], [source], statsClassify(opts.now), opts.threads ?? {}, tally.consume, { onBytes: advance });
+        const { outcome: out } = await readClassified(path, [jail], [source], statsClassify(opts.now), opts.threads ?? {}, tally.consume, { onBytes: advance, stats: tally });
         tally.addLines(out.lines);
         read++;
         if (!out.complete || out.note) warnings.push(`${path}: ${out.note ?? 'ended early'}; counted what was complete`);

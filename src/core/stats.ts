@@ -46,8 +46,15 @@ const byCount = <K extends string>(key: K) => (a: Record<K, string> & { count: n
 export type StatsTally = {
   readonly consume: (batch: HitBatch) => void;
   readonly addLines: (n: number) => void;
+  /** What another tally counted (a reading thread's part of a file), added in. */
+  readonly merge: (part: StatsPart) => void;
+  /** The counts so far, for another tally to merge. */
+  readonly part: () => StatsPart;
   readonly result: (bits: SubnetBits) => Stats;
 };
+
+/** A tally's counts as plain data: matched lines, and count per address and per UTC day. */
+export type StatsPart = { readonly matched: number; readonly ips: readonly (readonly [string, number])[]; readonly days: readonly (readonly [number, number])[] };
 
 // Counts failure lines per IP and per UTC day. Lines, not attempts: a companion line ("Invalid
 // user", PAM's line) is a failure line too.
@@ -71,6 +78,12 @@ export function createStatsTally(): StatsTally {
       }
     },
     addLines: (n) => { lines += n; },
+    merge(p) {
+      matched += p.matched;
+      for (const [ip, n] of p.ips) ips.set(ip, (ips.get(ip) ?? 0) + n);
+      for (const [day, n] of p.days) days.set(day, (days.get(day) ?? 0) + n);
+    },
+    part: () => ({ matched, ips: [...ips], days: [...days] }),
     result(bits) {
       const subnets = new Map<string, number>();
       for (const [ip, count] of ips) {

@@ -1,5 +1,6 @@
 import type { ClassifyOptions } from '../core/classify.js';
 import type { PackedBatch } from '../core/hits.js';
+import type { StatsPart } from '../core/stats.js';
 import type { DatePatternName } from '../core/timestamp.js';
 import type { MatcherSource } from '../rules/compile.js';
 
@@ -9,6 +10,8 @@ export type MatchSetup = {
   readonly classify: ClassifyOptions;
   /** A chunk whose last line is dated before this is skipped undecoded (a scan's skip check); absent: none. */
   readonly skipBefore?: number;
+  /** Count the records where they are made and hand back the counts, not the records (`stats`: counts add up in any order). */
+  readonly tally?: 'stats';
 };
 
 /** One part of a file: bytes [from, to), cut at line starts; the file is known by its inode. */
@@ -31,6 +34,8 @@ export type SegmentResult = {
   readonly failure?: { readonly at: number; readonly reason: string };
   readonly misses: readonly { readonly lineNo: number; readonly text: string }[];
   readonly guarded: { readonly tainted: number; readonly joined: number };
+  /** With setup.tally 'stats': the part's counts (the batch is then empty). */
+  readonly stats?: StatsPart;
 };
 
 export type WorkerReply = { readonly ok: true; readonly result: SegmentResult } | { readonly ok: false; readonly seg: number; readonly error: string };

@@ -4,6 +4,7 @@ import { closeSync, fstatSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createClassifier } from '../core/classify.js';
 import { packBatch, packedBuffers } from '../core/hits.js';
+import { createStatsTally } from '../core/stats.js';
 import { compileSource } from '../rules/compile.js';
 import { skipOlderThan } from './lines.js';
 import type { MatchSetup, SegmentJob, SegmentResult, WorkerReply } from './match-job.js';
@@ -23,10 +24,15 @@ function classifySegment(job: SegmentJob): SegmentResult {
   try {
     const st = fstatSync(fd);
     if (st.dev !== job.dev || st.ino !== job.ino) throw new Error(`${job.path} was replaced while it was read; run again`);
-    const out = readCompleteLines(fd, job.from, job.to, (text, at) => classifier.write(text, at), skip);
+    const tally = setup.tally === 'stats' ? createStatsTally() : null;
+    const out = readCompleteLines(fd, job.from, job.to, (text, at) => {
+      classifier.write(text, at);
+      if (tally && classifier.pending() >= 16384) tally.consume(classifier.take());
+    }, skip);
     classifier.end();
+    tally?.consume(classifier.take());
     return {
-      seg: job.seg, batch: packBatch(classifier.take()), classified: classifier.lines(), lines: out.lines, longLines: out.longLines,
+      seg: job.seg, batch: packBatch(classifier.take()), ...(tally ? { stats: tally.part() } : {}), classified: classifier.lines(), lines: out.lines, longLines: out.longLines,
       endOffset: out.endOffset, inLongLine: out.inLongLine ?? false, ...(out.failure ? { failure: out.failure } : {}),
       misses: classifier.misses(), guarded: classifier.guarded(),
     };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createStatsCounter, renderStatsText, subnetOf, type SubnetBits } from '../../src/core/stats.js';
+import { createClassifier } from '../../src/core/classify.js';
+import { createStatsCounter, createStatsTally, renderStatsText, statsClassify, subnetOf, type SubnetBits } from '../../src/core/stats.js';
 import { statsMatcher } from '../../src/app/stats.js';
 // RFC 3339 syslog prefix with its zone, so the UTC day does not depend on the machine's TZ.
 const failure = (at: string, ip: string) => `2026-${at}+00:00 web1 sshd[1234]: Failed password for root from ${ip} port 5555 ssh2\n`;
@@ -69,5 +70,32 @@ describe('the stats text view', () => {
   it('--by day lists every day', () => {
     const text = renderStatsText(stats, { top: 10, bits: 24, byDay: true, rule: 'sshd', files: 1 });
     expect(text).toContain('Per day (UTC):\n      2  2026-11-20\n      4  2026-11-21\n');
+  });
+});
+
+describe('stats tallies of parts of a log', () => {
+  // What reading threads do: each counts its part, and the parts' counts are added up.
+  const lines = [
+    failure('11-21T09:00:00', '198.51.100.9'), failure('11-21T09:00:01', '203.0.113.5'), failure('11-20T23:59:59', '203.0.113.5'),
+    failure('11-21T09:00:02', '2001:db8::5'), '2026-11-21T09:00:03+00:00 web1 sshd[2]: Invalid user x from 198.51.100.9 port 22\n',
+  ];
+  const classified = (text: string) => {
+    const c = createClassifier([{ matcher: statsMatcher('sshd'), since: -Infinity }], statsClassify(NOW));
+    c.write(text, -1);
+    c.end();
+    return c.take();
+  };
+  it('add up to what one tally of the whole log counts', () => {
+    const whole = createStatsTally();
+    whole.consume(classified(lines.join('')));
+    const merged = createStatsTally();
+    for (const cut of [[0, 2], [2, 3], [3, 5]] as const) {
+      const part = createStatsTally();
+      part.consume(classified(lines.slice(cut[0], cut[1]).join('')));
+      merged.merge(part.part());
+    }
+    expect(merged.result(24)).toEqual(whole.result(24));
+    expect(whole.result(24).matched).toBe(5);
+    expect(whole.result(24).ips[0]).toEqual({ ip: '198.51.100.9', count: 2 });
   });
 });
