@@ -478,9 +478,11 @@ const NAMES = {
 };
 
 // The shell pipeline that answers the question \`logban stats\` answers: failure lines per address,
-// most first (the bench log's failure lines are sshd's "Failed password" and "Invalid user").
-const STATS_ERE = ': (Failed password for|Invalid user) .* from [0-9a-fA-F.:]+ port';
-const statsPipeline = (input) => `${input} | LC_ALL=C grep -oE '${STATS_ERE}' | awk '{print $(NF-1)}' | sort | uniq -c | sort -rn | head -n 10`;
+// most first (the bench log's failure lines are sshd's "Failed password" and "Invalid user"),
+// written to be quick: the C locale throughout (sort is several times faster in it), a plain
+// grep for the lines, then -o for the address after the last words sshd wrote.
+const STATS_ERE = ': (Failed password for|Invalid user) ';
+const statsPipeline = (input) => `export LC_ALL=C; ${input} | grep -E '${STATS_ERE}' | grep -oE 'from [0-9a-fA-F.:]+ port' | awk '{print $2}' | sort | uniq -c | sort -rn | head -n 10`;
 
 // Every line matters: \`test\`, \`stats\` (plain and gzipped) and their pipelines; one-thread runs beside.
 function everyLineMeasurements() {
