@@ -10,7 +10,7 @@ import { noJournal, type JournalSource } from '../io/journal.js';
 import type { SkipCheck } from '../io/lines.js';
 import { noProgress, type Progress } from '../io/progress.js';
 import { readChain, type LogFile, type Note, type PlainReader } from './read-chain.js';
-import { defaultThreads, PARALLEL_MIN_BYTES, type Threads } from './read-classified.js';
+import { PARALLEL_MIN_BYTES, type Threads } from './read-classified.js';
 import { unpackBatch } from '../core/hits.js';
 import { createLineReader, type PlacedFile } from '../io/line-reader.js';
 import { createEvidenceRings } from '../core/evidence-rings.js';
@@ -101,10 +101,11 @@ export type ReadDeps = {
   readonly threads?: Threads;
 };
 
-// The reader that classifies a big plain log on several threads for `sink`, or undefined when
-// its lines must be read on this one. Each part's records reach the sink in file order.
+// The reader that classifies a big plain log on several threads for `sink` (only when asked:
+// a scan's counting and ban side take most of its time, and each thread adds a heap), or
+// undefined when its lines are read on this one. Each part's records reach the sink in file order.
 function bigReader(sink: LineSink, t: Threads, numberOf: (f: LogFile) => number, progress: Progress, notes: Note[]): PlainReader | undefined {
-  const threads = t.threads ?? defaultThreads();
+  const threads = t.threads ?? 1;
   const setup = sink.parallel;
   if (threads < 2 || setup === undefined) return undefined;
   return async (file, from, to) => {

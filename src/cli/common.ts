@@ -84,7 +84,7 @@ export function droppedLine(u: { readonly ip: string; readonly jail: string; rea
 
 /** `--threads N`: classify a big plain log on N threads (1: one); given, it applies to a file of any size. */
 export function withThreads(cmd: Command): Command {
-  return cmd.option('--threads <n>', 'threads that read a big plain log (default: the machine\'s cores, at most 4, for logs over 32 MiB; 1: one)', positiveInt('--threads'));
+  return cmd.option('--threads <n>', 'threads that match a big plain log (scan: 1 unless given; test, stats: the cores, at most 4, over 32 MiB)', positiveInt('--threads'));
 }
 
 export function threadsOf(o: { threads?: number }): { threads?: number; force?: boolean } {
