@@ -118,7 +118,9 @@ function main() {
   if (!existsSync(LOG)) throw new Error(`${LOG}: no bench log (run node bench/run.mjs --data-only first)`);
   const p = prepare();
   const state = join(WORK, 'state');
-  const sampleIp = readFileSync(join(state, readdirSync(state).find((f) => f.startsWith('bans.'))), 'utf8').split('\n', 1)[0].split('"')[5];
+  // The first ban's target: an address, or a block (an IPv6 /64 by default), whose first host `report` is asked about.
+  const target = readFileSync(join(state, readdirSync(state).find((f) => f.startsWith('bans.'))), 'utf8').split('\n', 1)[0].split('"')[5];
+  const sampleIp = target.includes('/') ? target.replace(/(::)?\/\d+$/, (_m, c) => (c ? '::1' : '')).replace(/\.0$/, '.1') : target;
   const list = measure([
     { name: 'node -e 0', argv: [process.execPath, '-e', '0'] },
     { name: 'no-op scan, no bans', argv: scan(p.none, join(WORK, 'state-none')) },
