@@ -63,15 +63,16 @@ export function createClassifier(jails: readonly ClassifyJail[], opts: ClassifyO
   const spanChar: number[] = [];
   const spanPos: number[] = [];
   let written = 0;
-  let span = 0;
-  const placeOf = (char: number): number => {
-    while (span + 1 < spanChar.length && spanChar[span + 1]! <= char) span++;
-    const start = spanPos[span]!;
-    return start < 0 ? -1 : start + (char - spanChar[span]!);
-  };
 
   const stages: GuardStage[] = jails.map((jail, j) => {
     let lineBase = 0;
+    // Each jail's own cursor into the spans: a jail whose guard holds text back places it later.
+    let span = 0;
+    const placeOf = (char: number): number => {
+      while (span + 1 < spanChar.length && spanChar[span + 1]! <= char) span++;
+      const start = spanPos[span]!;
+      return start < 0 ? -1 : start + (char - spanChar[span]!);
+    };
     const dates = jail.datepattern ? createDateReader(opts.now, { pattern: jail.datepattern }) : shared;
     const dateFirst = jail.since !== -Infinity;
     const visit = (line: string, lineNo: number, char: number, prefiltered: boolean) => {
