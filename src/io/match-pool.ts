@@ -30,7 +30,12 @@ export function cutPoints(fd: number, from: number, to: number, parts: number): 
   const buf = Buffer.alloc(2 * MAX_LINE_BYTES);
   for (let want = from + step; want < to; want += step) {
     if (want <= cuts[cuts.length - 1]!) continue;
-    const n = readSync(fd, buf, 0, Math.min(buf.length, to - want + 1), want - 1);
+    let n: number;
+    try {
+      n = readSync(fd, buf, 0, Math.min(buf.length, to - want + 1), want - 1);
+    } catch {
+      continue; // a failing disk: no cut here; the part's own read meets the error and says where
+    }
     const nl = buf.subarray(0, n).indexOf(10);
     if (nl < 0) continue;
     const at = want - 1 + nl + 1;
@@ -66,20 +71,22 @@ export async function classifyOnThreads(file: PoolFile, setup: MatchSetup, threa
   const ahead = 2 * workers.length;
   try {
     await new Promise<void>((resolve, reject) => {
+      let stopped = false;
       const give = (w: Worker) => {
-        if (next < jobs.length && next - taken < ahead) w.postMessage(jobs[next++]!);
+        if (!stopped && next < jobs.length && next - taken < ahead) w.postMessage(jobs[next++]!);
         else idle.push(w);
       };
       const idle: Worker[] = [];
       const drain = () => {
-        for (let r = done.get(taken); r !== undefined; r = done.get(taken)) {
+        // After a part that ended early, nothing more is taken (a reply may still be on its way).
+        for (let r = stopped ? undefined : done.get(taken); r !== undefined; r = done.get(taken)) {
           done.delete(taken);
           taken++;
           onPart(r);
           lines += r.lines;
           longLines += r.longLines;
           last = r;
-          if (r.failure || r.endOffset < jobs[r.seg]!.to) { resolve(); return; }
+          if (r.failure || r.endOffset < jobs[r.seg]!.to) { stopped = true; resolve(); return; }
         }
         while (idle.length > 0 && next < jobs.length && next - taken < ahead) give(idle.pop()!);
         if (taken === jobs.length) resolve();

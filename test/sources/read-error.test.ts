@@ -23,11 +23,12 @@ function outcome(box: Box, logDir: string) {
   return { status: neutral(r.stdout), state: neutral(state) };
 }
 
-function scan(box: Box, env: Record<string, string> = {}) {
-  const r = runCli(['scan', '--json', '--config', box.config, '--state-dir', box.stateDir, '--now', NOW], { env });
+function scan(box: Box, env: Record<string, string> = {}, extra: readonly string[] = []) {
+  const r = runCli(['scan', '--json', '--config', box.config, '--state-dir', box.stateDir, '--now', NOW, ...extra], { env });
   expect(r.code, r.stderr).toBe(0);
   const out = JSON.parse(r.stdout) as { files: { endOffset: number }[]; notes: { level: string; text: string }[] };
-  return { file: out.files[0]!, warnings: out.notes.filter((n) => n.level === 'warning').map((n) => n.text).join('\n') };
+  const texts = (level: string) => out.notes.filter((n) => n.level === level).map((n) => n.text).join('\n');
+  return { file: out.files[0]!, warnings: texts('warning'), infos: texts('info') };
 }
 
 const gate = failingDiskOrSkip();
@@ -67,6 +68,33 @@ describe.skipIf(gate.skip)('a log on a disk that fails part-way (real EIO throug
     expect(healed.file.endOffset).toBe(Buffer.byteLength(log));
 
     // The same log on a good disk, read in two runs split where the failing disk stopped.
+    const good = makeSandbox(CONFIG);
+    writeFileSync(good.path('auth.log'), log.slice(0, stop));
+    expect(scan(good).file.endOffset).toBe(stop);
+    good.append('auth.log', log.slice(stop));
+    expect(scan(good).file.endOffset).toBe(Buffer.byteLength(log));
+    const expected = outcome(good, good.dir);
+    expect(JSON.parse(expected.status).bans.length).toBeGreaterThan(10);
+    expect(outcome(failing, mount)).toEqual(expected);
+  }, 60_000);
+
+  it('read on several threads: the parts after the failed read are not counted, and the healed disk ends as two runs on a good disk do', () => {
+    const log = bigSshdLog(2, 60_000);
+    const { backing, mount } = place('threads');
+    writeFileSync(join(backing, 'auth.log'), log);
+    const failing = makeSandbox(CONFIG.replace('$DIR/auth.log', join(mount, 'auth.log')));
+    const bad = 3_000_000;
+    disk.fail('threads/auth.log', bad, bad + 100);
+    const first = scan(failing, {}, ['--threads', '3']);
+    expect(first.warnings).toMatch(/auth\.log: read error at byte \d+ \(EIO: [^)]*\); the lines before byte \d+ are counted/);
+    expect(first.infos).toMatch(/auth\.log: \d+ bytes read on 3 threads/);
+    const stop = first.file.endOffset;
+    expect(stop).toBeGreaterThan(bad - (1 << 20));
+    expect(stop).toBeLessThanOrEqual(bad);
+    expect(log[stop - 1]).toBe('\n');
+    disk.heal('threads/auth.log');
+    expect(scan(failing, {}, ['--threads', '3']).file.endOffset).toBe(Buffer.byteLength(log));
+
     const good = makeSandbox(CONFIG);
     writeFileSync(good.path('auth.log'), log.slice(0, stop));
     expect(scan(good).file.endOffset).toBe(stop);
