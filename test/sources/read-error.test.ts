@@ -43,13 +43,29 @@ describe.skipIf(gate.skip)('a log on a disk that fails part-way (real EIO throug
     return { backing: join(disk.backing, name), mount: join(disk.mount, name) };
   };
 
-  it('counts the lines before the failed read once, retries from there, and ends as two runs on a good disk do', () => {
-    const log = bigSshdLog(1, 60_000);
-    const { backing, mount } = place('plain');
+  // A generated log on the disk in a directory of its own, whose bytes from 3,000,000 fail to read.
+  const failingLog = (name: string, seed: number) => {
+    const log = bigSshdLog(seed, 60_000);
+    const { backing, mount } = place(name);
     writeFileSync(join(backing, 'auth.log'), log);
-    const failing = makeSandbox(CONFIG.replace('$DIR/auth.log', join(mount, 'auth.log')));
     const bad = 3_000_000;
-    disk.fail('plain/auth.log', bad, bad + 100);
+    disk.fail(`${name}/auth.log`, bad, bad + 100);
+    return { log, mount, bad, box: makeSandbox(CONFIG.replace('$DIR/auth.log', join(mount, 'auth.log'))) };
+  };
+  // The same log on a good disk, read in two runs split at `stop`: what the failing disk must end as.
+  const twoRunsOnGoodDisk = (log: string, stop: number) => {
+    const good = makeSandbox(CONFIG);
+    writeFileSync(good.path('auth.log'), log.slice(0, stop));
+    expect(scan(good).file.endOffset).toBe(stop);
+    good.append('auth.log', log.slice(stop));
+    expect(scan(good).file.endOffset).toBe(Buffer.byteLength(log));
+    const expected = outcome(good, good.dir);
+    expect(JSON.parse(expected.status).bans.length).toBeGreaterThan(10);
+    return expected;
+  };
+
+  it('counts the lines before the failed read once, retries from there, and ends as two runs on a good disk do', () => {
+    const { log, mount, bad, box: failing } = failingLog('plain', 1);
     const first = scan(failing);
     expect(first.warnings).toMatch(/auth\.log: read error at byte \d+ \(EIO: [^)]*\); the lines before byte \d+ are counted/);
     const stop = first.file.endOffset;
@@ -67,24 +83,11 @@ describe.skipIf(gate.skip)('a log on a disk that fails part-way (real EIO throug
     expect(healed.warnings).toBe('');
     expect(healed.file.endOffset).toBe(Buffer.byteLength(log));
 
-    // The same log on a good disk, read in two runs split where the failing disk stopped.
-    const good = makeSandbox(CONFIG);
-    writeFileSync(good.path('auth.log'), log.slice(0, stop));
-    expect(scan(good).file.endOffset).toBe(stop);
-    good.append('auth.log', log.slice(stop));
-    expect(scan(good).file.endOffset).toBe(Buffer.byteLength(log));
-    const expected = outcome(good, good.dir);
-    expect(JSON.parse(expected.status).bans.length).toBeGreaterThan(10);
-    expect(outcome(failing, mount)).toEqual(expected);
+    expect(outcome(failing, mount)).toEqual(twoRunsOnGoodDisk(log, stop));
   }, 60_000);
 
   it('read on several threads: the parts after the failed read are not counted, and the healed disk ends as two runs on a good disk do', () => {
-    const log = bigSshdLog(2, 60_000);
-    const { backing, mount } = place('threads');
-    writeFileSync(join(backing, 'auth.log'), log);
-    const failing = makeSandbox(CONFIG.replace('$DIR/auth.log', join(mount, 'auth.log')));
-    const bad = 3_000_000;
-    disk.fail('threads/auth.log', bad, bad + 100);
+    const { log, mount, bad, box: failing } = failingLog('threads', 2);
     const first = scan(failing, {}, ['--threads', '3']);
     expect(first.warnings).toMatch(/auth\.log: read error at byte \d+ \(EIO: [^)]*\); the lines before byte \d+ are counted/);
     expect(first.infos).toMatch(/auth\.log: \d+ bytes read on 3 threads/);
@@ -94,15 +97,7 @@ describe.skipIf(gate.skip)('a log on a disk that fails part-way (real EIO throug
     expect(log[stop - 1]).toBe('\n');
     disk.heal('threads/auth.log');
     expect(scan(failing, {}, ['--threads', '3']).file.endOffset).toBe(Buffer.byteLength(log));
-
-    const good = makeSandbox(CONFIG);
-    writeFileSync(good.path('auth.log'), log.slice(0, stop));
-    expect(scan(good).file.endOffset).toBe(stop);
-    good.append('auth.log', log.slice(stop));
-    expect(scan(good).file.endOffset).toBe(Buffer.byteLength(log));
-    const expected = outcome(good, good.dir);
-    expect(JSON.parse(expected.status).bans.length).toBeGreaterThan(10);
-    expect(outcome(failing, mount)).toEqual(expected);
+    expect(outcome(failing, mount)).toEqual(twoRunsOnGoodDisk(log, stop));
   }, 60_000);
 
   // Both inflaters: the zlib-sync addon, and node:zlib where the addon could not be built.
