@@ -5,7 +5,7 @@ import { createClassifier, type ClassifyJail, type ClassifyOptions } from '../co
 import { unpackBatch, type HitBatch, type PackedBatch } from '../core/hits.js';
 import type { StatsPart, StatsTally } from '../core/stats.js';
 import type { MatcherSource } from '../rules/compile.js';
-import { readLogText, type LogTextOutcome } from '../io/log-text.js';
+import { plainTextOutcome, readLogText, type LogTextOutcome } from '../io/log-text.js';
 import { openLog } from '../io/reader.js';
 import { isGzip } from '../io/gunzip.js';
 import { closeSync } from 'node:fs';
@@ -20,7 +20,7 @@ const COUNTED_PART_BYTES = 64 << 20;
 const BATCH_LINES = 16384;
 
 export type Threads = {
-  /** How many threads may classify (default: the machine's cores, at most 4); 1: one. */
+  /** How many threads may classify (default for test and stats: the machine's cores, at most 4; for scan: 1). */
   readonly threads?: number;
   /** Use them whatever the file's size (tests of the cut points). */
   readonly force?: boolean;
@@ -39,7 +39,7 @@ export type Classified = {
 /** The batches of one read: `lineBase` is added to a record's lineNo for its number in the file. */
 export type OnBatch = (batch: HitBatch, lineBase: number) => void;
 
-export function defaultThreads(): number {
+function defaultThreads(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
@@ -85,14 +85,11 @@ export async function readClassified(path: string, jails: readonly ClassifyJail[
       jails: jails.map((j, i) => ({ source: sources[i]!, since: j.since, ...(j.datepattern ? { datepattern: j.datepattern } : {}) })), classify: opts,
       ...(extras.stats ? { tally: 'stats' as const } : {}),
     };
-    let done = 0;
-    const out = await classifyOnThreads({ path, dev: par.id.dev, ino: par.id.ino, from: 0, to: par.id.size }, setup, par.threads, (r) => {
+    const out = await classifyOnThreads({ path, dev: par.id.dev, ino: par.id.ino, from: 0, to: par.id.size }, setup, par.threads, (r, bytes) => {
       take(r);
-      onBytes(r.endOffset - done);
-      done = r.endOffset;
+      onBytes(bytes);
     }, extras.stats ? COUNTED_PART_BYTES : undefined);
-    const failed = out.failure ? { complete: false, readError: true, note: `read error at byte ${out.failure.at} (${out.failure.reason})` } : { complete: true };
-    const outcome: LogTextOutcome = { bytes: out.endOffset, lines: out.lines, longLines: out.longLines, gzip: false, ...(out.inLongLine ? { inLongLine: true } : {}), ...failed };
+    const outcome = plainTextOutcome(out);
     const rest = tail(outcome);
     if (rest !== '') {
       const c = createClassifier(jails, opts);

@@ -112,14 +112,12 @@ function bigReader(sink: LineSink, t: Threads, numberOf: (f: LogFile) => number,
     if (!t.force && to - from < PARALLEL_MIN_BYTES) return null;
     const { classifyOnThreads } = await import('../io/match-pool.js');
     const source = numberOf(file);
-    let done = from;
-    const out = await classifyOnThreads({ path: file.path, dev: file.dev, ino: file.ino, from, to }, setup, threads, (r) => {
+    const { parts, ...out } = await classifyOnThreads({ path: file.path, dev: file.dev, ino: file.ino, from, to }, setup, threads, (r, bytes) => {
       sink.consume(unpackBatch(r.batch), source);
-      progress.advance(r.endOffset - done);
-      done = r.endOffset;
+      progress.advance(bytes);
     });
-    notes.push({ level: 'info', text: `${file.path}: ${out.endOffset - from} bytes read on ${Math.min(threads, out.parts)} threads` });
-    return { endOffset: out.endOffset, lines: out.lines, longLines: out.longLines, ...(out.inLongLine ? { inLongLine: true } : {}), ...(out.failure ? { failure: out.failure } : {}) };
+    notes.push({ level: 'info', text: `${file.path}: ${out.endOffset - from} bytes read on ${Math.min(threads, parts)} threads` });
+    return out;
   };
 }
 

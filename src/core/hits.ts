@@ -86,7 +86,7 @@ export function createHitBuilder(): HitBuilder {
 }
 
 /** The buffers of a batch, for handing it to another thread without a copy. */
-export function batchBuffers(b: HitBatch): ArrayBuffer[] {
+function batchBuffers(b: HitBatch): ArrayBuffer[] {
   return [b.jail, b.kind, b.pattern, b.lineNo, b.offset, b.length, b.time, b.template]
     .map((a) => a.buffer as ArrayBuffer);
 }

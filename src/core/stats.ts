@@ -1,7 +1,6 @@
-import { createClassifier, type ClassifyOptions } from './classify.js';
+import type { ClassifyOptions } from './classify.js';
 import { HIT, type HitBatch } from './hits.js';
 import { ipFamily, canonicalIp } from './ip.js';
-import type { Matcher } from './match.js';
 
 export type SubnetBits = 24 | 16;
 
@@ -12,16 +11,6 @@ export type Stats = {
   readonly ips: readonly { ip: string; count: number }[];
   readonly subnets: readonly { subnet: string; count: number }[];
   readonly days: readonly { day: string; count: number }[];
-};
-
-export type StatsCounter = {
-  /** Complete lines of one file (chunks in order; a new file needs `startFile`). */
-  readonly addText: (text: string) => void;
-  /** Lines read (matched or not), as the reader counted them. */
-  readonly addLines: (n: number) => void;
-  /** Each file gets its own date reader: formats and years are per file. */
-  readonly startFile: () => void;
-  readonly result: (bits: SubnetBits) => Stats;
 };
 
 const DAY_SECONDS = 86400;
@@ -103,24 +92,6 @@ export function createStatsTally(): StatsTally {
 
 /** How `stats` classifies a file's lines: every line matters, no text is kept. */
 export const statsClassify = (now: number): ClassifyOptions => ({ now, keepText: false, missSamples: 0, lineNumbers: false, attempts: false });
-
-// Text in, counts out, on one thread: the classifier and the tally joined (a file per startFile;
-// `now` only fixes the year of yearless syslog dates).
-export function createStatsCounter(matcher: Matcher, now: number): StatsCounter {
-  const tally = createStatsTally();
-  const open = () => createClassifier([{ matcher, since: -Infinity }], statsClassify(now));
-  let classifier = open();
-  const flush = () => { classifier.end(); tally.consume(classifier.take()); };
-  return {
-    addText: (text) => { classifier.write(text, -1); if (classifier.pending() >= 16384) tally.consume(classifier.take()); },
-    addLines: tally.addLines,
-    startFile: () => { flush(); classifier = open(); },
-    result(bits) {
-      flush();
-      return tally.result(bits);
-    },
-  };
-}
 
 export type StatsView = { readonly top: number; readonly bits: SubnetBits; readonly byDay: boolean; readonly rule: string; readonly files: number };
 

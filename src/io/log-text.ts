@@ -1,7 +1,7 @@
 import { closeSync } from 'node:fs';
 import { inflateFile, isGzip } from './gunzip.js';
 import { createLineAssembler, type LineAssembler, type SkipCheck, type TextSink } from './lines.js';
-import { openLog, readCompleteLines } from './reader.js';
+import { openLog, readCompleteLines, type ReadOutcome } from './reader.js';
 
 export type LogTextOutcome = {
   /** Bytes of log text (decompressed for .gz) from the start of the file to the end of the last complete line. */
@@ -20,6 +20,12 @@ export type LogTextOutcome = {
   readonly readError?: boolean;
 };
 
+// What a read of a plain log's bytes amounts to as log text (on one thread or several).
+export function plainTextOutcome(out: ReadOutcome): LogTextOutcome {
+  const failed = out.failure ? { complete: false, readError: true, note: `read error at byte ${out.failure.at} (${out.failure.reason})` } : { complete: true };
+  return { bytes: out.endOffset, lines: out.lines, longLines: out.longLines, gzip: false, ...(out.inLongLine ? { inLongLine: true } : {}), ...failed };
+}
+
 // Reads a log, plain or gzip (told by its magic bytes, not its name), from byte `from` of its
 // text, and hands over complete lines as UTF-8 chunks ending in "\n". Errors opening the file
 // (missing, a directory, no permission) are thrown for the caller to describe; a read that fails
@@ -30,9 +36,7 @@ export async function readLogText(path: string, onText: TextSink, opts: { from?:
   const { fd, id } = openLog(path);
   try {
     if (!isGzip(fd)) {
-      const out = readCompleteLines(fd, Math.min(from, id.size), id.size, onText, opts.skip);
-      const failed = out.failure ? { complete: false, readError: true, note: `read error at byte ${out.failure.at} (${out.failure.reason})` } : { complete: true };
-      return { bytes: out.endOffset, lines: out.lines, longLines: out.longLines, gzip: false, ...(out.inLongLine ? { inLongLine: true } : {}), ...failed };
+      return plainTextOutcome(readCompleteLines(fd, Math.min(from, id.size), id.size, onText, opts.skip));
     }
     let skip = from;
     const inflated: TextSink = (text) => onText(text, -1);

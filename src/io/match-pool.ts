@@ -5,6 +5,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { MAX_LINE_BYTES } from './lines.js';
 import type { MatchSetup, SegmentJob, SegmentResult, WorkerReply } from './match-job.js';
+import type { ReadOutcome } from './reader.js';
 
 // A worker holds one part's records and its compiled patterns; almost all it makes dies young.
 // A small young generation (8 MiB, collected often) keeps each worker's memory small: `test` over
@@ -17,12 +18,8 @@ const SEGMENT_BYTES = 8 << 20;
 
 export type PoolFile = { readonly path: string; readonly dev: number; readonly ino: number; readonly from: number; readonly to: number };
 
-export type PoolOutcome = {
-  /** Parts the file was cut into. */
-  readonly parts: number;
-  readonly lines: number; readonly longLines: number; readonly endOffset: number; readonly inLongLine: boolean;
-  readonly failure?: { readonly at: number; readonly reason: string };
-};
+/** What a one-thread read of the same bytes reports (io/reader), and how many parts they were cut into. */
+export type PoolOutcome = ReadOutcome & { readonly parts: number };
 
 // Where to cut [from, to) into about `parts` pieces: each cut just after a newline, none inside a
 // line (a cut that finds no newline within an over-long line's reach is dropped).
@@ -52,9 +49,10 @@ function workerUrl(): URL {
   return new URL(import.meta.url.includes('/chunks/') ? '../match-worker.mjs' : './match-worker.mjs', import.meta.url);
 }
 
-// Classifies `file` on `threads` workers and calls `onPart` with each part's result in file order.
-// A part that ended early (a failed read, a file that shrank) is the last one taken.
-export async function classifyOnThreads(file: PoolFile, setup: MatchSetup, threads: number, onPart: (r: SegmentResult) => void, segmentBytes = SEGMENT_BYTES): Promise<PoolOutcome> {
+// Classifies `file` on `threads` workers and calls `onPart` with each part's result in file order,
+// and the bytes it read since the part before (a progress bar). A part that ended early (a failed
+// read, a file that shrank) is the last one taken.
+export async function classifyOnThreads(file: PoolFile, setup: MatchSetup, threads: number, onPart: (r: SegmentResult, bytes: number) => void, segmentBytes = SEGMENT_BYTES): Promise<PoolOutcome> {
   const fd = openSync(file.path, 'r');
   let cuts: number[];
   try {
@@ -84,7 +82,7 @@ export async function classifyOnThreads(file: PoolFile, setup: MatchSetup, threa
         for (let r = stopped ? undefined : done.get(taken); r !== undefined; r = done.get(taken)) {
           done.delete(taken);
           taken++;
-          onPart(r);
+          onPart(r, r.endOffset - (last?.endOffset ?? file.from));
           lines += r.lines;
           longLines += r.longLines;
           last = r;
@@ -109,7 +107,7 @@ export async function classifyOnThreads(file: PoolFile, setup: MatchSetup, threa
   }
   const end = last as SegmentResult | undefined;
   return {
-    parts: jobs.length, lines, longLines, endOffset: end?.endOffset ?? file.from, inLongLine: end?.inLongLine ?? false,
+    parts: jobs.length, lines, longLines, endOffset: end?.endOffset ?? file.from, ...(end?.inLongLine ? { inLongLine: true } : {}),
     ...(end?.failure ? { failure: end.failure } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createClassifier } from '../../src/core/classify.js';
-import { createStatsCounter, createStatsTally, renderStatsText, statsClassify, subnetOf, type SubnetBits } from '../../src/core/stats.js';
+import { createStatsTally, renderStatsText, statsClassify, subnetOf, type SubnetBits } from '../../src/core/stats.js';
+import type { Matcher } from '../../src/core/match.js';
 import { statsMatcher } from '../../src/app/stats.js';
 // RFC 3339 syslog prefix with its zone, so the UTC day does not depend on the machine's TZ.
 const failure = (at: string, ip: string) => `2026-${at}+00:00 web1 sshd[1234]: Failed password for root from ${ip} port 5555 ssh2\n`;
@@ -20,15 +21,24 @@ describe('subnetOf', () => {
   });
 });
 
-describe('the stats counter', () => {
-  const sshd = () => createStatsCounter(statsMatcher('sshd'), NOW);
+// The texts of one file in order, classified as `stats` classifies them, into one tally.
+function counted(matcher: Matcher, texts: readonly string[], lines = 0) {
+  const tally = createStatsTally();
+  const c = createClassifier([{ matcher, since: -Infinity }], statsClassify(NOW));
+  for (const text of texts) c.write(text, -1);
+  c.end();
+  tally.consume(c.take());
+  tally.addLines(lines);
+  return tally;
+}
 
+describe('the stats counter', () => {
   it('counts matches per IP, subnet and UTC day; ties sorted by address', () => {
-    const c = sshd();
-    c.addText(failure('11-21T09:00:00', '198.51.100.9') + failure('11-21T00:00:00', '198.51.100.10') + failure('11-21T09:00:02', '203.0.113.5'));
-    c.addText(failure('11-20T23:59:59', '203.0.113.5'));
-    c.addText('2026-11-21T09:00:03+00:00 web1 sshd[2]: Accepted password for alice from 192.0.2.1 port 22 ssh2\n');
-    c.addLines(5);
+    const c = counted(statsMatcher('sshd'), [
+      failure('11-21T09:00:00', '198.51.100.9') + failure('11-21T00:00:00', '198.51.100.10') + failure('11-21T09:00:02', '203.0.113.5'),
+      failure('11-20T23:59:59', '203.0.113.5'),
+      '2026-11-21T09:00:03+00:00 web1 sshd[2]: Accepted password for alice from 192.0.2.1 port 22 ssh2\n',
+    ], 5);
     expect(c.result(24)).toEqual({
       lines: 5,
       matched: 4,
@@ -39,8 +49,8 @@ describe('the stats counter', () => {
   });
 
   it('a custom pattern with <HOST> works like a jail failregex; a line without a date has no day', () => {
-    const c = createStatsCounter(statsMatcher('^<HOST> - \\S+ \\[[^\\]]+\\] "POST /wp-login\\.php'), NOW);
-    c.addText('203.0.113.7 - - [x] "POST /wp-login.php HTTP/1.1" 200 12\n203.0.113.7 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1\n');
+    const c = counted(statsMatcher('^<HOST> - \\S+ \\[[^\\]]+\\] "POST /wp-login\\.php'),
+      ['203.0.113.7 - - [x] "POST /wp-login.php HTTP/1.1" 200 12\n203.0.113.7 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1\n']);
     const r = c.result(16);
     expect([r.matched, r.ips, r.subnets, r.days]).toEqual([1, [{ ip: '203.0.113.7', count: 1 }], [{ subnet: '203.0.0.0/16', count: 1 }], []]);
   });
@@ -79,21 +89,10 @@ describe('stats tallies of parts of a log', () => {
     failure('11-21T09:00:00', '198.51.100.9'), failure('11-21T09:00:01', '203.0.113.5'), failure('11-20T23:59:59', '203.0.113.5'),
     failure('11-21T09:00:02', '2001:db8::5'), '2026-11-21T09:00:03+00:00 web1 sshd[2]: Invalid user x from 198.51.100.9 port 22\n',
   ];
-  const classified = (text: string) => {
-    const c = createClassifier([{ matcher: statsMatcher('sshd'), since: -Infinity }], statsClassify(NOW));
-    c.write(text, -1);
-    c.end();
-    return c.take();
-  };
   it('add up to what one tally of the whole log counts', () => {
-    const whole = createStatsTally();
-    whole.consume(classified(lines.join('')));
+    const whole = counted(statsMatcher('sshd'), lines);
     const merged = createStatsTally();
-    for (const cut of [[0, 2], [2, 3], [3, 5]] as const) {
-      const part = createStatsTally();
-      part.consume(classified(lines.slice(cut[0], cut[1]).join('')));
-      merged.merge(part.part());
-    }
+    for (const cut of [[0, 2], [2, 3], [3, 5]] as const) merged.merge(counted(statsMatcher('sshd'), lines.slice(cut[0], cut[1])).part());
     expect(merged.result(24)).toEqual(whole.result(24));
     expect(whole.result(24).matched).toBe(5);
     expect(whole.result(24).ips[0]).toEqual({ ip: '198.51.100.9', count: 2 });
