@@ -78,8 +78,9 @@ export async function classifyOnThreads(file: PoolFile, setup: MatchSetup, threa
       };
       const idle: Worker[] = [];
       const drain = () => {
-        // After a part that ended early, nothing more is taken (a reply may still be on its way).
-        for (let r = stopped ? undefined : done.get(taken); r !== undefined; r = done.get(taken)) {
+        // After a part that ended early, nothing more is taken or given (a reply may still be on its way).
+        if (stopped) return;
+        for (let r = done.get(taken); r !== undefined; r = done.get(taken)) {
           done.delete(taken);
           taken++;
           onPart(r, r.endOffset - (last?.endOffset ?? file.from));
