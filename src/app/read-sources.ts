@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { AttemptInput, OpenSlot } from '../core/attempts.js';
 import { createFailureTally, type Failures } from '../core/tally.js';
+import { forgetSpellings } from '../core/ip.js';
 import type { Keyer } from '../core/shields.js';
 import type { FileCursor, State } from '../core/state.js';
 import type { Jail } from '../config/types.js';
@@ -191,6 +192,7 @@ export async function readSources(jails: readonly Jail[], saved: SavedSources, n
   }
   progress.done();
   const journals = await readJournals(jails, saved.journals ?? {}, now, journal, (js, key) => createLineSink(js, tallies, now, carry.forSource(key)));
+  forgetSpellings();
   return {
     files: [...files, ...journals.files], cursors, journals: journals.cursors, carry: carry.result(),
     incoming: new Map([...tallies].map(([name, t]) => [name, t.failures])),

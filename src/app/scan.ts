@@ -22,7 +22,8 @@ import { fleetNeedsCommit, fleetToCommit, pullFleet, sendFleet } from './fleet-s
 import { checkLists, readLists } from './lists-step.js';
 import type { FleetEngine } from '../io/fleet/types.js';
 
-export type ScanOptions = { readonly dryRun: boolean; readonly maxBans: number; readonly now: number };
+/** `keepCommands: false`: the result's `commands` is left empty (nobody prints them; 100k+ bans make as many). */
+export type ScanOptions = { readonly dryRun: boolean; readonly maxBans: number; readonly now: number; readonly keepCommands?: boolean };
 
 export type ScanDeps = {
   readonly config: Config;
@@ -160,7 +161,8 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   // A plan in full needs every list's entries (else it would take them out); a trusted one none.
   const listed = full && !trusted && config.blocklists.length > 0 ? readLists(config.blocklists, refuse) : { entries: [], notes: [] };
   const listsBefore = listsChanged ? [] : listed.entries;
-  const commands = full ? await firewall.apply([...decision.bans, ...fleetAfter, ...listed.entries], rebooted ? [] : [...state.bans, ...fleetBefore, ...listsBefore], { trusted }) : [];
+  const applied = full ? await firewall.apply([...decision.bans, ...fleetAfter, ...listed.entries], rebooted ? [] : [...state.bans, ...fleetBefore, ...listsBefore], { trusted }) : [];
+  const commands = opts.keepCommands === false ? [] : applied;
   const shown = [...decision.bans, ...fleetAfter, ...listed.entries];
   const families = reading === 'all' ? familiesOf(setupOf(config, opts.now), shown) : joinFamilies(view.firewall, [...decision.newBans, ...fleetAfter, ...listed.entries]);
   const stamp = full && !opts.dryRun ? await stampAfter(firewall, config, families, opts.now) : undefined;
@@ -188,8 +190,8 @@ export async function runScan(opts: ScanOptions, deps: ScanDeps): Promise<ScanRe
   // This host's bans reach the fleet once they are committed (an engine away keeps them for the next run).
   if (!opts.dryRun && config.fleet && deps.fleet && fleetNext) sent = await sendFleet(config.fleet, deps.fleet, store, fleetNext, opts.now);
   const notes = [...(fleet?.notes ?? []), ...listed.notes, ...read.notes, ...(sent ? [sent] : [])];
-  if (!changed && commands.length > 0 && !opts.dryRun) {
-    notes.push({ level: 'info', text: `firewall: ${commands.length} change(s) re-applied to match the saved bans (flushed or edited by hand?)` });
+  if (!changed && applied.length > 0 && !opts.dryRun) {
+    notes.push({ level: 'info', text: `firewall: ${applied.length} change(s) re-applied to match the saved bans (flushed or edited by hand?)` });
   }
   for (const tmp of opts.dryRun ? [] : store.leftovers()) {
     notes.push({ level: 'warning', text: `${tmp}: a temp file left by a killed run; the state in ${store.path} was kept, remove it` });

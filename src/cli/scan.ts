@@ -36,11 +36,13 @@ async function scan(flags: ScanFlags): Promise<void> {
   const now = clockOf(flags).now();
   const dir = stateDirOf(flags);
   const dryRun = flags.dryRun === true;
-  const firewall = createFirewall(config, { dryRun, now });
+  // The commands are printed with --json, --verbose and on a dry run; otherwise only counted.
+  const shown = dryRun || flags.json === true || flags.verbose === true;
+  const firewall = createFirewall(config, { dryRun, now, shown });
   const release = dryRun ? () => {} : acquireLock(dir);
   try {
     const result = await runScan(
-      { dryRun, maxBans: flags.maxBans, now },
+      { dryRun, maxBans: flags.maxBans, now, keepCommands: shown },
       {
         config, store: createStateStore(dir), firewall, hostAddresses: hostAddresses(), gateways: defaultGateways(), bootId: currentBootId(), journal: createJournalSource(execaRunner),
         progress: (total) => createProgress(total, { enabled: !flags.json, label: 'scan' }), threads: threadsOf(flags),

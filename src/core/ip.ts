@@ -61,6 +61,13 @@ const MEMO_LIMIT = 1 << 17;
 const v4memo = new Map<number, string>();
 const memo = new Map<string, string | null>();
 
+// Empties the memo of spellings: a run calls it once its logs are read, so the 2 × MEMO_LIMIT entries
+// a first scan of a big log fills are not held while it decides, writes and reports.
+export function forgetSpellings(): void {
+  v4memo.clear();
+  memo.clear();
+}
+
 // The one spelling of an address used in state, reports and firewall rules (RFC 5952; mapped IPv4 as IPv4).
 // The result owns its characters, so holding it never holds the log chunk it was read from.
 export function canonicalIp(text: string): string | null {

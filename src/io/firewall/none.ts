@@ -21,12 +21,12 @@ function plan(kind: PlannedBackend, setup: FirewallSetup, bans: readonly BanEntr
 }
 
 // Touches nothing: reports the commands the `kind` backend would issue, judged from the state
-// (what --dry-run and backend = "none" use).
-export function createNoneFirewall(kind: PlannedBackend, setup: FirewallSetup): Firewall {
+// (what --dry-run and backend = "none" use); with `shown` false, none (nobody reads them).
+export function createNoneFirewall(kind: PlannedBackend, setup: FirewallSetup, shown = true): Firewall {
   return {
     reconciles: false,
     async apply(bans, previous) {
-      return plan(kind, setup, bans, previous);
+      return shown ? plan(kind, setup, bans, previous) : [];
     },
   };
 }

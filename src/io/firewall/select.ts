@@ -17,10 +17,12 @@ export function setupOf(config: Config, now: number): FirewallSetup {
 }
 
 // The configured backend, or its do-nothing twin for --dry-run (which still shows that backend's commands).
-export function createFirewall(config: Config, opts: { readonly dryRun: boolean; readonly now: number; readonly runner?: Runner }): Firewall {
+// `shown: false`: nobody reads the commands (a quiet scan with backend = "none"), so the twin plans none;
+// with 100k+ bans that plan was the biggest thing a first scan held.
+export function createFirewall(config: Config, opts: { readonly dryRun: boolean; readonly now: number; readonly runner?: Runner; readonly shown?: boolean }): Firewall {
   const setup = setupOf(config, opts.now);
   const runner = opts.runner ?? execaRunner;
-  if (opts.dryRun || config.backend === 'none') return createNoneFirewall(config.backend === 'none' ? 'iptables' : config.backend, setup);
+  if (opts.dryRun || config.backend === 'none') return createNoneFirewall(config.backend === 'none' ? 'iptables' : config.backend, setup, opts.shown ?? true);
   if (config.backend === 'ipset') return createIpsetFirewall(runner, setup);
   if (config.backend === 'nftables') return createNftablesFirewall(runner, setup);
   return createIptablesFirewall(runner, setup);
