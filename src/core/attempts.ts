@@ -15,6 +15,7 @@
 // A fail takes what it may belong to: its user's companions and the unnamed ones (all of its IP's
 // when it names no user).
 import type { PatternRole } from './match.js';
+import { createSweptMap } from './swept-map.js';
 
 export type AttemptInput = {
   readonly ip: string;
@@ -90,7 +91,7 @@ export function createAttemptCounter<T extends AttemptInput>(handlers: AttemptHa
   const maxKeys = opts.maxKeys ?? 200_000;
   // Slots by key (a pid is one client's at a time; another IP on the same key starts afresh),
   // and the keyless slots by IP, then by user name.
-  const byKey = new Map<string, Slot<T>>();
+  const byKey = createSweptMap<string, Slot<T>>();
   const byIp = new Map<string, Map<string, Slot<T>>>();
   let keyless = 0;
   let sweptAt = -Infinity;
@@ -123,7 +124,7 @@ export function createAttemptCounter<T extends AttemptInput>(handlers: AttemptHa
   // Quiet keys are settled in sweeps (every half horizon of log time, or when too many are
   // remembered), so a busy log costs one map lookup per line.
   const sweep = (now: number) => {
-    for (const [id, slot] of byKey) {
+    for (const [id, slot] of byKey.entries()) {
       if (slot.last < now - horizon) {
         byKey.delete(id);
         settle(slot);
@@ -132,8 +133,8 @@ export function createAttemptCounter<T extends AttemptInput>(handlers: AttemptHa
     for (const [ip, users] of byIp) {
       for (const [user, slot] of users) if (slot.last < now - horizon) { dropKeyless(ip, user); settle(slot); }
     }
-    if (byKey.size >= maxKeys / 2) {
-      for (const [id, slot] of [...byKey].sort((a, b) => a[1].last - b[1].last).slice(0, byKey.size - Math.floor(maxKeys / 4))) {
+    if (byKey.size() >= maxKeys / 2) {
+      for (const [id, slot] of [...byKey.entries()].sort((a, b) => a[1].last - b[1].last).slice(0, byKey.size() - Math.floor(maxKeys / 4))) {
         byKey.delete(id);
         settle(slot);
       }
@@ -145,6 +146,7 @@ export function createAttemptCounter<T extends AttemptInput>(handlers: AttemptHa
         settle(slot);
       }
     }
+    byKey.compact();
     sweptAt = now;
   };
 
@@ -189,7 +191,7 @@ export function createAttemptCounter<T extends AttemptInput>(handlers: AttemptHa
 
   return {
     feed(m) {
-      if (m.time >= sweptAt + horizon / 2 || byKey.size + keyless >= maxKeys) sweep(m.time);
+      if (m.time >= sweptAt + horizon / 2 || byKey.size() + keyless >= maxKeys) sweep(m.time);
       const user = userKey(m.user);
       const keyed = m.key !== undefined;
       const slot = keyed ? touchKey(m.key!, m.ip, m.time) : touchKeyless(m.ip, user, m.time);
@@ -229,7 +231,7 @@ export function createAttemptCounter<T extends AttemptInput>(handlers: AttemptHa
           open.push({ id, keyed, ...rest, ...(user !== '' ? { user } : {}) });
         }
       };
-      for (const [id, slot] of byKey) keep(id, true, slot);
+      for (const [id, slot] of byKey.entries()) keep(id, true, slot);
       for (const [ip, users] of byIp) for (const slot of users.values()) keep(ip, false, slot);
       byKey.clear();
       byIp.clear();

@@ -26,11 +26,13 @@ function reopen(f: PlacedFile): number | null {
 
 // Reads lines back by their handles in `rings`: sorted by file and offset, neighbours read
 // together. A line whose file was rotated away or cut since is '' (its evidence is lost, nothing else).
+// One buffer serves every call (a first scan's save and report call it once per few hundred bans).
 export function createLineReader(rings: EvidenceRings, files: readonly PlacedFile[]): LineReader {
+  let buf: Buffer | null = null;
   return (handles) => {
     const out: string[] = new Array<string>(handles.length).fill('');
     const order = handles.map((h, i) => ({ i, ...rings.place(h) })).sort((a, b) => a.pos - b.pos);
-    let buf = Buffer.allocUnsafe(SPAN);
+    buf ??= Buffer.allocUnsafe(SPAN);
     for (let k = 0; k < order.length; ) {
       const source = Math.floor(order[k]!.pos / POS_SOURCE);
       let end = k;
