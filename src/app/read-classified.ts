@@ -2,7 +2,7 @@
 // plain file on several (io/match-pool), the records handed on in file order either way.
 import { availableParallelism } from 'node:os';
 import { createClassifier, type ClassifyJail, type ClassifyOptions } from '../core/classify.js';
-import { unpackBatch, type HitBatch, type PackedBatch } from '../core/hits.js';
+import { SLICE_RECORDS, unpackSlices, type HitBatch, type PackedBatch } from '../core/hits.js';
 import type { StatsPart, StatsTally } from '../core/stats.js';
 import type { MatcherSource } from '../rules/compile.js';
 import { plainTextOutcome, readLogText, type LogTextOutcome } from '../io/log-text.js';
@@ -16,8 +16,6 @@ export const PARALLEL_MIN_BYTES = 32 << 20;
 /** Parts whose counts come back instead of their records can be big: only the counts wait. */
 const COUNTED_PART_BYTES = 64 << 20;
 
-/** Records are handed on in batches of about this many lines. */
-const BATCH_LINES = 16384;
 
 export type Threads = {
   /** How many threads may classify (default for test and stats: the machine's cores, at most 4; for scan: 1). */
@@ -76,7 +74,8 @@ export async function readClassified(path: string, jails: readonly ClassifyJail[
     const take = (r: { misses: Classified['misses']; guarded: Classified['guarded']; batch: HitBatch | PackedBatch; classified: number; stats?: StatsPart }) => {
       for (const m of r.misses) if (misses.length < opts.missSamples) misses.push({ lineNo: classified + m.lineNo, text: m.text });
       if (r.stats && extras.stats) extras.stats.merge(r.stats);
-      onBatch('table' in r.batch ? unpackBatch(r.batch) : r.batch, classified);
+      if ('table' in r.batch) for (const b of unpackSlices(r.batch)) onBatch(b, classified);
+      else onBatch(r.batch, classified);
       classified += r.classified;
       guarded.tainted += r.guarded.tainted;
       guarded.joined += r.guarded.joined;
@@ -103,7 +102,8 @@ export async function readClassified(path: string, jails: readonly ClassifyJail[
   const outcome = await readLogText(path, (text, at) => {
     onBytes(text.length);
     classifier.write(text, at);
-    if (classifier.pending() >= BATCH_LINES) onBatch(classifier.take(), 0);
+    // Small batches: records that wait long enough outlive the young generation.
+    if (classifier.pending() >= SLICE_RECORDS) onBatch(classifier.take(), 0);
   });
   const rest = tail(outcome);
   if (rest !== '') classifier.write(rest, -1);

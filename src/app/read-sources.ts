@@ -12,7 +12,7 @@ import type { SkipCheck } from '../io/lines.js';
 import { noProgress, type Progress } from '../io/progress.js';
 import { readChain, type LogFile, type Note, type PlainReader } from './read-chain.js';
 import { PARALLEL_MIN_BYTES, type Threads } from './read-classified.js';
-import { unpackBatch } from '../core/hits.js';
+import { unpackSlices } from '../core/hits.js';
 import { createLineReader, type PlacedFile } from '../io/line-reader.js';
 import { createEvidenceRings } from '../core/evidence-rings.js';
 import type { LineReader } from '../core/evidence.js';
@@ -114,7 +114,7 @@ function bigReader(sink: LineSink, t: Threads, numberOf: (f: LogFile) => number,
     const { classifyOnThreads } = await import('../io/match-pool.js');
     const source = numberOf(file);
     const { parts, ...out } = await classifyOnThreads({ path: file.path, dev: file.dev, ino: file.ino, from, to }, setup, threads, (r, bytes) => {
-      sink.consume(unpackBatch(r.batch), source);
+      for (const b of unpackSlices(r.batch)) sink.consume(b, source);
       progress.advance(bytes);
     });
     notes.push({ level: 'info', text: `${file.path}: ${out.endOffset - from} bytes read on ${Math.min(threads, parts)} threads` });

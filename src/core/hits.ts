@@ -45,39 +45,44 @@ export type HitBuilder = {
 
 const FIRST = 4096;
 
+/** The number columns of a batch, and the same for a packed one. */
+type Numbers = Pick<HitBatch, 'jail' | 'kind' | 'pattern' | 'lineNo' | 'offset' | 'length' | 'time' | 'template'>;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+const NUMBER_COLUMNS = ['jail', 'kind', 'pattern', 'lineNo', 'offset', 'length', 'time', 'template'] as const;
+
+const emptyNumbers = (): Mutable<Numbers> => ({
+  jail: new Uint8Array(FIRST), kind: new Uint8Array(FIRST), pattern: new Uint16Array(FIRST), lineNo: new Float64Array(FIRST),
+  offset: new Float64Array(FIRST), length: new Uint32Array(FIRST), time: new Float64Array(FIRST), template: new Int8Array(FIRST),
+});
+
+// Each number column with room for `n` records.
+function growNumbers(c: Mutable<Numbers>, n: number): void {
+  for (const k of NUMBER_COLUMNS) (c as Record<string, Numbers[typeof k]>)[k] = grown(c[k], n);
+}
+
+// Records [from, to) of each number column: copies (their own buffers, to hand to another thread) or views.
+function numbersOf(c: Numbers, from: number, to: number, copy: boolean): Numbers {
+  return Object.fromEntries(NUMBER_COLUMNS.map((k) => [k, copy ? c[k].slice(from, to) : c[k].subarray(from, to)])) as unknown as Numbers;
+}
+
 // Collects records into growing columns; `take` hands them over and starts a new batch.
 export function createHitBuilder(): HitBuilder {
   let n = 0;
-  let jail = new Uint8Array(FIRST);
-  let kind = new Uint8Array(FIRST);
-  let pattern = new Uint16Array(FIRST);
-  let lineNo = new Float64Array(FIRST);
-  let offset = new Float64Array(FIRST);
-  let length = new Uint32Array(FIRST);
+  const c = emptyNumbers();
   let ip: (string | undefined)[] = [];
   let key: (string | undefined)[] = [];
   let user: (string | undefined)[] = [];
   let text: (string | undefined)[] = [];
-  let time = new Float64Array(FIRST);
-  let template = new Int8Array(FIRST);
-  const grow = () => {
-    const m = n + 1;
-    jail = grown(jail, m); kind = grown(kind, m); pattern = grown(pattern, m); lineNo = grown(lineNo, m);
-    offset = grown(offset, m); length = grown(length, m); time = grown(time, m); template = grown(template, m);
-  };
   return {
     add(j, k, p, l, o, len, a, kk, u, t, tm, tp) {
-      if (n >= kind.length) grow();
-      jail[n] = j; kind[n] = k; pattern[n] = p; lineNo[n] = l; offset[n] = o; length[n] = len;
-      ip.push(a); key.push(kk); user.push(u); text.push(t); time[n] = tm; template[n] = tp;
+      if (n >= c.kind.length) growNumbers(c, n + 1);
+      c.jail[n] = j; c.kind[n] = k; c.pattern[n] = p; c.lineNo[n] = l; c.offset[n] = o; c.length[n] = len; c.time[n] = tm; c.template[n] = tp;
+      ip.push(a); key.push(kk); user.push(u); text.push(t);
       n++;
     },
     size: () => n,
     take() {
-      const batch: HitBatch = {
-        count: n, jail: jail.slice(0, n), kind: kind.slice(0, n), pattern: pattern.slice(0, n), lineNo: lineNo.slice(0, n),
-        offset: offset.slice(0, n), length: length.slice(0, n), ip, key, user, text, time: time.slice(0, n), template: template.slice(0, n),
-      };
+      const batch: HitBatch = { count: n, ...numbersOf(c, 0, n, true), ip, key, user, text };
       n = 0;
       ip = []; key = []; user = []; text = [];
       return batch;
@@ -92,39 +97,76 @@ function batchBuffers(b: HitBatch): ArrayBuffer[] {
 }
 
 /** A batch as it crosses threads: its strings once each in `table`, the string columns as numbers into it (-1: none). */
-export type PackedBatch = Omit<HitBatch, 'ip' | 'user'> & {
-  readonly table: readonly string[]; readonly ip: Int32Array; readonly user: Int32Array;
+export type PackedBatch = Omit<HitBatch, 'ip' | 'key' | 'user' | 'text'> & {
+  readonly table: readonly string[]; readonly ip: Int32Array; readonly key: Int32Array; readonly user: Int32Array; readonly text: Int32Array;
 };
 
-// An address or a user name repeats on many lines: sent once, it is copied and freed once. Keys
-// (a pid, a session id) and kept texts seldom repeat: they cross as they are.
-export function packBatch(b: HitBatch): PackedBatch {
+export type BatchPacker = {
+  /** Appends a batch's records. */
+  readonly add: (b: HitBatch) => void;
+  /** Everything added, as one packed batch (trimmed copies). */
+  readonly result: () => PackedBatch;
+};
+
+// A part's records packed as they come, in typed columns: an address, a pid or a user name repeats
+// on many lines, so each string is kept once, and no column is a JS array that grows with the
+// part (a worker's part holds 50k+ records, and such arrays outlived its young generation).
+export function createBatchPacker(): BatchPacker {
   const table: string[] = [];
   const ids = new Map<string, number>();
-  const column = (values: readonly (string | undefined)[]): Int32Array => {
-    const out = new Int32Array(values.length);
-    for (let i = 0; i < values.length; i++) {
-      const s = values[i];
-      if (s === undefined) { out[i] = -1; continue; }
-      let id = ids.get(s);
-      if (id === undefined) { id = table.length; table.push(s); ids.set(s, id); }
-      out[i] = id;
-    }
-    return out;
+  let n = 0;
+  const c = emptyNumbers();
+  let ip = new Int32Array(FIRST);
+  let key = new Int32Array(FIRST);
+  let user = new Int32Array(FIRST);
+  let text = new Int32Array(FIRST);
+  const idOf = (s: string | undefined): number => {
+    if (s === undefined) return -1;
+    let id = ids.get(s);
+    if (id === undefined) { id = table.length; table.push(s); ids.set(s, id); }
+    return id;
   };
-  return { ...b, table, ip: column(b.ip), user: column(b.user) };
+  return {
+    add(b) {
+      const m = n + b.count;
+      growNumbers(c, m);
+      ip = grown(ip, m); key = grown(key, m); user = grown(user, m); text = grown(text, m);
+      for (const k of NUMBER_COLUMNS) c[k].set(b[k].subarray(0, b.count) as never, n);
+      for (let i = 0; i < b.count; i++) {
+        ip[n + i] = idOf(b.ip[i]); key[n + i] = idOf(b.key[i]); user[n + i] = idOf(b.user[i]); text[n + i] = idOf(b.text[i]);
+      }
+      n = m;
+    },
+    result: () => ({ count: n, table, ...numbersOf(c, 0, n, true), ip: ip.slice(0, n), key: key.slice(0, n), user: user.slice(0, n), text: text.slice(0, n) }),
+  };
 }
 
-export function unpackBatch(p: PackedBatch): HitBatch {
+export function packBatch(b: HitBatch): PackedBatch {
+  const packer = createBatchPacker();
+  packer.add(b);
+  return packer.result();
+}
+
+// Records [from, to) of a packed batch as a batch of their own (a part is handed on in slices, so
+// no string column of a whole part is ever made).
+export function unpackBatch(p: PackedBatch, from = 0, to = p.count): HitBatch {
   const column = (ids: Int32Array): (string | undefined)[] => {
-    const out: (string | undefined)[] = new Array(ids.length);
-    for (let i = 0; i < ids.length; i++) out[i] = ids[i]! < 0 ? undefined : p.table[ids[i]!];
+    const out: (string | undefined)[] = new Array(to - from);
+    for (let i = from; i < to; i++) out[i - from] = ids[i]! < 0 ? undefined : p.table[ids[i]!];
     return out;
   };
-  return { ...p, ip: column(p.ip), user: column(p.user) };
+  return { count: to - from, ...numbersOf(p, from, to, false), ip: column(p.ip), key: column(p.key), user: column(p.user), text: column(p.text) };
+}
+
+/** Records a slice of a packed batch holds at most (see unpackSlices). */
+export const SLICE_RECORDS = 1024;
+
+// A packed batch as batches of SLICE_RECORDS records, in order.
+export function* unpackSlices(p: PackedBatch): Generator<HitBatch> {
+  for (let from = 0; from < p.count; from += SLICE_RECORDS) yield unpackBatch(p, from, Math.min(p.count, from + SLICE_RECORDS));
 }
 
 /** The buffers of a packed batch, for handing it to another thread without a copy. */
 export function packedBuffers(p: PackedBatch): ArrayBuffer[] {
-  return [...batchBuffers(p as unknown as HitBatch), p.ip.buffer, p.user.buffer] as ArrayBuffer[];
+  return [...batchBuffers(p as unknown as HitBatch), p.ip.buffer, p.key.buffer, p.user.buffer, p.text.buffer] as ArrayBuffer[];
 }

@@ -3,7 +3,7 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createClassifier } from '../core/classify.js';
-import { packBatch, packedBuffers } from '../core/hits.js';
+import { createBatchPacker, packedBuffers, SLICE_RECORDS } from '../core/hits.js';
 import { createStatsTally } from '../core/stats.js';
 import { compileSource } from '../rules/compile.js';
 import { skipOlderThan } from './lines.js';
@@ -24,15 +24,18 @@ function classifySegment(job: SegmentJob): SegmentResult {
   try {
     const st = fstatSync(fd);
     if (st.dev !== job.dev || st.ino !== job.ino) throw new Error(`${job.path} was replaced while it was read; run again`);
+    // The records are counted (stats) or packed as they come, a slice at a time.
     const tally = setup.tally === 'stats' ? createStatsTally() : null;
+    const packer = createBatchPacker();
+    const hand = () => (tally ? tally.consume(classifier.take()) : packer.add(classifier.take()));
     const out = readCompleteLines(fd, job.from, job.to, (text, at) => {
       classifier.write(text, at);
-      if (tally && classifier.pending() >= 16384) tally.consume(classifier.take());
+      if (classifier.pending() >= SLICE_RECORDS) hand();
     }, skip);
     classifier.end();
-    tally?.consume(classifier.take());
+    hand();
     return {
-      seg: job.seg, batch: packBatch(classifier.take()), ...(tally ? { stats: tally.part() } : {}), classified: classifier.lines(), lines: out.lines, longLines: out.longLines,
+      seg: job.seg, batch: packer.result(), ...(tally ? { stats: tally.part() } : {}), classified: classifier.lines(), lines: out.lines, longLines: out.longLines,
       endOffset: out.endOffset, inLongLine: out.inLongLine ?? false, ...(out.failure ? { failure: out.failure } : {}),
       misses: classifier.misses(), guarded: classifier.guarded(),
     };
