@@ -68,10 +68,13 @@ export async function classifyOnThreads(file: PoolFile, setup: MatchSetup, threa
   let lines = 0;
   let longLines = 0;
   let last: SegmentResult | undefined;
-  const ahead = 2 * workers.length;
+  // Each worker has two parts in hand, so it goes on with the second while the main thread counts
+  // (with one, a worker that finished waited for the main thread to be free to give it the next).
+  const ahead = 3 * workers.length;
   try {
     await new Promise<void>((resolve, reject) => {
       let stopped = false;
+      // One call a free place in a worker's hands (`idle` holds a worker once per free place).
       const give = (w: Worker) => {
         if (!stopped && next < jobs.length && next - taken < ahead) w.postMessage(jobs[next++]!);
         else idle.push(w);
@@ -100,6 +103,7 @@ export async function classifyOnThreads(file: PoolFile, setup: MatchSetup, threa
           try { drain(); } catch (e) { reject(e); }
         });
         w.on('error', (e) => reject(new Error(`${file.path}: a reading thread failed (${e.message})`)));
+        give(w);
         give(w);
       }
     });
