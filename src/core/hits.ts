@@ -1,4 +1,5 @@
 import { grown } from './times-pool.js';
+import { ownString } from './own-string.js';
 
 /**
  * What a classified line is, as one byte: the verdict kinds of matchLine (core/match) that a
@@ -96,9 +97,16 @@ function batchBuffers(b: HitBatch): ArrayBuffer[] {
     .map((a) => a.buffer as ArrayBuffer);
 }
 
-/** A batch as it crosses threads: its strings once each in `table`, the string columns as numbers into it (-1: none). */
+/**
+ * A batch as it crosses threads. Addresses and user names repeat: each is once in `table`, and
+ * `ip` and `user` are numbers into it (-1: none). Keys and kept texts seldom repeat: they are
+ * written one after another into `keys` and `texts`, each record's at its `…At` (-1: none) for its
+ * `…Length` characters.
+ */
 export type PackedBatch = Omit<HitBatch, 'ip' | 'key' | 'user' | 'text'> & {
-  readonly table: readonly string[]; readonly ip: Int32Array; readonly key: Int32Array; readonly user: Int32Array; readonly text: Int32Array;
+  readonly table: readonly string[]; readonly ip: Int32Array; readonly user: Int32Array;
+  readonly keys: string; readonly keyAt: Int32Array; readonly keyLength: Uint32Array;
+  readonly texts: string; readonly textAt: Int32Array; readonly textLength: Uint32Array;
 };
 
 export type BatchPacker = {
@@ -108,18 +116,17 @@ export type BatchPacker = {
   readonly result: () => PackedBatch;
 };
 
-// A part's records packed as they come, in typed columns: an address, a pid or a user name repeats
-// on many lines, so each string is kept once, and no column is a JS array that grows with the
-// part (a worker's part holds 50k+ records, and such arrays outlived its young generation).
+// A part's records packed as they come, in typed columns: no column is a JS array that grows with
+// the part (a worker's part holds 50k+ records, and such arrays outlived its young generation).
 export function createBatchPacker(): BatchPacker {
   const table: string[] = [];
   const ids = new Map<string, number>();
   let n = 0;
   const c = emptyNumbers();
   let ip = new Int32Array(FIRST);
-  let key = new Int32Array(FIRST);
   let user = new Int32Array(FIRST);
-  let text = new Int32Array(FIRST);
+  const keys = createRun();
+  const texts = createRun();
   const idOf = (s: string | undefined): number => {
     if (s === undefined) return -1;
     let id = ids.get(s);
@@ -130,14 +137,48 @@ export function createBatchPacker(): BatchPacker {
     add(b) {
       const m = n + b.count;
       growNumbers(c, m);
-      ip = grown(ip, m); key = grown(key, m); user = grown(user, m); text = grown(text, m);
+      ip = grown(ip, m); user = grown(user, m);
       for (const k of NUMBER_COLUMNS) c[k].set(b[k].subarray(0, b.count) as never, n);
       for (let i = 0; i < b.count; i++) {
-        ip[n + i] = idOf(b.ip[i]); key[n + i] = idOf(b.key[i]); user[n + i] = idOf(b.user[i]); text[n + i] = idOf(b.text[i]);
+        ip[n + i] = idOf(b.ip[i]); user[n + i] = idOf(b.user[i]);
       }
+      keys.add(b.key, b.count, n);
+      texts.add(b.text, b.count, n);
       n = m;
     },
-    result: () => ({ count: n, table, ...numbersOf(c, 0, n, true), ip: ip.slice(0, n), key: key.slice(0, n), user: user.slice(0, n), text: text.slice(0, n) }),
+    result: () => {
+      const k = keys.result(n);
+      const t = texts.result(n);
+      return {
+        count: n, table, ...numbersOf(c, 0, n, true), ip: ip.slice(0, n), user: user.slice(0, n),
+        keys: k.chars, keyAt: k.at, keyLength: k.length, texts: t.chars, textAt: t.at, textLength: t.length,
+      };
+    },
+  };
+}
+
+// Strings of a column written one after another: where each starts (-1: none) and how long it is.
+function createRun() {
+  let at = new Int32Array(FIRST);
+  let length = new Uint32Array(FIRST);
+  const chunks: string[] = [];
+  let size = 0;
+  return {
+    add(values: readonly (string | undefined)[], count: number, n: number) {
+      at = grown(at, n + count);
+      length = grown(length, n + count);
+      const parts: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const v = values[i];
+        if (v === undefined) { at[n + i] = -1; continue; }
+        at[n + i] = size;
+        length[n + i] = v.length;
+        size += v.length;
+        parts.push(v);
+      }
+      if (parts.length > 0) chunks.push(parts.join(''));
+    },
+    result: (n: number) => ({ chars: chunks.join(''), at: at.slice(0, n), length: length.slice(0, n) }),
   };
 }
 
@@ -155,7 +196,16 @@ export function unpackBatch(p: PackedBatch, from = 0, to = p.count): HitBatch {
     for (let i = from; i < to; i++) out[i - from] = ids[i]! < 0 ? undefined : p.table[ids[i]!];
     return out;
   };
-  return { count: to - from, ...numbersOf(p, from, to, false), ip: column(p.ip), key: column(p.key), user: column(p.user), text: column(p.text) };
+  // Copies, not slices: a key or a text may be held long after the part's string is gone.
+  const run = (chars: string, at: Int32Array, length: Uint32Array): (string | undefined)[] => {
+    const out: (string | undefined)[] = new Array(to - from);
+    for (let i = from; i < to; i++) out[i - from] = at[i]! < 0 ? undefined : ownString(chars.slice(at[i]!, at[i]! + length[i]!));
+    return out;
+  };
+  return {
+    count: to - from, ...numbersOf(p, from, to, false), ip: column(p.ip), user: column(p.user),
+    key: run(p.keys, p.keyAt, p.keyLength), text: run(p.texts, p.textAt, p.textLength),
+  };
 }
 
 /** Records a slice of a packed batch holds at most (see unpackSlices). */
@@ -168,5 +218,5 @@ export function* unpackSlices(p: PackedBatch): Generator<HitBatch> {
 
 /** The buffers of a packed batch, for handing it to another thread without a copy. */
 export function packedBuffers(p: PackedBatch): ArrayBuffer[] {
-  return [...batchBuffers(p as unknown as HitBatch), p.ip.buffer, p.key.buffer, p.user.buffer, p.text.buffer] as ArrayBuffer[];
+  return [...batchBuffers(p as unknown as HitBatch), p.ip.buffer, p.user.buffer, p.keyAt.buffer, p.keyLength.buffer, p.textAt.buffer, p.textLength.buffer] as ArrayBuffer[];
 }

@@ -24,7 +24,7 @@ describe('packed batches', () => {
     for (const p of parts) packer.add(p);
     const packed = packer.result();
     expect(packed.count).toBe(3501);
-    // Each address, pid, user name and text once in the table.
+    // Each address and user name once in the table.
     expect(new Set(packed.table).size).toBe(packed.table.length);
     const slices = [...unpackSlices(packed)];
     expect(slices.map((s) => s.count)).toEqual([SLICE_RECORDS, SLICE_RECORDS, SLICE_RECORDS, 3501 - 3 * SLICE_RECORDS]);
